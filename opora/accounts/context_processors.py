@@ -1,0 +1,23 @@
+from opora.accounts.permissions import visible_regions
+
+
+def user_scope(request):
+    """Header facts: what the user works on and whether it is demo data."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    if user.school_id:
+        scope = user.school.short_name
+    elif user.municipality_id:
+        scope = user.municipality.name
+    elif user.region_id:
+        scope = user.region.name
+    elif user.role == "curator":
+        scope = f"закреплённых школ: {user.curated_schools.count()}"
+    else:
+        scope = "все регионы" if user.is_superuser else ""
+    return {
+        "scope_label": scope,
+        "role_label": user.get_role_display() or ("Администратор" if user.is_superuser else ""),
+        "shows_demo_data": visible_regions(user).filter(is_demo=True).exists(),
+    }

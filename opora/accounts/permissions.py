@@ -1,0 +1,73 @@
+"""The one place that answers "may this user see or change X".
+
+Every selector starts from these querysets, so a user never reaches a row outside their scope.
+A school outside the scope is answered with 404, as if it did not exist, so its name never leaks.
+"""
+
+from django.db.models import QuerySet
+
+from opora.accounts.models import Role, User
+from opora.registry.models import Municipality, Region, School
+
+EDITS_SCHOOLS = {Role.REGION, Role.COORDINATOR, Role.SCHOOL}
+IMPORTS_REGISTRY = {Role.REGION, Role.COORDINATOR}
+
+
+def visible_regions(user: User) -> QuerySet[Region]:
+    if user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(municipalities__in=visible_municipalities(user)).distinct()
+
+
+def visible_municipalities(user: User) -> QuerySet[Municipality]:
+    if user.is_superuser:
+        return Municipality.objects.all()
+    if not user.is_authenticated or not user.role:
+        return Municipality.objects.none()
+    if user.region_id:
+        return Municipality.objects.filter(region_id=user.region_id)
+    if user.municipality_id:
+        return Municipality.objects.filter(pk=user.municipality_id)
+    return Municipality.objects.filter(schools__in=visible_schools(user)).distinct()
+
+
+def visible_schools(user: User) -> QuerySet[School]:
+    if user.is_superuser:
+        return School.objects.all()
+    if not user.is_authenticated or not user.role:
+        return School.objects.none()
+    if user.region_id:
+        return School.objects.filter(municipality__region_id=user.region_id)
+    if user.municipality_id:
+        return School.objects.filter(municipality_id=user.municipality_id)
+    if user.school_id:
+        return School.objects.filter(pk=user.school_id)
+    if user.role == Role.CURATOR:
+        return user.curated_schools.all()
+    return School.objects.none()
+
+
+def can_view_school(user: User, school: School) -> bool:
+    return visible_schools(user).filter(pk=school.pk).exists()
+
+
+def can_edit_school(user: User, school: School) -> bool:
+    return edits_schools(user) and can_view_school(user, school)
+
+
+def edits_schools(user: User) -> bool:
+    """Whether the user's role edits school data at all (within their scope)."""
+    return user.is_superuser or user.role in EDITS_SCHOOLS
+
+
+def can_import_registry(user: User) -> bool:
+    return user.is_superuser or user.role in IMPORTS_REGISTRY
+
+
+def can_manage_municipality(user: User, municipality: Municipality) -> bool:
+    """Create schools in, or import rows into, this municipality."""
+    if user.is_superuser:
+        return True
+    if user.role == Role.REGION:
+        return municipality.region_id == user.region_id
+    return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id

@@ -1,0 +1,133 @@
+"""Demo data: the five seed municipalities, loaded through the registry import real files use."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from opora.accounts.models import Role, User
+from opora.registry.models import Municipality, Region, School
+from opora.registry.services import (
+    REGISTRY_OPTIONAL,
+    REGISTRY_REQUIRED,
+    school_context_save,
+    school_registry_import_table,
+)
+from opora.tabular import Table
+
+DATA_DIR = Path(__file__).parent / "data"
+MUNICIPALITY_CODES = ["ivanteevka", "tyumen", "terbuny", "pirovskoe", "svobodny"]
+DEMO_PASSWORD = "opora-demo"
+
+# login, role, scope (region name / municipality code / school code / curated school codes), name
+DEMO_USERS = [
+    ("region", Role.REGION, "Саратовская область", "Региональный оператор"),
+    ("coord_ivanteevka", Role.COORDINATOR, "ivanteevka", "Астраханцева О.В."),
+    ("coord_tyumen", Role.COORDINATOR, "tyumen", "Координатор г. Тюмени"),
+    ("coord_terbuny", Role.COORDINATOR, "terbuny", "Красненкова З.Н."),
+    ("coord_pirovskoe", Role.COORDINATOR, "pirovskoe", "Крисанова Л.Г."),
+    ("coord_svobodny", Role.COORDINATOR, "svobodny", "Мирошниченко С.В."),
+    ("curator_ivanteevka", Role.CURATOR, ["ivanteevka-01"], "Куратор Бартеневской школы"),
+    ("curator_pirovskoe", Role.CURATOR, ["pirovskoe-01", "pirovskoe-02"], "Ивченко О.В."),
+    ("school_barteneva", Role.SCHOOL, "ivanteevka-01", "Команда СОШ с. Бартеневка"),
+    ("methodist_pirovskoe", Role.METHODIST, "pirovskoe", "Мухаметзянова Н.Ф."),
+    ("observer_svobodny", Role.OBSERVER, "svobodny", "Наблюдатель г. Свободного"),
+]
+
+
+def demo_data() -> list[dict]:
+    return [
+        json.loads((DATA_DIR / f"{code}.json").read_text("utf-8")) for code in MUNICIPALITY_CODES
+    ]
+
+
+@transaction.atomic
+def demo_load() -> None:
+    """Load (or refresh) the demo municipalities and users; running it twice changes nothing."""
+    for municipality in demo_data():
+        _load_municipality(municipality)
+    for login, role, scope, name in DEMO_USERS:
+        _save_user(login=login, role=role, scope=scope, name=name)
+    _save_admin()
+
+
+def _load_municipality(data: dict) -> None:
+    school_registry_import_table(table=_registry_table(data), imported_by=None)
+    Region.objects.filter(name=data["region"]).update(is_demo=True)
+    Municipality.objects.filter(code=data["municipality"]["code"]).update(
+        center=data["municipality"]["center"]
+    )
+    for school_data in data["schools"]:
+        school = School.objects.get(code=school_data["code"])
+        if school.is_synthetic != school_data["synthetic"]:
+            school.is_synthetic = school_data["synthetic"]
+            school.save()
+        _load_context(school, school_data)
+
+
+def _registry_table(data: dict) -> Table:
+    header = REGISTRY_REQUIRED + REGISTRY_OPTIONAL
+    rows = []
+    for number, school in enumerate(data["schools"], start=2):
+        locality = {True: "сельская", False: "городская", None: ""}[school["is_rural"]]
+        cells = {
+            "school_code": school["code"],
+            "school_name": school["name"],
+            "school_type": school["type"],
+            "municipality_code": data["municipality"]["code"],
+            "municipality_name": data["municipality"]["name"],
+            "region_name": data["region"],
+            "parent_code": school["parent"] or "",
+            "short_name": school["short_name"],
+            "settlement": school["settlement"] or "",
+            "address": "",
+            "locality": locality,
+            "distance_km": "" if school["distance_km"] is None else str(school["distance_km"]),
+            "is_small": "да" if school["is_small"] else "нет",
+        }
+        rows.append((number, cells))
+    return Table(filename=f"{data['municipality']['code']}.json", header=header, rows=rows)
+
+
+def _load_context(school: School, data: dict) -> None:
+    contingents = {c["year"]: c for c in data["contingent"]}
+    years = set(contingents) | {int(y) for y in data["context"]}
+    for year in sorted(years):
+        contingent = {k: v for k, v in contingents.get(year, {}).items() if k != "year"}
+        values = {code: _context_value(v) for code, v in data["context"].get(str(year), {}).items()}
+        school_context_save(school=school, year=year, contingent=contingent, values=values)
+
+
+def _context_value(value) -> Decimal | str:
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    return value
+
+
+def _save_user(*, login: str, role: Role, scope, name: str) -> None:
+    scope_fields = {"region": None, "municipality": None, "school": None}
+    if role == Role.REGION:
+        scope_fields["region"] = Region.objects.get(name=scope)
+    elif role in (Role.COORDINATOR, Role.METHODIST, Role.OBSERVER):
+        scope_fields["municipality"] = Municipality.objects.get(code=scope)
+    elif role == Role.SCHOOL:
+        scope_fields["school"] = School.objects.get(code=scope)
+    user, _ = User.objects.update_or_create(
+        username=login, defaults={"role": role, "last_name": name, **scope_fields}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    if role == Role.CURATOR:
+        user.curated_schools.set(School.objects.filter(code__in=scope))
+
+
+def _save_admin() -> None:
+    admin, _ = User.objects.update_or_create(
+        username="admin",
+        defaults={"is_staff": True, "is_superuser": True, "last_name": "Администратор"},
+    )
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()

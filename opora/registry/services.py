@@ -1,0 +1,336 @@
+"""Every write to the registry: the school registry import, edits of a school and its context."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from opora.accounts.models import Role, User
+from opora.accounts.permissions import can_manage_municipality
+from opora.registry.models import (
+    ContextIndicator,
+    ContextUnit,
+    ContextValue,
+    Contingent,
+    Municipality,
+    Region,
+    School,
+    SchoolType,
+)
+from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
+
+REGISTRY_REQUIRED = [
+    "school_code",
+    "school_name",
+    "school_type",
+    "municipality_code",
+    "municipality_name",
+    "region_name",
+]
+REGISTRY_OPTIONAL = [
+    "parent_code",
+    "short_name",
+    "settlement",
+    "address",
+    "locality",
+    "distance_km",
+    "is_small",
+]
+TRUE_WORDS = {"1", "да", "true", "yes", "+"}
+FALSE_WORDS = {"0", "нет", "false", "no", "-", ""}
+LOCALITY_WORDS = {
+    "сельская": True,
+    "село": True,
+    "rural": True,
+    "городская": False,
+    "город": False,
+    "urban": False,
+}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    municipalities_created: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        text = (
+            f"Создано школ: {self.created}, обновлено: {self.updated}, "
+            f"без изменений: {self.unchanged}."
+        )
+        if self.municipalities_created:
+            text += " Новые муниципалитеты: " + ", ".join(self.municipalities_created) + "."
+        return text
+
+
+@dataclass
+class RegistryRow:
+    number: int
+    code: str
+    name: str
+    short_name: str
+    school_type: str
+    parent_code: str
+    municipality_code: str
+    municipality_name: str
+    region_name: str
+    settlement: str
+    address: str
+    is_rural: bool | None
+    distance_km: Decimal | None
+    is_small: bool
+
+
+def school_registry_import(
+    *, content: bytes, filename: str, imported_by: User | None
+) -> ImportResult:
+    """Create or update schools from a registry file; a file with any error changes nothing.
+
+    `imported_by` None is the command line, which works with the whole database.
+    """
+    return school_registry_import_table(
+        table=read_table(content, filename=filename), imported_by=imported_by
+    )
+
+
+def school_registry_import_table(*, table: Table, imported_by: User | None) -> ImportResult:
+    check_columns(table, required=REGISTRY_REQUIRED, optional=REGISTRY_OPTIONAL)
+    rows, problems = _parse_registry_rows(table)
+    problems += _check_registry_references(rows, user=imported_by)
+    if problems:
+        raise ImportRefused(table.filename, problems)
+    return _store_registry_rows(rows)
+
+
+def _parse_registry_rows(table: Table) -> tuple[list[RegistryRow], list[Problem]]:
+    rows, problems, seen = [], [], {}
+    type_by_word = {t.value.lower(): t.value for t in SchoolType}
+    for number, cells in table.rows:
+
+        def problem(column: str, message: str, number=number) -> None:
+            problems.append(Problem(number, column, message))
+
+        for column in REGISTRY_REQUIRED:
+            if not cells[column]:
+                problem(column, "пустое значение")
+        code = cells["school_code"]
+        if code in seen:
+            problem("school_code", f"код {code} уже встречался в строке {seen[code]}")
+        seen.setdefault(code, number)
+        school_type = type_by_word.get(cells["school_type"].lower())
+        if cells["school_type"] and not school_type:
+            problem(
+                "school_type",
+                f"неизвестный тип «{cells['school_type']}»; допустимы: "
+                + ", ".join(t.value for t in SchoolType),
+            )
+        parent_code = cells.get("parent_code", "")
+        if school_type == SchoolType.BRANCH and not parent_code:
+            problem("parent_code", "у филиала должен быть указан код головной школы")
+        if parent_code and school_type and school_type != SchoolType.BRANCH:
+            problem("parent_code", "головная школа указывается только для филиала")
+        distance = _parse_decimal(cells.get("distance_km", ""))
+        if distance is False or (distance is not None and distance < 0):
+            problem(
+                "distance_km", f"ожидается неотрицательное число, а не «{cells['distance_km']}»"
+            )
+        is_small = cells.get("is_small", "").lower()
+        if is_small not in TRUE_WORDS | FALSE_WORDS:
+            problem("is_small", f"ожидается «да» или «нет», а не «{cells['is_small']}»")
+        locality = cells.get("locality", "").lower()
+        if locality and locality not in LOCALITY_WORDS:
+            problem("locality", f"ожидается «сельская» или «городская», а не «{cells['locality']}»")
+        rows.append(
+            RegistryRow(
+                number=number,
+                code=code,
+                name=cells["school_name"],
+                short_name=cells.get("short_name") or cells["school_name"][:200],
+                school_type=school_type or "",
+                parent_code=parent_code,
+                municipality_code=cells["municipality_code"],
+                municipality_name=cells["municipality_name"],
+                region_name=cells["region_name"],
+                settlement=cells.get("settlement", ""),
+                address=cells.get("address", ""),
+                is_rural=LOCALITY_WORDS.get(locality),
+                distance_km=distance if distance is not False else None,
+                is_small=is_small in TRUE_WORDS,
+            )
+        )
+    return rows, problems
+
+
+def _parse_decimal(text: str) -> Decimal | None | bool:
+    """A number written the Russian or the English way; None when empty, False when not a number."""
+    if not text:
+        return None
+    try:
+        return Decimal(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    except InvalidOperation:
+        return False
+
+
+def _check_registry_references(rows: list[RegistryRow], *, user: User | None) -> list[Problem]:
+    problems = []
+    by_code = {row.code: row for row in rows}
+    existing = {
+        s.code: s for s in School.objects.filter(code__in=by_code).select_related("municipality")
+    }
+    municipalities = {
+        m.code: m
+        for m in Municipality.objects.filter(
+            code__in={r.municipality_code for r in rows}
+        ).select_related("region")
+    }
+    for row in rows:
+        municipality = municipalities.get(row.municipality_code)
+        if municipality and municipality.region.name != row.region_name:
+            problems.append(
+                Problem(
+                    row.number,
+                    "region_name",
+                    f"муниципалитет {row.municipality_code} относится к другому региону",
+                )
+            )
+        if not _may_import_into(user, municipality, row):
+            problems.append(
+                Problem(row.number, "municipality_code", "муниципалитет вне вашей области работы")
+            )
+        school = existing.get(row.code)
+        if school and school.municipality.code != row.municipality_code:
+            problems.append(
+                Problem(
+                    row.number,
+                    "school_code",
+                    "школа с этим кодом уже числится в другом муниципалитете",
+                )
+            )
+        if row.parent_code:
+            problems += _check_parent(row, by_code)
+    return problems
+
+
+def _may_import_into(
+    user: User | None, municipality: Municipality | None, row: RegistryRow
+) -> bool:
+    if user is None:
+        return True
+    if municipality is not None:
+        return can_manage_municipality(user, municipality)
+    # A new municipality: the region's operator may add it to their own region.
+    if user.is_superuser:
+        return True
+    return user.role == Role.REGION and user.region.name == row.region_name
+
+
+def _check_parent(row: RegistryRow, by_code: dict[str, RegistryRow]) -> list[Problem]:
+    in_file = by_code.get(row.parent_code)
+    if in_file:
+        parent_type, parent_municipality = in_file.school_type, in_file.municipality_code
+    else:
+        parent = School.objects.filter(code=row.parent_code).select_related("municipality").first()
+        if parent is None:
+            return [
+                Problem(row.number, "parent_code", f"головная школа {row.parent_code} не найдена")
+            ]
+        parent_type, parent_municipality = parent.school_type, parent.municipality.code
+    if parent_municipality != row.municipality_code:
+        return [
+            Problem(row.number, "parent_code", "головная школа относится к другому муниципалитету")
+        ]
+    if parent_type == SchoolType.BRANCH:
+        return [Problem(row.number, "parent_code", "головная школа сама является филиалом")]
+    return []
+
+
+@transaction.atomic
+def _store_registry_rows(rows: list[RegistryRow]) -> ImportResult:
+    result = ImportResult()
+    municipalities = {}
+    for row in rows:
+        if row.municipality_code in municipalities:
+            continue
+        region, _ = Region.objects.get_or_create(name=row.region_name)
+        municipality, created = Municipality.objects.get_or_create(
+            code=row.municipality_code, defaults={"name": row.municipality_name, "region": region}
+        )
+        if created:
+            result.municipalities_created.append(municipality.name)
+        municipalities[row.municipality_code] = municipality
+    # Head schools first, so that branches can point at them.
+    for row in sorted(rows, key=lambda r: r.school_type == SchoolType.BRANCH):
+        values = {
+            "municipality": municipalities[row.municipality_code],
+            "name": row.name,
+            "short_name": row.short_name,
+            "school_type": row.school_type,
+            "parent": School.objects.get(code=row.parent_code) if row.parent_code else None,
+            "settlement": row.settlement,
+            "address": row.address,
+            "is_rural": row.is_rural,
+            "distance_km": row.distance_km,
+            "is_small": row.is_small,
+        }
+        _save_school(code=row.code, values=values, result=result)
+    return result
+
+
+def _save_school(*, code: str, values: dict, result: ImportResult) -> None:
+    school = School.objects.filter(code=code).first()
+    if school is None:
+        School.objects.create(code=code, **values)
+        result.created += 1
+        return
+    changed = {k: v for k, v in values.items() if getattr(school, k) != v}
+    if not changed:
+        result.unchanged += 1
+        return
+    for name, value in changed.items():
+        setattr(school, name, value)
+    school.full_clean()
+    school.save()
+    result.updated += 1
+
+
+@transaction.atomic
+def school_update(*, school: School, values: dict) -> School:
+    for name, value in values.items():
+        setattr(school, name, value)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def school_context_save(
+    *, school: School, year: int, contingent: dict, values: dict[str, object]
+) -> None:
+    """Store a school's context for one year; an empty value removes the figure for that year.
+
+    `values` maps indicator codes to Decimal (numbers, years, yes/no as 1/0), str (text) or None.
+    """
+    if contingent.get("total") is None:
+        Contingent.objects.filter(school=school, year=year).delete()
+    else:
+        Contingent.objects.update_or_create(school=school, year=year, defaults=contingent)
+    indicators = ContextIndicator.objects.in_bulk(values.keys(), field_name="code")
+    for code, value in values.items():
+        indicator = indicators[code]
+        if value is None or value == "":
+            for stale in ContextValue.objects.filter(school=school, year=year, indicator=indicator):
+                stale.delete()  # one by one, so that history records the removal
+            continue
+        fields = (
+            {"text": value, "number": None}
+            if indicator.unit == ContextUnit.TEXT
+            else {"number": value, "text": ""}
+        )
+        current = ContextValue.objects.filter(school=school, year=year, indicator=indicator).first()
+        if current is None:
+            ContextValue.objects.create(school=school, year=year, indicator=indicator, **fields)
+        elif (current.number, current.text) != (fields["number"], fields["text"]):
+            current.number, current.text = fields["number"], fields["text"]
+            current.save()

@@ -1,0 +1,48 @@
+"""How figures look on pages: academic years as «2022/23», numbers with a decimal comma."""
+
+from decimal import Decimal
+
+from django import template
+
+from opora.registry.years import academic_year_label
+
+register = template.Library()
+
+
+@register.filter
+def academic_year(year: int | None) -> str:
+    return academic_year_label(year) if year else ""
+
+
+def _number(value: Decimal | int | float) -> str:
+    text = format(Decimal(value).normalize(), "f")
+    whole, _, fraction = text.partition(".")
+    sign = "−" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    grouped = f"{int(digits):,}".replace(",", "\u00a0")
+    return sign + grouped + ("," + fraction if fraction else "")
+
+
+@register.filter
+def figure(value, unit: str = "") -> str:
+    """A context figure in the unit of its indicator."""
+    if value is None or value == "":
+        return "—"
+    if unit == "yes_no":
+        return "да" if value else "нет"
+    if unit == "text":
+        return value
+    if unit == "year":
+        return str(int(value))
+    text = _number(value)
+    return f"{text}\u00a0%" if unit == "percent" else text
+
+
+@register.filter
+def change(value, unit: str = "") -> str:
+    """A change from the year before: «+2,5 п.п.» for shares, «−3» for counts."""
+    if value is None:
+        return ""
+    text = _number(value)
+    text = text if text.startswith("−") else "+" + text
+    return f"{text}\u00a0п.п." if unit == "percent" else text

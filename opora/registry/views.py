@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from opora.accounts.permissions import can_edit_school, can_import_registry, visible_municipalities
+from opora.registry import selectors, services
+from opora.registry.forms import RegistryUploadForm, SchoolContextForm, SchoolFilterForm, SchoolForm
+from opora.registry.models import ContextIndicator, ContextUnit
+from opora.registry.years import current_academic_year
+from opora.tabular import ImportRefused
+
+
+@login_required
+def school_list(request):
+    form = SchoolFilterForm(request.GET, municipalities=visible_municipalities(request.user))
+    form.is_valid()
+    data = form.cleaned_data
+    filters = selectors.SchoolFilter(
+        query=data.get("q", ""),
+        municipality=data.get("municipality", ""),
+        school_type=data.get("school_type", ""),
+        locality=data.get("locality", ""),
+        small_only=data.get("small", False),
+        sort=data.get("sort") or "name",
+    )
+    schools = selectors.school_list(user=request.user, filters=filters)
+    return render(
+        request,
+        "registry/school_list.html",
+        {
+            "form": form,
+            "schools": schools,
+            "sort": filters.sort,
+            "can_import": can_import_registry(request.user),
+            "several_municipalities": form.fields["municipality"].choices[2:] != [],
+        },
+    )
+
+
+@login_required
+def school_detail(request, code):
+    school = selectors.school_get(user=request.user, code=code)
+    years, sections = selectors.school_context(school=school)
+    return render(
+        request,
+        "registry/school_detail.html",
+        {
+            "school": school,
+            "branches": school.branches.order_by("short_name"),
+            "contingents": school.contingents.order_by("year"),
+            "years": years,
+            "sections": sections,
+            "can_edit": can_edit_school(request.user, school),
+            "current_year": current_academic_year(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_edit(request, code):
+    school = _editable_school(request, code)
+    form = SchoolForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        services.school_update(school=school, values=form.cleaned_data)
+        messages.success(request, "Сведения о школе сохранены.")
+        return redirect("registry:school_detail", code=school.code)
+    return render(request, "registry/school_edit.html", {"school": school, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_context_edit(request, code, year):
+    school = _editable_school(request, code)
+    indicators = list(ContextIndicator.objects.all())
+    form = SchoolContextForm(
+        request.POST or None,
+        indicators=indicators,
+        initial=_context_initial(school, year, indicators),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.school_context_save(
+            school=school, year=year, contingent=form.contingent(), values=form.context_values()
+        )
+        messages.success(request, "Условия работы школы сохранены.")
+        return redirect("registry:school_detail", code=school.code)
+    return render(
+        request, "registry/school_context_edit.html", {"school": school, "form": form, "year": year}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_import(request):
+    if not can_import_registry(request.user):
+        raise PermissionDenied
+    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.school_registry_import(
+                content=upload.read(), filename=upload.name, imported_by=request.user
+            )
+        except ImportRefused as error:
+            refused = error
+        else:
+            messages.success(request, f"Реестр загружен. {result.describe()}")
+            return redirect("registry:school_list")
+    return render(
+        request,
+        "registry/registry_import.html",
+        {"form": form, "refused": refused},
+        status=400 if refused else 200,
+    )
+
+
+@login_required
+def municipality_list(request):
+    return render(
+        request,
+        "registry/municipality_list.html",
+        {"municipalities": selectors.municipality_list(user=request.user)},
+    )
+
+
+def _editable_school(request, code):
+    school = selectors.school_get(user=request.user, code=code)
+    if not can_edit_school(request.user, school):
+        raise PermissionDenied
+    return school
+
+
+def _context_initial(school, year, indicators) -> dict:
+    contingent = school.contingents.filter(year=year).first()
+    initial = {}
+    if contingent:
+        initial.update(
+            total=contingent.total,
+            grades_1_4=contingent.grades_1_4,
+            grades_5_9=contingent.grades_5_9,
+            grades_10_11=contingent.grades_10_11,
+        )
+    units = {i.pk: i for i in indicators}
+    for value in school.context_values.filter(year=year):
+        indicator = units[value.indicator_id]
+        if indicator.unit == ContextUnit.TEXT:
+            initial[f"ctx_{indicator.code}"] = value.text
+        elif indicator.unit == ContextUnit.YES_NO:
+            initial[f"ctx_{indicator.code}"] = "yes" if value.number else "no"
+        else:
+            initial[f"ctx_{indicator.code}"] = value.number.normalize()
+    return initial

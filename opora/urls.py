@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from opora import views
+
+admin.site.site_header = "Опора — администрирование"
+admin.site.site_title = "Опора"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("opora.accounts.urls")),
+    path("", include("opora.registry.urls")),
+    path("admin/", admin.site.urls),
+]

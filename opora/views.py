@@ -1,0 +1,24 @@
+"""The home page: what needs the user's attention, gathered from each area's selectors."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from opora.accounts.permissions import edits_schools
+from opora.registry import selectors as registry
+from opora.registry.years import current_academic_year
+
+
+@login_required
+def home(request):
+    year = current_academic_year(timezone.localdate())
+    return render(
+        request,
+        "home.html",
+        {
+            "year": year,
+            "missing_context": registry.schools_missing_context(user=request.user, year=year),
+            "municipalities": registry.municipality_list(user=request.user),
+            "can_fill": edits_schools(request.user),
+        },
+    )

@@ -1,0 +1,47 @@
+"""Settings come from the environment, and production mode passes Django's deployment check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_mode_passes_the_deployment_check():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        OPORA_PRODUCTION="1",
+        SECRET_KEY="a-long-random-secret-key-for-the-test-only-0123456789-abcdefghijkl",
+        ALLOWED_HOSTS="opora.example.ru",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = manage("check", OPORA_PRODUCTION="1", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_url_selects_the_database():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = manage(
+        "shell", "--no-imports", "-c", code, DATABASE_URL="postgres://u:p@db.example:5432/opora"
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql"
