@@ -5,10 +5,6 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# beside one unless told it is safe, which it is here: one thread, one test at a time.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,7 +26,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+    # beside one unless told it is safe, which it is here: one thread, one test at a time.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(base_url=live_server.url, locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(10_000)
