@@ -15,21 +15,22 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium не найден: make test ставит пакет chromium (scripts/system-deps.sh)")
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in the test thread while it runs; Django's ORM
+    # refuses to work beside one unless told it is safe, which it is here: one thread, one test
+    # at a time. The permission ends with the browser, so no other test inherits it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def page(browser, live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-    # beside one unless told it is safe, which it is here: one thread, one test at a time.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(10_000)
