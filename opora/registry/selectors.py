@@ -153,7 +153,8 @@ def _cells(indicator: ContextIndicator, years: list[int], by_key: dict) -> list[
 @dataclass
 class AttentionItem:
     school: School
-    missing: list[str]
+    missing_contingent: bool
+    missing_indicators: list[str]
     last_year_with_data: int | None
 
 
@@ -181,12 +182,12 @@ def schools_missing_context(*, user: User, year: int) -> list[AttentionItem]:
     )
     items = []
     for school in schools:
-        missing = [] if school.pk in with_contingent else ["контингент"]
-        missing += [i.name for i in required if (school.pk, i.pk) not in filled]
-        if missing:
-            items.append(
-                AttentionItem(
-                    school=school, missing=missing, last_year_with_data=last_years.get(school.pk)
-                )
-            )
+        item = AttentionItem(
+            school=school,
+            missing_contingent=school.pk not in with_contingent,
+            missing_indicators=[i.name for i in required if (school.pk, i.pk) not in filled],
+            last_year_with_data=last_years.get(school.pk),
+        )
+        if item.missing_contingent or item.missing_indicators:
+            items.append(item)
     return items

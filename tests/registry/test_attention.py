@@ -51,12 +51,12 @@ def test_attention_names_what_is_missing_and_the_last_year_with_data(cast, schoo
         for i in schools_missing_context(user=cast["coordinator_a"], year=2027)
         if i.school == school_a2
     )
-    assert "контингент" in item.missing
+    assert item.missing_contingent
     assert (
         "Индекс СЭК: доля детей, у которых хотя бы один родитель с высшим образованием"
-        not in item.missing
+        not in item.missing_indicators
     )
-    assert "Доля педагогов в возрасте 65 лет и старше" in item.missing
+    assert "Доля педагогов в возрасте 65 лет и старше" in item.missing_indicators
     assert item.last_year_with_data == 2027
 
 
