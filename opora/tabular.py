@@ -7,12 +7,15 @@ as `Problem(row, column, message)`, so every import names the place of an error 
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+_TOO_MANY_CELLS = "ячеек больше, чем столбцов в заголовке ({})"
 
 
 @dataclass(frozen=True)
@@ -46,33 +49,48 @@ class ImportRefused(Exception):
         return "\n".join(lines)
 
 
+ROW = "__row__"  # column of a Table's frame: the row number in the file, the header being row 1
+
+
 @dataclass
 class Table:
+    """A file's cells as text: one column per header name, in a polars frame for speed at scale."""
+
     filename: str
-    header: list[str]
-    rows: list[tuple[int, dict[str, str]]]  # (row number in the file, cells by column)
+    frame: pl.DataFrame
+
+    @property
+    def header(self) -> list[str]:
+        return [c for c in self.frame.columns if c != ROW]
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        header = self.header
+        for row in self.frame.iter_rows(named=True):
+            yield row[ROW], {h: row[h] for h in header}
+
+    @classmethod
+    def from_rows(cls, *, filename: str, header: list[str], rows: list[list[str]]) -> "Table":
+        data = {h: [r[i] for r in rows] for i, h in enumerate(header)}
+        data[ROW] = list(range(2, len(rows) + 2))
+        return cls(filename=filename, frame=pl.DataFrame(data, schema=_text_schema(header)))
 
 
 def read_table(content: bytes, *, filename: str) -> Table:
     if Path(filename).suffix.lower() == ".xlsx":
-        header, raw_rows = _read_xlsx(content, filename=filename)
+        table = _read_xlsx(content, filename=filename)
     else:
-        header, raw_rows = _read_csv(content, filename=filename)
-    header = [h.strip().lower() for h in header]
+        table = _read_csv(content, filename=filename)
+    header = table.header
     if not any(header):
         raise ImportRefused(filename, [Problem(1, None, "нет строки заголовка")])
-    rows = []
-    for number, cells in raw_rows:
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            raise ImportRefused(
-                filename,
-                [Problem(number, None, f"ячеек больше, чем столбцов в заголовке ({len(header)})")],
-            )
-        cells = cells + [""] * (len(header) - len(cells))
-        rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
-    return Table(filename=filename, header=header, rows=rows)
+    cells = [pl.col(h).fill_null("").str.strip_chars() for h in header]
+    frame = table.frame.select(*cells, ROW).filter(pl.any_horizontal(c != "" for c in cells))
+    return Table(filename=filename, frame=frame)
+
+
+def _text_schema(header: list[str]) -> dict:
+    return {**{h: pl.String for h in header}, ROW: pl.Int64}
 
 
 def check_columns(table: Table, *, required: list[str], optional: list[str] = ()) -> None:
@@ -87,11 +105,6 @@ def check_columns(table: Table, *, required: list[str], optional: list[str] = ()
         for column in table.header
         if column not in known
     ]
-    seen = set()
-    for column in table.header:
-        if column in seen:
-            problems.append(Problem(1, column, "столбец повторяется"))
-        seen.add(column)
     if problems:
         raise ImportRefused(table.filename, problems)
 
@@ -122,23 +135,50 @@ def _decode(content: bytes, *, filename: str) -> str:
     return text
 
 
-def _read_csv(content: bytes, *, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(content: bytes, *, filename: str) -> Table:
     text = _decode(content, filename=filename)
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        lines = list(reader)
-    except csv.Error as error:
-        raise ImportRefused(
-            filename, [Problem(reader.line_num, None, f"файл CSV повреждён: {error}")]
-        ) from None
-    if not lines:
+    if not first_line.strip():
         raise ImportRefused(filename, [Problem(None, None, "файл пуст")])
-    return lines[0], [(number, cells) for number, cells in enumerate(lines[1:], start=2)]
+    separator = ";" if first_line.count(";") > first_line.count(",") else ","
+    header = [h.strip().lower() for h in next(csv.reader([first_line], delimiter=separator))]
+    _refuse_repeated(header, filename=filename)
+    try:
+        frame = pl.read_csv(
+            text.encode("utf-8"),
+            separator=separator,
+            has_header=True,
+            new_columns=header,
+            infer_schema=False,
+            row_index_name=ROW,
+            row_index_offset=2,
+        )
+    except pl.exceptions.PolarsError:
+        raise ImportRefused(filename, [_locate_csv_damage(text, separator, len(header))]) from None
+    return Table(filename=filename, frame=frame)
 
 
-def _read_xlsx(content: bytes, *, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _refuse_repeated(header: list[str], *, filename: str) -> None:
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise ImportRefused(
+            filename, [Problem(1, h or "(пусто)", "столбец повторяется") for h in repeated]
+        )
+
+
+def _locate_csv_damage(text: str, separator: str, width: int) -> Problem:
+    """Polars says only that the file is damaged; the csv module finds the row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        for cells in reader:
+            if len(cells) > width:
+                return Problem(reader.line_num, None, _TOO_MANY_CELLS.format(width))
+    except csv.Error as error:
+        return Problem(reader.line_num, None, f"файл CSV повреждён: {error}")
+    return Problem(None, None, "файл CSV повреждён")
+
+
+def _read_xlsx(content: bytes, *, filename: str) -> Table:
     _check_xlsx_archive(content, filename=filename)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -149,20 +189,17 @@ def _read_xlsx(content: bytes, *, filename: str) -> tuple[list[str], list[tuple[
     sheet = book.worksheets[0]
     lines = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     book.close()
-    while lines and not any(lines[-1]):
-        lines.pop()
-    if not lines:
+    if not lines or not any(lines[0]):
         raise ImportRefused(filename, [Problem(None, None, "первый лист пуст")])
-    width = max((i + 1 for i, h in enumerate(lines[0]) if h), default=0)
-    return lines[0][:width], [
-        (number, _trim(cells, width)) for number, cells in enumerate(lines[1:], start=2)
-    ]
-
-
-def _trim(cells: list[str], width: int) -> list[str]:
     # Excel often carries empty formatted cells to the right of the data.
-    extra = cells[width:]
-    return cells if any(extra) else cells[:width]
+    width = max(i + 1 for i, h in enumerate(lines[0]) if h)
+    header = [h.strip().lower() for h in lines[0][:width]]
+    _refuse_repeated(header, filename=filename)
+    for number, cells in enumerate(lines[1:], start=2):
+        if any(cells[width:]):
+            raise ImportRefused(filename, [Problem(number, None, _TOO_MANY_CELLS.format(width))])
+    rows = [(cells + [""] * width)[:width] for cells in lines[1:]]
+    return Table.from_rows(filename=filename, header=header, rows=rows)
 
 
 def _cell_text(value) -> str:

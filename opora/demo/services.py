@@ -69,7 +69,7 @@ def _load_municipality(data: dict) -> None:
 def _registry_table(data: dict) -> Table:
     header = REGISTRY_REQUIRED + REGISTRY_OPTIONAL
     rows = []
-    for number, school in enumerate(data["schools"], start=2):
+    for school in data["schools"]:
         locality = {True: "сельская", False: "городская", None: ""}[school["is_rural"]]
         cells = {
             "school_code": school["code"],
@@ -86,8 +86,10 @@ def _registry_table(data: dict) -> Table:
             "distance_km": "" if school["distance_km"] is None else str(school["distance_km"]),
             "is_small": "да" if school["is_small"] else "нет",
         }
-        rows.append((number, cells))
-    return Table(filename=f"{data['municipality']['code']}.json", header=header, rows=rows)
+        rows.append([cells[h] for h in header])
+    return Table.from_rows(
+        filename=f"{data['municipality']['code']}.json", header=header, rows=rows
+    )
 
 
 def _load_context(school: School, data: dict) -> None:

@@ -1,0 +1,72 @@
+"""The one reader behind every import: encodings, separators, XLSX, and where errors are."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from opora.tabular import ImportRefused, read_table
+
+
+def problems(content: bytes, filename="f.csv") -> list[str]:
+    with pytest.raises(ImportRefused) as caught:
+        read_table(content, filename=filename)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_row_numbers_count_the_header_and_blank_lines():
+    table = read_table(b"A;b\n1;2\n\n 3 ;4\n", filename="f.csv")
+    assert table.header == ["a", "b"]
+    assert list(table.rows) == [(2, {"a": "1", "b": "2"}), (4, {"a": "3", "b": "4"})]
+
+
+def test_short_rows_are_padded_and_long_rows_refused_with_their_number():
+    table = read_table(b"a,b,c\n1,2\n", filename="f.csv")
+    assert list(table.rows) == [(2, {"a": "1", "b": "2", "c": ""})]
+    assert problems(b"a,b\n1,2\n3,4,5\n") == [
+        "строка 3: ячеек больше, чем столбцов в заголовке (2)"
+    ]
+
+
+def test_repeated_column_is_refused():
+    assert problems(b"a,b,a\n1,2,3\n") == ["строка 1, столбец «a»: столбец повторяется"]
+
+
+def test_windows_1251_is_read_and_bytes_it_lacks_are_refused():
+    table = read_table("имя\nШкола\n".encode("cp1251"), filename="f.csv")
+    assert list(table.rows) == [(2, {"имя": "Школа"})]
+    assert problems(b"name\n\x98\x98\n") == [
+        "кодировка не распознана: сохраните файл как CSV UTF-8 или Windows-1251"
+    ]
+
+
+def xlsx(rows) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_numbers_read_as_written():
+    table = read_table(xlsx([["code", "share"], ["a1", 30.0], ["a2", 29.5]]), filename="f.xlsx")
+    assert [cells["share"] for _, cells in table.rows] == ["30", "29.5"]
+
+
+def test_xlsx_with_external_links_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/externalLinks/externalLink1.xml", "<externalLink/>")
+    assert problems(buffer.getvalue(), "f.xlsx") == [
+        "файл XLSX содержит ссылки на другие файлы; удалите их"
+    ]
+
+
+def test_xlsx_that_unpacks_to_a_huge_size_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (201 * 1024 * 1024))
+    assert problems(buffer.getvalue(), "f.xlsx") == ["файл XLSX слишком велик после распаковки"]
