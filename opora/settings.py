@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "opora.accounts",
     "opora.registry",
+    "opora.assessments",
     "opora.demo",
 ]
 

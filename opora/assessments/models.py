@@ -1,0 +1,129 @@
+"""Assessments (ВПР, ОГЭ, ЕГЭ, КДР) and the results of each school in them, by year."""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from opora.registry.models import School
+from opora.registry.years import academic_year_label
+
+
+class AssessmentKind(models.TextChoices):
+    VPR = "VPR", "ВПР"
+    OGE = "OGE", "ОГЭ"
+    EGE = "EGE", "ЕГЭ"
+    KDR = "KDR", "КДР"
+
+
+class Subject(models.Model):
+    """Reference data: a short latin code (rus, math, math_base …) and its Russian name."""
+
+    code = models.SlugField("код", max_length=20, unique=True)
+    name = models.CharField("предмет", max_length=100)
+    position = models.PositiveSmallIntegerField("порядок", default=100)
+
+    class Meta:
+        verbose_name = "предмет"
+        verbose_name_plural = "предметы"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    kind = models.CharField("процедура", max_length=3, choices=AssessmentKind.choices)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, verbose_name="предмет")
+    grade = models.PositiveSmallIntegerField("класс")
+
+    class Meta:
+        verbose_name = "оценочная процедура"
+        verbose_name_plural = "оценочные процедуры"
+        ordering = ["kind", "grade", "subject__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject", "grade"], name="assessment_unique"),
+            models.CheckConstraint(
+                name="assessment_grade_in_school", condition=Q(grade__gte=1, grade__lte=11)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject.name} {self.grade} кл."
+
+
+class SchoolResult(models.Model):
+    """One school in one assessment in one academic year: participants and counts of marks.
+
+    For ЕГЭ профиль «2» counts those below the minimum score. The journal_* counts are ВПР's
+    comparison with journal marks, present when the results came from a student-level file.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="results", verbose_name="школа"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="results", verbose_name="процедура"
+    )
+    year = models.PositiveSmallIntegerField("учебный год")
+    participants = models.PositiveIntegerField("участников")
+    mark_2 = models.PositiveIntegerField("«2»")
+    mark_3 = models.PositiveIntegerField("«3»")
+    mark_4 = models.PositiveIntegerField("«4»")
+    mark_5 = models.PositiveIntegerField("«5»")
+    journal_lowered = models.PositiveIntegerField(
+        "понизили отметку по журналу", null=True, blank=True
+    )
+    journal_confirmed = models.PositiveIntegerField("подтвердили отметку", null=True, blank=True)
+    journal_raised = models.PositiveIntegerField("повысили отметку", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "результат школы"
+        verbose_name_plural = "результаты школ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "assessment", "year"], name="result_once_per_year"
+            ),
+            models.CheckConstraint(
+                name="result_marks_sum_to_participants",
+                condition=Q(participants=F("mark_2") + F("mark_3") + F("mark_4") + F("mark_5")),
+                violation_error_message="Сумма отметок не равна числу участников.",
+            ),
+            models.CheckConstraint(
+                name="result_journal_within_participants",
+                condition=Q(journal_lowered__isnull=True)
+                | Q(
+                    participants__gte=F("journal_lowered")
+                    + F("journal_confirmed")
+                    + F("journal_raised")
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.assessment} · {academic_year_label(self.year)}"
+
+    def _share(self, count: int) -> float | None:
+        return 100 * count / self.participants if self.participants else None
+
+    @property
+    def share_of_twos(self) -> float | None:
+        """Доля «2», %."""
+        return self._share(self.mark_2)
+
+    @property
+    def success_rate(self) -> float | None:
+        """Успеваемость: share of 3, 4 and 5, %."""
+        return self._share(self.mark_3 + self.mark_4 + self.mark_5)
+
+    @property
+    def quality_rate(self) -> float | None:
+        """Качество знаний: share of 4 and 5, %."""
+        return self._share(self.mark_4 + self.mark_5)
+
+    @property
+    def average_mark(self) -> float | None:
+        if not self.participants:
+            return None
+        total = 2 * self.mark_2 + 3 * self.mark_3 + 4 * self.mark_4 + 5 * self.mark_5
+        return total / self.participants
