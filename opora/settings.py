@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "opora.accounts",
     "opora.registry",
     "opora.assessments",
+    "opora.identification",
+    "opora.reports",
     "opora.demo",
 ]
 

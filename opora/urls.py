@@ -9,6 +9,8 @@ admin.site.site_title = "Опора"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("opora.accounts.urls")),
+    path("", include("opora.assessments.urls")),
+    path("", include("opora.identification.urls")),
     path("", include("opora.registry.urls")),
     path("admin/", admin.site.urls),
 ]

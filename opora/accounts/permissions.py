@@ -10,7 +10,7 @@ from opora.accounts.models import Role, User
 from opora.registry.models import Municipality, Region, School
 
 EDITS_SCHOOLS = {Role.REGION, Role.COORDINATOR, Role.SCHOOL}
-IMPORTS_REGISTRY = {Role.REGION, Role.COORDINATOR}
+IMPORTS_FILES = {Role.REGION, Role.COORDINATOR}
 
 
 def visible_regions(user: User) -> QuerySet[Region]:
@@ -60,8 +60,8 @@ def edits_schools(user: User) -> bool:
     return user.is_superuser or user.role in EDITS_SCHOOLS
 
 
-def can_import_registry(user: User) -> bool:
-    return user.is_superuser or user.role in IMPORTS_REGISTRY
+def can_import_files(user: User) -> bool:
+    return user.is_superuser or user.role in IMPORTS_FILES
 
 
 def can_manage_municipality(user: User, municipality: Municipality) -> bool:
@@ -71,3 +71,23 @@ def can_manage_municipality(user: User, municipality: Municipality) -> bool:
     if user.role == Role.REGION:
         return municipality.region_id == user.region_id
     return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
+
+
+def can_run_identification(
+    user: User, *, region: Region, municipality: Municipality | None
+) -> bool:
+    """Run or approve identification for a region (its operator) or a municipality (also its
+    coordinator: seed 003's municipality drew up its own list)."""
+    if user.is_superuser:
+        return True
+    if user.role == Role.REGION:
+        return region.pk == user.region_id
+    return (
+        user.role == Role.COORDINATOR
+        and municipality is not None
+        and municipality.pk == user.municipality_id
+    )
+
+
+def can_edit_rule_sets(user: User) -> bool:
+    return user.is_superuser or user.role == Role.REGION

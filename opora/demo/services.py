@@ -1,5 +1,6 @@
 """Demo data: the five seed municipalities, loaded through the registry import real files use."""
 
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -7,6 +8,13 @@ from pathlib import Path
 from django.db import transaction
 
 from opora.accounts.models import Role, User
+from opora.assessments.services import result_import
+from opora.identification.models import IdentificationRun, RuleSet
+from opora.identification.services import (
+    identification_approve,
+    identification_compute,
+    identification_save,
+)
 from opora.registry.models import Municipality, Region, School
 from opora.registry.services import (
     REGISTRY_OPTIONAL,
@@ -19,6 +27,16 @@ from opora.tabular import Table
 DATA_DIR = Path(__file__).parent / "data"
 MUNICIPALITY_CODES = ["ivanteevka", "tyumen", "terbuny", "pirovskoe", "svobodny"]
 DEMO_PASSWORD = "opora-demo"
+
+# The lists each seed reports, as identification runs: municipality, year of the list, and the
+# order that approved it where the seed names one (seed 004: the regional order № 80).
+DEMO_LISTS = [
+    ("ivanteevka", 2024, None),
+    ("tyumen", 2023, None),
+    ("terbuny", 2022, None),
+    ("pirovskoe", 2022, None),
+    ("svobodny", 2023, ("80", datetime.date(2023, 1, 31))),
+]
 
 # login, role, scope (region name / municipality code / school code / curated school codes), name
 DEMO_USERS = [
@@ -49,7 +67,9 @@ def demo_load() -> None:
         _load_municipality(municipality)
     for login, role, scope, name in DEMO_USERS:
         _save_user(login=login, role=role, scope=scope, name=name)
-    _save_admin()
+    admin = _save_admin()
+    for code, year, order in DEMO_LISTS:
+        _save_list(municipality_code=code, year=year, order=order, approver=admin)
 
 
 def _load_municipality(data: dict) -> None:
@@ -58,6 +78,8 @@ def _load_municipality(data: dict) -> None:
     Municipality.objects.filter(code=data["municipality"]["code"]).update(
         center=data["municipality"]["center"]
     )
+    results = DATA_DIR / "results" / f"{data['municipality']['code']}.csv"
+    result_import(content=results.read_bytes(), filename=results.name, imported_by=None)
     for school_data in data["schools"]:
         school = School.objects.get(code=school_data["code"])
         if school.is_synthetic != school_data["synthetic"]:
@@ -126,10 +148,29 @@ def _save_user(*, login: str, role: Role, scope, name: str) -> None:
         user.curated_schools.set(School.objects.filter(code__in=scope))
 
 
-def _save_admin() -> None:
+def _save_admin() -> User:
     admin, _ = User.objects.update_or_create(
         username="admin",
         defaults={"is_staff": True, "is_superuser": True, "last_name": "Администратор"},
     )
     admin.set_password(DEMO_PASSWORD)
     admin.save()
+    return admin
+
+
+def _save_list(*, municipality_code: str, year: int, order, approver: User) -> None:
+    municipality = Municipality.objects.select_related("region").get(code=municipality_code)
+    if IdentificationRun.objects.filter(municipality=municipality, year=year).exists():
+        return
+    rule_set = RuleSet.objects.filter(code="shnor-fioco").order_by("-version").first()
+    outcome = identification_compute(
+        user=None,
+        rule_set=rule_set,
+        year=year,
+        region=municipality.region,
+        municipality=municipality,
+    )
+    run = identification_save(user=None, outcome=outcome)
+    if order:
+        number, date = order
+        identification_approve(user=approver, run=run, order_number=number, order_date=date)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -49,6 +49,7 @@ OBJECTIVITY_HIT_DTYPE = pl.Struct(
     }
 )
 _NO_TEXT = pl.lit([], dtype=pl.List(pl.String))
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 # --- Rules -------------------------------------------------------------------------------------
@@ -326,12 +327,17 @@ def _selected_expr(selectors: Iterable[AssessmentSelector]) -> pl.Expr:
     return pl.any_horizontal(terms)
 
 
-def _with_reason_order(frame: pl.LazyFrame, *, then: tuple[str, ...] = ()) -> pl.LazyFrame:
-    """Order rows as reasons read: latest year first, then ВПР, ОГЭ, ЕГЭ, КДР, grade, subject."""
+def _in_reason_order(
+    frame: FrameT, *, first: tuple[str, ...] = (), then: tuple[str, ...] = ()
+) -> FrameT:
+    """Order rows as reasons read: latest year first, then ВПР, ОГЭ, ЕГЭ, КДР, grade, subject.
+
+    `first` are boolean columns whose true rows go first (hits before assessments not counted).
+    """
     rank = pl.col("kind").replace_strict(_KIND_RANK, default=len(_KIND_RANK), return_dtype=pl.Int64)
-    keys = ("year", "kind_rank", "grade", "subject", *then)
-    descending = [True] + [False] * (len(keys) - 1)
-    return frame.with_columns(kind_rank=rank).sort(keys, descending=descending)
+    keys = (*first, "year", "kind_rank", "grade", "subject", *then)
+    descending = [True] * (len(first) + 1) + [False] * (len(keys) - len(first) - 1)
+    return frame.with_columns(kind_rank=rank).sort(keys, descending=descending).drop("kind_rank")
 
 
 # --- Inputs ---------------------------------------------------------------------------------------
@@ -389,13 +395,24 @@ def identify_low_results(
     considered = data.filter(pl.col("year").is_in(years) & _selected_expr(rule.selectors)).collect()
     counted = pl.col("participants") >= rule.min_participants
     share = pl.col("mark_2") / pl.col("participants")
-    label = _label_expr(subject_labels)
-
-    hits = (
-        _with_reason_order(considered.lazy().filter(counted & (share >= rule.threshold)))
+    hit = pl.col("hit")
+    # Only hits and assessments not counted produce text; they are few, so texts, structs and
+    # the order of reasons are built on them alone, in one sort and one group_by.
+    noted = considered.filter(~counted | (share >= rule.threshold)).with_columns(hit=counted)
+    per_school = (
+        _in_reason_order(noted, first=("hit",))
+        .with_columns(
+            reason=pl.when(hit)
+            .then(_low_result_reason_expr(_label_expr(subject_labels), rule.threshold))
+            .otherwise(
+                _ignored_expr(
+                    pl.col("participants"), "", rule.min_participants, _label_expr(subject_labels)
+                )
+            ),
+        )
         .group_by("school_code")
         .agg(
-            hit_reasons=_low_result_reason_expr(label, rule.threshold),
+            found=pl.col("reason"),
             hits=pl.struct(
                 "kind",
                 "subject",
@@ -404,49 +421,39 @@ def identify_low_results(
                 share.alias("share"),
                 pl.col("mark_2").alias("twos"),
                 "participants",
-            ),
-            hits_last_year=(pl.col("year") == year - 1).sum().cast(pl.Int64),
-            years_with_hits=pl.col("year").n_unique().cast(pl.Int64),
+            ).filter(hit),
+            hits_last_year=(hit & (pl.col("year") == year - 1)).sum().cast(pl.Int64),
+            years_with_hits=pl.col("year").filter(hit).n_unique().cast(pl.Int64),
         )
     )
-    ignored = (
-        _with_reason_order(considered.lazy().filter(~counted))
-        .group_by("school_code")
-        .agg(
-            ignored_reasons=_ignored_expr(pl.col("participants"), "", rule.min_participants, label)
-        )
+    with_data = considered.select(pl.col("school_code").unique(), has_data=pl.lit(True))
+    no_data = pl.lit(
+        [f"нет результатов учитываемых оценочных процедур за {format_years(years)}"],
+        dtype=pl.List(pl.String),
     )
-    with_data = considered.lazy().select("school_code").unique().with_columns(has_data=pl.lit(True))
-    no_data_text = f"нет результатов учитываемых оценочных процедур за {format_years(years)}"
-
     return (
         _scope(data, schools)
-        .join(hits, on="school_code", how="left")
-        .join(ignored, on="school_code", how="left")
+        .collect()
+        .join(per_school, on="school_code", how="left")
         .join(with_data, on="school_code", how="left")
         .with_columns(
             pl.col("hits_last_year", "years_with_hits").fill_null(0),
-            pl.col("hit_reasons", "ignored_reasons").fill_null(_NO_TEXT),
             pl.col("hits").fill_null(pl.lit([], dtype=pl.List(HIT_DTYPE))),
+            reasons=pl.when(pl.col("has_data"))
+            .then(pl.col("found").fill_null(_NO_TEXT))
+            .otherwise(no_data),
         )
         .with_columns(_low_result_verdict(rule, year))
         .select(
             "school_code",
             "flagged",
-            reasons=pl.concat_list(
-                "hit_reasons",
-                "ignored_reasons",
-                pl.when(pl.col("has_data").is_null())
-                .then(pl.lit([no_data_text], dtype=pl.List(pl.String)))
-                .otherwise(_NO_TEXT),
-            ),
-            summary=pl.col("summary"),
-            hits=pl.col("hits").cast(pl.List(HIT_DTYPE)),
-            hits_last_year=pl.col("hits_last_year"),
-            years_with_hits=pl.col("years_with_hits"),
+            "reasons",
+            "summary",
+            pl.col("hits").cast(pl.List(HIT_DTYPE)),
+            "hits_last_year",
+            "years_with_hits",
         )
         .sort("school_code")
-        .collect()
     )
 
 
@@ -545,8 +552,9 @@ def social_index(
         .sort("school_code", "position")
         .group_by("school_code")
         .agg(
-            index=pl.when(pl.col("value").null_count() == 0).then(contribution.sum()),
-            missing=pl.col("label").filter(pl.col("value").is_null()),
+            # Rounded so that float noise (0.1 + 0.2) never decides a school at the threshold.
+            index=pl.when(pl.col("value").null_count() == 0).then(contribution.sum().round(9)),
+            missing=pl.format("«{}»", pl.col("label")).filter(pl.col("value").is_null()),
             contributions=pl.format(
                 "{}: {} × {} = {}",
                 pl.col("label"),
@@ -633,7 +641,7 @@ def objectivity_flags(
     label = _label_expr(subject_labels)
     counted = pl.col("compared") >= rule.min_participants
     hits = (
-        _with_reason_order(
+        _in_reason_order(
             _objectivity_shares(rows.lazy().filter(counted), threshold=rule.threshold),
             then=("direction",),
         )
@@ -655,7 +663,7 @@ def objectivity_flags(
     )
     no_comparison = pl.format("{}: нет сравнения с отметками в журнале, не учитывается", label)
     ignored = (
-        _with_reason_order(rows.lazy().filter(~counted | pl.col("compared").is_null()))
+        _in_reason_order(rows.lazy().filter(~counted | pl.col("compared").is_null()))
         .group_by("school_code")
         .agg(
             ignored_reasons=pl.when(pl.col("compared").is_null())

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from opora.accounts.permissions import can_edit_school, can_import_registry, visible_municipalities
+from opora.accounts.permissions import can_edit_school, can_import_files, visible_municipalities
 from opora.registry import selectors, services
 from opora.registry.forms import RegistryUploadForm, SchoolContextForm, SchoolFilterForm, SchoolForm
 from opora.registry.models import ContextIndicator, ContextUnit
@@ -34,7 +34,7 @@ def school_list(request):
             "form": form,
             "schools": schools,
             "sort": filters.sort,
-            "can_import": can_import_registry(request.user),
+            "can_import": can_import_files(request.user),
             "several_municipalities": form.fields["municipality"].choices[2:] != [],
         },
     )
@@ -95,7 +95,7 @@ def school_context_edit(request, code, year):
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_import(request):
-    if not can_import_registry(request.user):
+    if not can_import_files(request.user):
         raise PermissionDenied
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     refused = None

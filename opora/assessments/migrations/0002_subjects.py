@@ -17,6 +17,10 @@ SUBJECTS = [
     ("inf", "информатика"),
     ("eng", "иностранный язык"),
     ("lit", "литература"),
+    # КДР of Krasnoyarsk region (seed 003) test functional literacy rather than subjects.
+    ("fg_read", "читательская грамотность"),
+    ("fg_math", "математическая грамотность"),
+    ("fg_sci", "естественнонаучная грамотность"),
 ]
 
 

@@ -46,3 +46,8 @@ def change(value, unit: str = "") -> str:
     text = _number(value)
     text = text if text.startswith("−") else "+" + text
     return f"{text}\u00a0п.п." if unit == "percent" else text
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)

@@ -1,0 +1,158 @@
+"""Reads of results, always within the user's scope."""
+
+from dataclasses import dataclass
+
+import polars as pl
+from django.db.models import QuerySet
+
+from opora.accounts.models import User
+from opora.accounts.permissions import visible_schools
+from opora.assessments.metrics import HIGHER_IS_WORSE, METRICS, with_change, with_metrics
+from opora.assessments.models import AssessmentKind, SchoolResult, Subject
+from opora.registry.models import School
+from opora.registry.years import academic_year_label
+
+RESULT_SCHEMA = {
+    "school_code": pl.String,
+    "year": pl.Int64,
+    "kind": pl.String,
+    "subject": pl.String,
+    "grade": pl.Int64,
+    "participants": pl.Int64,
+    "mark_2": pl.Int64,
+    "mark_3": pl.Int64,
+    "mark_4": pl.Int64,
+    "mark_5": pl.Int64,
+    "journal_lowered": pl.Int64,
+    "journal_confirmed": pl.Int64,
+    "journal_raised": pl.Int64,
+}
+
+
+def results_frame(*, schools: QuerySet[School], years: list[int] | None = None) -> pl.DataFrame:
+    """Every result of these schools (in these years) as one row per school × assessment × year."""
+    results = SchoolResult.objects.filter(school__in=schools)
+    if years is not None:
+        results = results.filter(year__in=years)
+    rows = results.values_list(
+        "school__code",
+        "year",
+        "assessment__kind",
+        "assessment__subject__code",
+        "assessment__grade",
+        "participants",
+        "mark_2",
+        "mark_3",
+        "mark_4",
+        "mark_5",
+        "journal_lowered",
+        "journal_confirmed",
+        "journal_raised",
+    )
+    return pl.DataFrame(list(rows), schema=RESULT_SCHEMA, orient="row")
+
+
+def subject_labels() -> dict[str, str]:
+    return dict(Subject.objects.values_list("code", "name"))
+
+
+KIND_LABELS = dict(AssessmentKind.choices)
+KIND_ORDER = {kind: i for i, kind in enumerate(KIND_LABELS)}
+
+
+@dataclass(frozen=True)
+class AssessmentColumn:
+    kind: str
+    subject: str
+    grade: int
+    label: str
+
+
+@dataclass
+class MetricCell:
+    value: float | None
+    change: float | None
+    participants: int
+    direction: str  # "better" | "worse" | ""
+
+
+@dataclass
+class MatrixRow:
+    school: School
+    cells: list[MetricCell | None]
+
+
+def result_years(*, user: User) -> list[int]:
+    years = SchoolResult.objects.filter(school__in=visible_schools(user)).values_list(
+        "year", flat=True
+    )
+    return sorted(set(years), reverse=True)
+
+
+def assessment_label(kind: str, subject: str, grade: int, labels: dict[str, str]) -> str:
+    return f"{KIND_LABELS.get(kind, kind)} {labels.get(subject, subject)} {grade} кл."
+
+
+def results_matrix(
+    *, user: User, year: int, metric: str, municipality: str = "", kind: str = ""
+) -> tuple[list[AssessmentColumn], list[MatrixRow]]:
+    """Schools × assessments of `year`: the metric and its change from the year before."""
+    schools = visible_schools(user).select_related("municipality")
+    if municipality:
+        schools = schools.filter(municipality__code=municipality)
+    frame = results_frame(schools=schools, years=[year - 1, year])
+    if kind:
+        frame = frame.filter(pl.col("kind") == kind)
+    changed = with_change(frame, year=year)
+    labels = subject_labels()
+    keys = changed.select("kind", "subject", "grade").unique().rows()
+    keys.sort(key=lambda k: (KIND_ORDER.get(k[0], 9), k[2], k[1]))
+    columns = [AssessmentColumn(k, s, g, assessment_label(k, s, g, labels)) for k, s, g in keys]
+    position = {(c.kind, c.subject, c.grade): i for i, c in enumerate(columns)}
+    cells: dict[str, list] = {}
+    for row in changed.iter_rows(named=True):
+        school_cells = cells.setdefault(row["school_code"], [None] * len(columns))
+        school_cells[position[(row["kind"], row["subject"], row["grade"])]] = _cell(row, metric)
+    rows = [
+        MatrixRow(school=s, cells=cells[s.code])
+        for s in schools.order_by("short_name")
+        if s.code in cells
+    ]
+    return columns, rows
+
+
+def _cell(row: dict, metric: str) -> MetricCell:
+    change = row[f"{metric}_change"]
+    direction = ""
+    if change:
+        direction = "worse" if (change > 0) == HIGHER_IS_WORSE[metric] else "better"
+    return MetricCell(row[metric], change, row["participants"], direction)
+
+
+@dataclass
+class SchoolAssessmentRow:
+    label: str
+    key: tuple[str, str, int]
+    by_year: dict[int, dict]  # year -> participants, marks and metrics
+
+
+def school_results(*, school: School) -> tuple[list[int], list[SchoolAssessmentRow]]:
+    """A school's results by assessment (rows) and year (columns), with every metric."""
+    frame = with_metrics(results_frame(schools=School.objects.filter(pk=school.pk)))
+    years = sorted(frame["year"].unique().to_list())
+    labels = subject_labels()
+    rows: dict[tuple, SchoolAssessmentRow] = {}
+    for row in frame.sort("kind", "grade", "subject").iter_rows(named=True):
+        key = (row["kind"], row["subject"], row["grade"])
+        entry = rows.setdefault(key, SchoolAssessmentRow(assessment_label(*key, labels), key, {}))
+        entry.by_year[row["year"]] = row
+    ordered = sorted(rows.values(), key=lambda r: (KIND_ORDER.get(r.key[0], 9), r.key[2], r.key[1]))
+    return years, ordered
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    return list(METRICS.items())
+
+
+def year_choices(years: list[int]) -> list[tuple[int, str]]:
+    return [(y, academic_year_label(y)) for y in years]

@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from opora.accounts.permissions import can_import_files, visible_municipalities
+from opora.assessments import selectors, services
+from opora.assessments.forms import ResultsFilterForm, ResultsUploadForm
+from opora.assessments.metrics import METRICS
+from opora.registry.selectors import school_get
+from opora.reports import charts
+from opora.tabular import ImportRefused
+
+
+@login_required
+def results_table(request):
+    years = selectors.result_years(user=request.user)
+    municipalities = visible_municipalities(request.user)
+    form = ResultsFilterForm(request.GET or None, years=years, municipalities=municipalities)
+    data = form.cleaned_data if form.is_valid() else {}
+    year = data.get("year") or (years[0] if years else None)
+    metric = data.get("metric") or "twos"
+    columns, rows = [], []
+    if year:
+        columns, rows = selectors.results_matrix(
+            user=request.user,
+            year=year,
+            metric=metric,
+            municipality=data.get("municipality", ""),
+            kind=data.get("kind", ""),
+        )
+    return render(
+        request,
+        "assessments/results_table.html",
+        {
+            "form": form,
+            "year": year,
+            "metric": metric,
+            "metric_label": METRICS[metric],
+            "columns": columns,
+            "rows": rows,
+            "several_municipalities": len(municipalities) > 1,
+            "can_import": can_import_files(request.user),
+        },
+    )
+
+
+@login_required
+def school_results(request, code):
+    school = school_get(user=request.user, code=code)
+    years, rows = selectors.school_results(school=school)
+    shown_years = years[-3:]
+    chart_data = (
+        {
+            metric: charts.svg(
+                charts.metric_by_year_chart(
+                    labels=[r.label for r in rows],
+                    years=shown_years,
+                    values={
+                        y: [r.by_year.get(y, {}).get(metric) for r in rows] for y in shown_years
+                    },
+                    title=f"{METRICS[metric].capitalize()}, %",
+                )
+            )
+            for metric in ("quality", "twos")
+        }
+        if rows
+        else {}
+    )
+    return render(
+        request,
+        "assessments/school_results.html",
+        {"school": school, "years": years, "rows": rows, "charts": chart_data},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def results_import(request):
+    if not can_import_files(request.user):
+        raise PermissionDenied
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = services.result_import(
+                content=upload.read(), filename=upload.name, imported_by=request.user
+            )
+        except ImportRefused as error:
+            refused = error
+        else:
+            messages.success(request, f"Файл {upload.name} загружен. {summary.describe()}")
+            return redirect("assessments:results_table")
+    return render(
+        request,
+        "assessments/results_import.html",
+        {"form": form, "refused": refused},
+        status=400 if refused else 200,
+    )

@@ -1,0 +1,42 @@
+"""Table exports: an export yields rows; this module writes them as CSV or XLSX.
+
+Every cell that a spreadsheet would take for a formula (starting with = + - @, or a tab or
+carriage return) is prefixed with an apostrophe, so an exported school name cannot run code.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+
+import openpyxl
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: Iterable[Iterable], stream, *, delimiter: str = ";") -> None:
+    """Semicolons by default: Russian Excel opens such a file in columns."""
+    writer = csv.writer(stream, delimiter=delimiter)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+
+
+def csv_bytes(rows: Iterable[Iterable], *, delimiter: str = ";") -> bytes:
+    stream = io.StringIO()
+    write_csv(rows, stream, delimiter=delimiter)
+    return ("\ufeff" + stream.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8
+
+
+def xlsx_bytes(rows: Iterable[Iterable], *, title: str) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,137 @@
+"""Rule sets (versioned, parameterised, never code) and identification runs that record their
+inputs, parameters and, for every school, the verdict with its reasons."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from opora.identification.rules import KIND_LABELS
+from opora.registry.models import Municipality, Region, School
+from opora.registry.years import academic_year_label
+
+
+class RuleSet(models.Model):
+    """One version of a rule. Changing a rule makes a new version; runs keep the one they used."""
+
+    code = models.SlugField("код", max_length=50)
+    version = models.PositiveIntegerField("версия", default=1)
+    title = models.CharField("название", max_length=300)
+    kind = models.CharField("вид", max_length=20, choices=list(KIND_LABELS.items()))
+    category = models.CharField(
+        "категория (кластер)",
+        max_length=100,
+        help_text="Как называются отобранные школы: ШНОР, ШНСУ, зона риска …",
+    )
+    params = models.JSONField("параметры")
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rule_sets",
+        verbose_name="регион",
+        help_text="Пусто — встроенное правило, доступное всем регионам.",
+    )
+    source = models.CharField("основание", max_length=300, blank=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "правило выявления"
+        verbose_name_plural = "правила выявления"
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="ruleset_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (версия {self.version})"
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", "черновик"
+    APPROVED = "approved", "утверждён"
+
+
+class IdentificationRun(models.Model):
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, related_name="runs", verbose_name="правило"
+    )
+    year = models.PositiveSmallIntegerField("учебный год выявления")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="регион")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="муниципалитет",
+        help_text="Пусто — весь регион.",
+    )
+    params = models.JSONField("параметры на момент запуска")
+    inputs = models.JSONField(
+        "исходные данные", help_text="Сколько школ и результатов было учтено, и за какие годы."
+    )
+    schools_count = models.PositiveIntegerField("школ рассмотрено")
+    flagged_count = models.PositiveIntegerField("школ отобрано")
+    status = models.CharField(
+        "статус", max_length=10, choices=RunStatus.choices, default=RunStatus.DRAFT
+    )
+    order_number = models.CharField("номер приказа", max_length=50, blank=True)
+    order_date = models.DateField("дата приказа", null=True, blank=True)
+    created_at = models.DateTimeField("запущено", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField("утверждено", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "запуск выявления"
+        verbose_name_plural = "запуски выявления"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="approved_run_cites_an_order",
+                condition=Q(status="draft")
+                | (
+                    Q(order_date__isnull=False) & ~Q(order_number="") & Q(approved_at__isnull=False)
+                ),
+                violation_error_message="Утверждённый список ссылается на приказ: номер и дата.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set.category} на {academic_year_label(self.year)} · {self.scope_name}"
+
+    @property
+    def scope_name(self) -> str:
+        return self.municipality.name if self.municipality_id else self.region.name
+
+
+class Verdict(models.Model):
+    """The outcome of a run for one school, with the reasons in words."""
+
+    run = models.ForeignKey(
+        IdentificationRun, on_delete=models.CASCADE, related_name="verdicts", verbose_name="запуск"
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="verdicts", verbose_name="школа"
+    )
+    flagged = models.BooleanField("отобрана")
+    reasons = models.JSONField("обоснование", default=list)
+
+    class Meta:
+        verbose_name = "решение по школе"
+        verbose_name_plural = "решения по школам"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "school"], name="verdict_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {'да' if self.flagged else 'нет'}"

@@ -1,0 +1,144 @@
+"""Identification: apply a rule set to the data of a territory, keep the run, approve the list."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from opora.accounts.models import User
+from opora.accounts.permissions import can_run_identification
+from opora.assessments.selectors import results_frame, subject_labels
+from opora.identification import selectors
+from opora.identification.models import IdentificationRun, RuleSet, RunStatus, Verdict
+from opora.identification.rules import apply_rule, rule_from_params
+from opora.registry.models import Municipality, Region, School
+from opora.registry.years import academic_year_label
+
+
+@dataclass
+class Outcome:
+    """A computed list, not yet saved: what a run would record."""
+
+    rule_set: RuleSet
+    params: dict[str, Any]
+    year: int
+    region: Region
+    municipality: Municipality | None
+    verdicts: pl.DataFrame  # school_code, flagged, reasons
+    inputs: dict[str, Any]
+
+    @property
+    def flagged_codes(self) -> set[str]:
+        return set(self.verdicts.filter("flagged")["school_code"])
+
+
+def identification_compute(
+    *,
+    user: User | None,
+    rule_set: RuleSet,
+    year: int,
+    region: Region,
+    municipality: Municipality | None = None,
+    params: dict[str, Any] | None = None,
+) -> Outcome:
+    """Apply `rule_set` (or the same rule with other `params`) to every school of the territory."""
+    if user is not None and not can_run_identification(
+        user, region=region, municipality=municipality
+    ):
+        raise PermissionDenied
+    params = rule_set.params if params is None else params
+    rule_from_params(rule_set.kind, params)  # refuses wrong parameters before any data is read
+    schools = School.objects.filter(municipality__region=region)
+    if municipality is not None:
+        schools = schools.filter(municipality=municipality)
+    codes = list(schools.values_list("code", flat=True))
+    results = results_frame(schools=schools, years=[year - 3, year - 2, year - 1])
+    context = selectors.context_frame(schools=schools, before_year=year)
+    verdicts = apply_rule(
+        rule_set.kind,
+        params,
+        year=year,
+        schools=codes,
+        results=results,
+        context=context,
+        subject_labels=subject_labels(),
+        indicator_labels=selectors.indicator_labels(),
+    )
+    inputs = {
+        "schools": len(codes),
+        "results": results.height,
+        "result_years": [academic_year_label(y) for y in sorted(results["year"].unique())],
+        "context_values": context.height,
+    }
+    return Outcome(rule_set, params, year, region, municipality, verdicts, inputs)
+
+
+@transaction.atomic
+def identification_save(*, user: User | None, outcome: Outcome) -> IdentificationRun:
+    """Record a computed list. Parameters other than the rule set's make a new version of it."""
+    rule_set = outcome.rule_set
+    if outcome.params != rule_set.params:
+        rule_set = rule_set_new_version(rule_set=rule_set, params=outcome.params, user=user)
+    run = IdentificationRun.objects.create(
+        rule_set=rule_set,
+        year=outcome.year,
+        region=outcome.region,
+        municipality=outcome.municipality,
+        params=outcome.params,
+        inputs=outcome.inputs,
+        schools_count=outcome.verdicts.height,
+        flagged_count=len(outcome.flagged_codes),
+        created_by=user,
+    )
+    school_ids = dict(
+        School.objects.filter(code__in=outcome.verdicts["school_code"].to_list()).values_list(
+            "code", "pk"
+        )
+    )
+    Verdict.objects.bulk_create(
+        Verdict(run=run, school_id=school_ids[code], flagged=flagged, reasons=list(reasons))
+        for code, flagged, reasons in outcome.verdicts.iter_rows()
+    )
+    return run
+
+
+def rule_set_new_version(
+    *, rule_set: RuleSet, params: dict[str, Any], user: User | None
+) -> RuleSet:
+    rule_from_params(rule_set.kind, params)
+    latest = RuleSet.objects.filter(code=rule_set.code).aggregate(v=Max("version"))["v"]
+    return RuleSet.objects.create(
+        code=rule_set.code,
+        version=latest + 1,
+        title=rule_set.title,
+        kind=rule_set.kind,
+        category=rule_set.category,
+        params=params,
+        region=rule_set.region or (user.region if user else None),
+        source=f"изменённые параметры версии {rule_set.version}",
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def identification_approve(
+    *, user: User, run: IdentificationRun, order_number: str, order_date: datetime.date
+) -> IdentificationRun:
+    """Make a run the official list, citing the order (приказ) that approved it."""
+    if not can_run_identification(user, region=run.region, municipality=run.municipality):
+        raise PermissionDenied
+    if run.status == RunStatus.APPROVED:
+        raise ValidationError("Этот список уже утверждён.")
+    if not order_number.strip():
+        raise ValidationError({"order_number": "Укажите номер приказа."})
+    run.status = RunStatus.APPROVED
+    run.order_number, run.order_date = order_number.strip(), order_date
+    run.approved_by, run.approved_at = user, timezone.now()
+    run.full_clean()
+    run.save()
+    return run

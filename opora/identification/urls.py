@@ -1,0 +1,12 @@
+from django.urls import path
+
+from opora.identification import views
+
+app_name = "identification"
+urlpatterns = [
+    path("identification/", views.index, name="index"),
+    path("identification/try/", views.try_parameters, name="try"),
+    path("identification/runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("identification/runs/<int:pk>/approve/", views.run_approve, name="run_approve"),
+    path("identification/runs/<int:pk>/export.csv", views.run_export, name="run_export"),
+]

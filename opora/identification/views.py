@@ -1,0 +1,184 @@
+import polars as pl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opora.accounts.models import Role
+from opora.accounts.permissions import can_run_identification, visible_municipalities
+from opora.exports import csv_bytes
+from opora.identification import selectors, services
+from opora.identification.exports import verdict_rows
+from opora.identification.forms import ApproveForm, ParamsForm, RunForm
+from opora.identification.models import IdentificationRun, RunStatus
+from opora.identification.rules import KIND_LABELS
+from opora.registry.models import Municipality, Region, School
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request):
+    form = _run_form(request)
+    if form is not None and request.method == "POST" and form.is_valid():
+        region, municipality = _territory(request.user, form.cleaned_data["municipality"])
+        outcome = services.identification_compute(
+            user=request.user,
+            rule_set=form.cleaned_data["rule_set"],
+            year=form.cleaned_data["year"],
+            region=region,
+            municipality=municipality,
+        )
+        run = services.identification_save(user=request.user, outcome=outcome)
+        return redirect("identification:run_detail", pk=run.pk)
+    return render(
+        request,
+        "identification/index.html",
+        {
+            "form": form,
+            "rule_sets": selectors.rule_set_list(user=request.user),
+            "runs": selectors.run_list(user=request.user).order_by("-created_at")[:100],
+            "kind_labels": KIND_LABELS,
+        },
+    )
+
+
+@login_required
+def run_detail(request, pk):
+    run = _run(request, pk)
+    before = selectors.previous_run(run=run)
+    return render(
+        request,
+        "identification/run_detail.html",
+        {
+            "run": run,
+            "verdicts": selectors.run_verdicts(user=request.user, run=run),
+            "before": before,
+            "changes": selectors.run_changes(user=request.user, run=run, before=before)
+            if before
+            else [],
+            "can_approve": run.status == RunStatus.DRAFT
+            and can_run_identification(
+                request.user, region=run.region, municipality=run.municipality
+            ),
+            "approve_form": ApproveForm(),
+            "kind_label": KIND_LABELS[run.rule_set.kind],
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_approve(request, pk):
+    run = _run(request, pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите номер и дату приказа (ДД.ММ.ГГГГ).")
+        return redirect("identification:run_detail", pk=run.pk)
+    try:
+        services.identification_approve(user=request.user, run=run, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Список утверждён. Программы и мониторинг используют его.")
+    return redirect("identification:run_detail", pk=run.pk)
+
+
+@login_required
+def run_export(request, pk):
+    run = _run(request, pk)
+    verdicts = list(selectors.run_verdicts(user=request.user, run=run))
+    frame = pl.DataFrame(
+        {
+            "school_code": [v.school.code for v in verdicts],
+            "flagged": [v.flagged for v in verdicts],
+            "reasons": [v.reasons for v in verdicts],
+        },
+        schema={"school_code": pl.String, "flagged": pl.Boolean, "reasons": pl.List(pl.String)},
+    )
+    response = HttpResponse(
+        csv_bytes(verdict_rows(frame, rule_code=run.rule_set.code)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="identification-{run.pk}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def try_parameters(request):
+    run_form = _run_form(request, data=request.POST or request.GET or None)
+    if run_form is None:
+        raise PermissionDenied
+    if not run_form.is_valid():
+        return render(request, "identification/try.html", {"run_form": run_form})
+    rule_set = run_form.cleaned_data["rule_set"]
+    year = run_form.cleaned_data["year"]
+    region, municipality = _territory(request.user, run_form.cleaned_data["municipality"])
+    params_form = ParamsForm(
+        request.POST or None,
+        kind=rule_set.kind,
+        initial=ParamsForm.initial_from(rule_set.kind, rule_set.params),
+    )
+    context = {"run_form": run_form, "params_form": params_form, "rule_set": rule_set, "year": year}
+    if request.method == "POST" and params_form.is_valid():
+        tried = params_form.params(rule_set.params)
+        compute = dict(
+            user=request.user,
+            rule_set=rule_set,
+            year=year,
+            region=region,
+            municipality=municipality,
+        )
+        outcome = services.identification_compute(**compute, params=tried)
+        if "save" in request.POST:
+            run = services.identification_save(user=request.user, outcome=outcome)
+            messages.success(
+                request, f"Сохранена версия {run.rule_set.version} правила и список по ней."
+            )
+            return redirect("identification:run_detail", pk=run.pk)
+        current = services.identification_compute(**compute)
+        context.update(difference=_difference(current, outcome), outcome=outcome, current=current)
+    return render(request, "identification/try.html", context)
+
+
+def _difference(current, tried) -> dict:
+    reasons = dict(tried.verdicts.select("school_code", "reasons").iter_rows())
+    before = dict(current.verdicts.select("school_code", "reasons").iter_rows())
+    names = dict(School.objects.filter(code__in=list(reasons)).values_list("code", "short_name"))
+    entered = sorted(tried.flagged_codes - current.flagged_codes)
+    left = sorted(current.flagged_codes - tried.flagged_codes)
+    return {
+        "entered": [(names[c], reasons[c]) for c in entered],
+        "left": [(names[c], before[c], reasons[c]) for c in left],
+        "kept": len(tried.flagged_codes & current.flagged_codes),
+    }
+
+
+def _run(request, pk):
+    try:
+        return selectors.run_list(user=request.user).get(pk=pk)
+    except IdentificationRun.DoesNotExist:
+        raise Http404 from None
+
+
+def _run_form(request, data=None):
+    """The form to start a run, or None when the user's role does not run identification."""
+    user = request.user
+    if not (user.is_superuser or user.role in (Role.REGION, Role.COORDINATOR)):
+        return None
+    whole_region = user.region.name if user.role == Role.REGION else None
+    return RunForm(
+        data if data is not None else (request.POST or None),
+        rule_sets=selectors.rule_set_list(user=user),
+        municipalities=visible_municipalities(user),
+        whole_region=whole_region,
+        initial={"year": selectors.next_identification_year(user=user)},
+    )
+
+
+def _territory(user, municipality_code: str) -> tuple[Region, Municipality | None]:
+    if not municipality_code:
+        return user.region, None
+    municipality = get_object_or_404(visible_municipalities(user), code=municipality_code)
+    return municipality.region, municipality

@@ -1,0 +1,68 @@
+"""Charts: each is a function from data to a matplotlib figure; pages embed it as SVG and
+documents as PNG, from the same function, so a page and its printed report never disagree."""
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from opora.registry.years import academic_year_label  # noqa: E402
+
+PALETTE = ["#9db4d9", "#1f5fbf", "#14213d", "#fca311"]
+plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})
+
+
+def metric_by_year_chart(
+    *, labels: list[str], years: list[int], values: dict[int, list[float | None]], title: str
+) -> Figure:
+    """Horizontal bars: one group per assessment, one bar per year (values in percent)."""
+    height = 0.9 + 0.32 * len(labels) * max(len(years), 1)
+    figure, axes = plt.subplots(figsize=(7.2, height), layout="constrained")
+    bar = 0.8 / max(len(years), 1)
+    for index, year in enumerate(years):
+        positions = [i + index * bar for i in range(len(labels))]
+        shown = [v if v is not None else 0 for v in values[year]]
+        bars = axes.barh(
+            positions,
+            shown,
+            height=bar,
+            label=academic_year_label(year),
+            color=PALETTE[index % len(PALETTE)],
+        )
+        for rect, value in zip(bars, values[year], strict=True):
+            text = "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
+            axes.annotate(
+                text,
+                (rect.get_width(), rect.get_y() + rect.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+    axes.set_yticks([i + bar * (len(years) - 1) / 2 for i in range(len(labels))], labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 110)
+    axes.set_xlabel("%")
+    axes.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    return figure
+
+
+def svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def png(figure: Figure, *, dpi: int = 150) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    return buffer.getvalue()
