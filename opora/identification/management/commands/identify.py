@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -53,7 +52,7 @@ class Command(BaseCommand):
     def _write(self, verdicts: pl.DataFrame | None, rule_set: RuleSet, output: Path | None) -> None:
         rows = verdict_rows(verdicts, rule_code=rule_set.code)
         if output is None:
-            write_csv(rows, sys.stdout, delimiter=",")
+            write_csv(rows, self.stdout, delimiter=",")
             return
         with output.open("w", encoding="utf-8", newline="") as stream:
             write_csv(rows, stream, delimiter=",")
