@@ -5,10 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import reverse
 
 from opora.accounts.models import User
+from opora.assessments.models import SchoolResult
 from opora.demo.services import DEMO_PASSWORD
+from opora.identification.models import IdentificationRun, RuleSet
+from opora.identification.services import identification_compute
 from opora.registry.models import ContextValue, Contingent, Municipality, Region, School
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +101,53 @@ def test_demo_school_team_sees_only_its_school(client, demo):
     client.login(username="school_barteneva", password=DEMO_PASSWORD)
     schools = client.get(reverse("registry:school_list")).context["schools"]
     assert [s.short_name for s in schools] == ["СОШ с. Бартеневка"]
+
+
+SEED_LISTS = {
+    # seed 003 §2.2, cluster 1: seven ШНРО schools
+    "pirovskoe": {
+        "Икшурминская СШ", "Троицкая СШ", "Пировская СШ", "Большекетская СШ",
+        "Комаровская ОШ", "Чайдинская ОШ", "Бушуйская ОШ",
+    },
+    # seed 002 §5.3
+    "terbuny": {"СШ с. Большая Поляна", "ООШ с. Марьино-Николаевка", "ООШ с. Вислая Поляна"},
+    # seed 004 §5.3: all three schools named by the regional order № 80
+    "svobodny": {"СОШ № 6", "СОШ № 11", "СОШ № 192"},
+    "tyumen": {"СОШ № 901 (демо)", "СОШ № 902 (демо)", "СОШ № 903 (демо)"},
+    # seed 000: the federal lists named no Ивантеевка school
+    "ivanteevka": set(),
+}  # fmt: skip
+
+
+def test_demo_lists_reproduce_the_seeds(demo):
+    for run in IdentificationRun.objects.select_related("municipality"):
+        flagged = set(
+            run.verdicts.filter(flagged=True).values_list("school__short_name", flat=True)
+        )
+        assert flagged == SEED_LISTS[run.municipality.code], run.municipality.code
+    approved = IdentificationRun.objects.get(status="approved")
+    assert (approved.municipality.code, approved.order_number) == ("svobodny", "80")
+
+
+def test_social_index_reproduces_track_2_of_seed_000(demo):
+    rule_set = RuleSet.objects.get(code="shnsu-social")
+    municipality = Municipality.objects.get(code="ivanteevka")
+    outcome = identification_compute(
+        user=None,
+        rule_set=rule_set,
+        year=2024,
+        region=municipality.region,
+        municipality=municipality,
+    )
+    names = dict(School.objects.values_list("code", "short_name"))
+    assert {names[c] for c in outcome.flagged_codes} == {
+        "СОШ п. Знаменский", "СОШ с. Ивановка", "ООШ с. Арбузовка",
+    }  # fmt: skip
+
+
+def test_demo_loads_results_for_every_municipality(demo):
+    counts = dict(
+        SchoolResult.objects.values_list("school__municipality__code").annotate(n=Count("id"))
+    )
+    assert set(counts) == set(SEED_LISTS)
+    assert all(n > 20 for n in counts.values())
