@@ -137,9 +137,9 @@ class SchoolAssessmentRow:
 
 
 def school_results(*, school: School) -> tuple[list[int], list[SchoolAssessmentRow]]:
-    """A school's results by assessment (rows) and year (columns), with every metric."""
+    """A school's results by assessment (rows) and year (columns, latest first), every metric."""
     frame = with_metrics(results_frame(schools=School.objects.filter(pk=school.pk)))
-    years = sorted(frame["year"].unique().to_list())
+    years = sorted(frame["year"].unique().to_list(), reverse=True)
     labels = subject_labels()
     rows: dict[tuple, SchoolAssessmentRow] = {}
     for row in frame.sort("kind", "grade", "subject").iter_rows(named=True):

@@ -50,7 +50,7 @@ def results_table(request):
 def school_results(request, code):
     school = school_get(user=request.user, code=code)
     years, rows = selectors.school_results(school=school)
-    shown_years = years[-3:]
+    shown_years = sorted(years[:2])  # the latest year against the one before
     chart_data = (
         {
             metric: charts.svg(

@@ -37,6 +37,16 @@ MATRIX = [
         200,
     ),
     ("import", {"region_operator": 200, "coordinator_a": 200, "coordinator_b": 200}, 403),
+    ("results", {}, 200),
+    ("results_a1", {"coordinator_b": 404, "observer_b": 404}, 200),
+    ("results_b1", {"region_operator": 200, "coordinator_b": 200, "observer_b": 200}, 404),
+    ("results_import", {"region_operator": 200, "coordinator_a": 200, "coordinator_b": 200}, 403),
+    ("identification", {}, 200),
+    (
+        "identification_try",
+        {"region_operator": 200, "coordinator_a": 200, "coordinator_b": 200},
+        403,
+    ),
 ]
 
 URLS = {
@@ -49,6 +59,12 @@ URLS = {
     "edit_b1": reverse("registry:school_edit", args=["b1"]),
     "context_a1": reverse("registry:school_context_edit", args=["a1", 2023]),
     "import": reverse("registry:registry_import"),
+    "results": reverse("assessments:results_table"),
+    "results_a1": reverse("assessments:school_results", args=["a1"]),
+    "results_b1": reverse("assessments:school_results", args=["b1"]),
+    "results_import": reverse("assessments:results_import"),
+    "identification": reverse("identification:index"),
+    "identification_try": reverse("identification:try"),
 }
 
 
