@@ -70,6 +70,8 @@ def demo_load() -> None:
     admin = _save_admin()
     for code, year, order in DEMO_LISTS:
         _save_list(municipality_code=code, year=year, order=order, approver=admin)
+    for clustering in json.loads((DATA_DIR / "rules" / "clusterings.json").read_text("utf-8")):
+        _save_clustering(clustering)
 
 
 def _load_municipality(data: dict) -> None:
@@ -158,11 +160,21 @@ def _save_admin() -> User:
     return admin
 
 
-def _save_list(*, municipality_code: str, year: int, order, approver: User) -> None:
+def _save_list(
+    *,
+    municipality_code: str,
+    year: int,
+    order,
+    approver: User | None,
+    rule_code: str = "shnor-fioco",
+) -> None:
     municipality = Municipality.objects.select_related("region").get(code=municipality_code)
-    if IdentificationRun.objects.filter(municipality=municipality, year=year).exists():
+    rule_set = RuleSet.objects.filter(code=rule_code).order_by("-version").first()
+    runs = IdentificationRun.objects.filter(
+        municipality=municipality, year=year, rule_set__code=rule_code
+    )
+    if runs.exists():
         return
-    rule_set = RuleSet.objects.filter(code="shnor-fioco").order_by("-version").first()
     outcome = identification_compute(
         user=None,
         rule_set=rule_set,
@@ -174,3 +186,26 @@ def _save_list(*, municipality_code: str, year: int, order, approver: User) -> N
     if order:
         number, date = order
         identification_approve(user=approver, run=run, order_number=number, order_date=date)
+
+
+def _save_clustering(data: dict) -> None:
+    """A municipality's clustering as a rule set of its region, run once on the demo data."""
+    RuleSet.objects.update_or_create(
+        code=data["code"],
+        version=1,
+        defaults={
+            "title": data["title"],
+            "kind": "clustering",
+            "category": "кластеры",
+            "params": data["params"],
+            "region": Region.objects.get(name=data["region"]),
+            "source": data["source"],
+        },
+    )
+    _save_list(
+        municipality_code=data["municipality"],
+        year=data["year"],
+        order=None,
+        approver=None,
+        rule_code=data["code"],
+    )

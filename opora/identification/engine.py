@@ -49,7 +49,7 @@ OBJECTIVITY_HIT_DTYPE = pl.Struct(
     }
 )
 _NO_TEXT = pl.lit([], dtype=pl.List(pl.String))
-FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+_FrameT = TypeVar("_FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 # --- Rules -------------------------------------------------------------------------------------
@@ -83,7 +83,9 @@ class LowResultsRule:
     consecutive_years: int | None = 2
 
     def __post_init__(self) -> None:
+        # Parameters may come as lists and Decimals from a rule set stored in the database.
         object.__setattr__(self, "selectors", tuple(self.selectors))
+        object.__setattr__(self, "threshold", float(self.threshold))
         if not self.selectors:
             raise ValueError("Правило должно перечислять хотя бы одну оценочную процедуру")
         if not 0 < self.threshold <= 1:
@@ -126,6 +128,9 @@ class SocialIndexRule:
     threshold: float
 
     def __post_init__(self) -> None:
+        weights = {code: float(weight) for code, weight in self.weights.items()}
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "threshold", float(self.threshold))
         if not self.weights:
             raise ValueError("Индекс должен включать хотя бы один показатель")
 
@@ -141,6 +146,7 @@ class ObjectivityRule:
     kind: str = "VPR"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "threshold", float(self.threshold))
         if not 0 < self.threshold <= 1:
             raise ValueError("Порог доли должен быть больше 0 и не больше 1")
         if self.min_participants < 1:
@@ -328,8 +334,8 @@ def _selected_expr(selectors: Iterable[AssessmentSelector]) -> pl.Expr:
 
 
 def _in_reason_order(
-    frame: FrameT, *, first: tuple[str, ...] = (), then: tuple[str, ...] = ()
-) -> FrameT:
+    frame: _FrameT, *, first: tuple[str, ...] = (), then: tuple[str, ...] = ()
+) -> _FrameT:
     """Order rows as reasons read: latest year first, then ВПР, ОГЭ, ЕГЭ, КДР, grade, subject.
 
     `first` are boolean columns whose true rows go first (hits before assessments not counted).
@@ -392,24 +398,30 @@ def identify_low_results(
         required=LOW_RESULT_COLUMNS,
         ints=("year", "grade", "participants", "mark_2"),
     )
-    considered = data.filter(pl.col("year").is_in(years) & _selected_expr(rule.selectors)).collect()
+    considered = data.filter(pl.col("year").is_in(years) & _selected_expr(rule.selectors)).collect(
+        engine="in-memory"
+    )
     counted = pl.col("participants") >= rule.min_participants
     share = pl.col("mark_2") / pl.col("participants")
-    hit = pl.col("hit")
+    label = _label_expr(subject_labels)
     # Only hits and assessments not counted produce text; they are few, so texts, structs and
-    # the order of reasons are built on them alone, in one sort and one group_by.
-    noted = considered.filter(~counted | (share >= rule.threshold)).with_columns(hit=counted)
+    # the order of reasons are built on them alone.
+    hit_rows = considered.lazy().filter(counted & (share >= rule.threshold))
+    ignored_rows = considered.lazy().filter(~counted)
+    noted = pl.concat(
+        [
+            hit_rows.with_columns(
+                hit=pl.lit(True), reason=_low_result_reason_expr(label, rule.threshold)
+            ),
+            ignored_rows.with_columns(
+                hit=pl.lit(False),
+                reason=_ignored_expr(pl.col("participants"), "", rule.min_participants, label),
+            ),
+        ]
+    )
+    hit = pl.col("hit")
     per_school = (
         _in_reason_order(noted, first=("hit",))
-        .with_columns(
-            reason=pl.when(hit)
-            .then(_low_result_reason_expr(_label_expr(subject_labels), rule.threshold))
-            .otherwise(
-                _ignored_expr(
-                    pl.col("participants"), "", rule.min_participants, _label_expr(subject_labels)
-                )
-            ),
-        )
         .group_by("school_code")
         .agg(
             found=pl.col("reason"),
@@ -426,32 +438,38 @@ def identify_low_results(
             years_with_hits=pl.col("year").filter(hit).n_unique().cast(pl.Int64),
         )
     )
-    with_data = considered.select(pl.col("school_code").unique(), has_data=pl.lit(True))
+    with_data = considered.lazy().select(pl.col("school_code").unique(), has_data=pl.lit(True))
+    # The independent plans run in parallel.
+    scope, per_school, with_data = pl.collect_all(
+        [_scope(data, schools), per_school, with_data], engine="in-memory"
+    )
     no_data = pl.lit(
         [f"нет результатов учитываемых оценочных процедур за {format_years(years)}"],
         dtype=pl.List(pl.String),
     )
-    return (
-        _scope(data, schools)
-        .collect()
-        .join(per_school, on="school_code", how="left")
+    counts = ("hits_last_year", "years_with_hits")
+    frame = (
+        scope.join(per_school, on="school_code", how="left")
         .join(with_data, on="school_code", how="left")
         .with_columns(
-            pl.col("hits_last_year", "years_with_hits").fill_null(0),
+            pl.col(*counts).fill_null(0),
             pl.col("hits").fill_null(pl.lit([], dtype=pl.List(HIT_DTYPE))),
             reasons=pl.when(pl.col("has_data"))
             .then(pl.col("found").fill_null(_NO_TEXT))
             .otherwise(no_data),
         )
-        .with_columns(_low_result_verdict(rule, year))
+    )
+    # The verdict depends on the two counts only: worded once per distinct pair of them.
+    verdicts = frame.select(pl.col(*counts)).unique().with_columns(_low_result_verdict(rule, year))
+    return (
+        frame.join(verdicts, on=counts, how="left")
         .select(
             "school_code",
             "flagged",
             "reasons",
             "summary",
             pl.col("hits").cast(pl.List(HIT_DTYPE)),
-            "hits_last_year",
-            "years_with_hits",
+            *counts,
         )
         .sort("school_code")
     )
@@ -538,7 +556,7 @@ def social_index(
     weights = pl.LazyFrame(
         {
             "indicator": list(rule.weights),
-            "weight": [float(weight) for weight in rule.weights.values()],
+            "weight": list(rule.weights.values()),
             "weight_text": [format_number(weight) for weight in rule.weights.values()],
             "label": [labels.get(code, code) for code in rule.weights],
             "position": list(range(len(rule.weights))),
@@ -645,9 +663,8 @@ def objectivity_flags(
             _objectivity_shares(rows.lazy().filter(counted), threshold=rule.threshold),
             then=("direction",),
         )
-        .group_by("school_code")
-        .agg(
-            hit_reasons=pl.format(
+        .with_columns(
+            reason=pl.format(
                 "{}: {} {} % ({} из {}) ≥ {} %",
                 label,
                 pl.col("direction").replace_strict({"lowered": "понизили", "raised": "повысили"}),
@@ -656,17 +673,18 @@ def objectivity_flags(
                 pl.col("compared"),
                 pl.lit(format_threshold(rule.threshold)),
             ),
-            hits=pl.struct(
+            hit=pl.struct(
                 "kind", "subject", "grade", "year", "direction", "share", "students", "compared"
             ),
         )
+        .group_by("school_code")
+        .agg(hit_reasons=pl.col("reason"), hits=pl.col("hit"))
     )
     no_comparison = pl.format("{}: нет сравнения с отметками в журнале, не учитывается", label)
     ignored = (
         _in_reason_order(rows.lazy().filter(~counted | pl.col("compared").is_null()))
-        .group_by("school_code")
-        .agg(
-            ignored_reasons=pl.when(pl.col("compared").is_null())
+        .with_columns(
+            reason=pl.when(pl.col("compared").is_null())
             .then(no_comparison)
             .otherwise(
                 _ignored_expr(
@@ -674,6 +692,8 @@ def objectivity_flags(
                 )
             )
         )
+        .group_by("school_code")
+        .agg(ignored_reasons=pl.col("reason"))
     )
     return (
         _scope(data, schools)

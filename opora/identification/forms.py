@@ -25,6 +25,8 @@ class RunForm(forms.Form):
 class ParamsForm(forms.Form):
     """The parameters a region may try for a rule set, in the units people think in."""
 
+    KINDS = (LOW_RESULTS, OBJECTIVITY, SOCIAL_INDEX)
+
     threshold = forms.DecimalField(
         label="Порог, %", min_value=0.1, max_value=100, decimal_places=2, localize=True
     )

@@ -124,6 +124,12 @@ class Verdict(models.Model):
         School, on_delete=models.PROTECT, related_name="verdicts", verbose_name="школа"
     )
     flagged = models.BooleanField("отобрана")
+    category = models.CharField(
+        "категория",
+        max_length=100,
+        blank=True,
+        help_text="Для кластеризации — кластер школы; для правила — его категория, если отобрана.",
+    )
     reasons = models.JSONField("обоснование", default=list)
 
     class Meta:

@@ -9,25 +9,48 @@ from typing import Any
 
 import polars as pl
 
-from opora.identification import engine
+from opora.identification import categories, engine
 
 LOW_RESULTS = "low_results"
 SOCIAL_INDEX = "social_index"
 OBJECTIVITY = "objectivity"
+POSITIVE_DYNAMICS = "positive_dynamics"
+HIGH_RESULTS = "high_results"
+CONTEXT_CONDITIONS = "context_conditions"
+CLUSTERING = "clustering"
 KIND_LABELS = {
     LOW_RESULTS: "низкие результаты (доля «2»)",
     SOCIAL_INDEX: "индекс социального контекста (ШНСУ)",
     OBJECTIVITY: "признаки необъективности ВПР",
+    POSITIVE_DYNAMICS: "положительная динамика результатов",
+    HIGH_RESULTS: "высокие результаты",
+    CONTEXT_CONDITIONS: "условия работы школы",
+    CLUSTERING: "кластеризация: категории по порядку",
+}
+RULE_CLASSES = {
+    LOW_RESULTS: engine.LowResultsRule,
+    POSITIVE_DYNAMICS: categories.PositiveDynamicsRule,
+    HIGH_RESULTS: categories.HighResultsRule,
+    CONTEXT_CONDITIONS: categories.ContextConditionsRule,
 }
 
 
 def rule_from_params(kind: str, params: Mapping[str, Any]):
-    if kind == LOW_RESULTS:
-        return engine.LowResultsRule.from_params(params)
+    """The rule object; raises ValueError (in Russian) for wrong parameters."""
+    if kind in RULE_CLASSES:
+        return RULE_CLASSES[kind].from_params(params)
     if kind == SOCIAL_INDEX:
         return engine.SocialIndexRule(**params)
     if kind == OBJECTIVITY:
         return engine.ObjectivityRule(**params)
+    if kind == CLUSTERING:
+        if not params.get("categories"):
+            raise ValueError("В кластеризации должна быть хотя бы одна категория")
+        for category in params["categories"]:
+            if category["kind"] == CLUSTERING:
+                raise ValueError("Категория кластеризации не может сама быть кластеризацией")
+            rule_from_params(category["kind"], category["params"])
+        return params
     raise ValueError(f"Неизвестный вид правила: {kind}")
 
 
@@ -41,20 +64,83 @@ def apply_rule(
     context: pl.DataFrame,
     subject_labels: Mapping[str, str],
     indicator_labels: Mapping[str, str],
+    parents: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
-    """school_code, flagged, reasons (list of Russian sentences) for every school in `schools`."""
-    rule = rule_from_params(kind, params)
+    """school_code, flagged, reasons (Russian sentences) and, for a clustering, the category
+    each school falls in, for every school in `schools`. `parents` maps a branch to its head
+    school, for clusterings whose branches follow the head school."""
     schools = list(schools)
-    if kind == LOW_RESULTS:
-        verdicts = engine.identify_low_results(
-            results, rule=rule, year=year, schools=schools, subject_labels=subject_labels
-        )
-    elif kind == SOCIAL_INDEX:
-        verdicts = engine.social_index(
-            context, rule=rule, schools=schools, indicator_labels=indicator_labels
-        )
-    else:
-        verdicts = engine.objectivity_flags(
-            results, rule=rule, year=year, schools=schools, subject_labels=subject_labels
-        )
+    data = {
+        "year": year,
+        "schools": schools,
+        "results": results,
+        "context": context,
+        "subject_labels": subject_labels,
+        "indicator_labels": indicator_labels,
+    }
+    if kind == CLUSTERING:
+        clusters = _clustering(params, **data)
+        if params.get("branches_follow_parent") and parents:
+            clusters = _branches_follow_parent(clusters, parents)
+        return clusters
+    return _single(kind, params, **data).with_columns(category=pl.lit(None, dtype=pl.String))
+
+
+def _single(kind, params, *, year, schools, results, context, subject_labels, indicator_labels):
+    rule = rule_from_params(kind, params)
+    on_results = {"rule": rule, "year": year, "schools": schools, "subject_labels": subject_labels}
+    on_context = {"rule": rule, "schools": schools, "indicator_labels": indicator_labels}
+    verdicts = {
+        LOW_RESULTS: lambda: engine.identify_low_results(results, **on_results),
+        OBJECTIVITY: lambda: engine.objectivity_flags(results, **on_results),
+        POSITIVE_DYNAMICS: lambda: categories.positive_dynamics(results, **on_results),
+        HIGH_RESULTS: lambda: categories.high_results(results, **on_results),
+        SOCIAL_INDEX: lambda: engine.social_index(context, **on_context),
+        CONTEXT_CONDITIONS: lambda: categories.context_conditions(context, **on_context),
+    }[kind]()
     return verdicts.select("school_code", "flagged", "reasons")
+
+
+def _clustering(params, **data) -> pl.DataFrame:
+    """Each school in the first category whose rule it meets (seed 000's and 003's clusters)."""
+    flags = [
+        (category["name"], _single(category["kind"], category["params"], **data))
+        for category in params["categories"]
+    ]
+    default = params.get("default") or None
+    assigned = categories.assign_categories(flags, schools=data["schools"], default=default)
+    named = [c["name"] for c in params["categories"]]
+    return assigned.select(
+        "school_code",
+        flagged=pl.col("category").is_in(named).fill_null(False),
+        reasons="reasons",
+        category="category",
+    )
+
+
+def _branches_follow_parent(clusters: pl.DataFrame, parents: Mapping[str, str]) -> pl.DataFrame:
+    """A branch is counted with its head school (seed 000 clusters 9 schools, not 13)."""
+    links = pl.DataFrame(
+        {"school_code": list(parents), "parent_code": list(parents.values())},
+        schema={"school_code": pl.String, "parent_code": pl.String},
+    )
+    heads = clusters.select(
+        parent_code="school_code",
+        parent_flagged="flagged",
+        parent_category="category",
+        parent_reasons="reasons",
+    )
+    joined = clusters.join(links, on="school_code", how="left").join(
+        heads, on="parent_code", how="left"
+    )
+    is_branch = pl.col("parent_flagged").is_not_null()
+    note = pl.concat_list(
+        pl.format("филиал: относится к категории головной школы ({})", "parent_code"),
+        "parent_reasons",
+    )
+    return joined.select(
+        "school_code",
+        flagged=pl.when(is_branch).then("parent_flagged").otherwise("flagged"),
+        reasons=pl.when(is_branch).then(note).otherwise("reasons"),
+        category=pl.when(is_branch).then("parent_category").otherwise("category"),
+    )

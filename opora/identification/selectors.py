@@ -1,5 +1,6 @@
 """Reads for identification: the frames the engine works on, runs and their comparison."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
@@ -19,8 +20,13 @@ def context_frame(*, schools: QuerySet[School], before_year: int) -> pl.DataFram
         .order_by("school__code", "indicator__code", "-year")
         .values_list("school__code", "indicator__code", "number")
     )
+    values = [(s, i, float(v)) for s, i, v in rows]
+    # Registry facts that rules read like context figures (seed 003: «малочисленная школа»).
+    values += [
+        (code, "is_small", float(small)) for code, small in schools.values_list("code", "is_small")
+    ]
     frame = pl.DataFrame(
-        [(s, i, float(v)) for s, i, v in rows],
+        values,
         schema={"school_code": pl.String, "indicator": pl.String, "value": pl.Float64},
         orient="row",
     )
@@ -28,7 +34,10 @@ def context_frame(*, schools: QuerySet[School], before_year: int) -> pl.DataFram
 
 
 def indicator_labels() -> dict[str, str]:
-    return dict(ContextIndicator.objects.values_list("code", "name"))
+    return {
+        "is_small": "малокомплектная школа",
+        **dict(ContextIndicator.objects.values_list("code", "name")),
+    }
 
 
 def rule_set_list(*, user: User) -> QuerySet[RuleSet]:
@@ -80,27 +89,51 @@ def previous_run(*, run: IdentificationRun) -> IdentificationRun | None:
 @dataclass
 class ListChange:
     school: School
-    entered: bool
-    reasons: list[str]  # why the school is in the list now, or was in it before
+    before: str  # the category, or «в списке» / «не в списке» for a plain rule
+    after: str
+    reasons: list[str]  # why the school is where it is now, then why it was where it was
+
+    @property
+    def entered(self) -> bool:
+        return self.after != NOT_LISTED and self.before == NOT_LISTED
+
+
+NOT_LISTED = "не в списке"
+
+
+def _placement(verdict: Verdict) -> str:
+    if verdict.category:
+        return verdict.category
+    return "в списке" if verdict.flagged else NOT_LISTED
 
 
 def run_changes(
     *, user: User, run: IdentificationRun, before: IdentificationRun
 ) -> list[ListChange]:
-    """Who entered the list and who left it, compared with an earlier run, with the reasons."""
-    now = {v.school_id: v for v in run_verdicts(user=user, run=run)}
+    """Schools whose place changed since an earlier run (entered, left, moved between
+    categories), with the reasons now and then."""
     then = {v.school_id: v for v in run_verdicts(user=user, run=before)}
     changes = []
-    for school_id, verdict in now.items():
-        earlier = then.get(school_id)
-        if verdict.flagged and not (earlier and earlier.flagged):
-            changes.append(ListChange(school=verdict.school, entered=True, reasons=verdict.reasons))
-        elif not verdict.flagged and earlier and earlier.flagged:
-            reasons = [f"раньше: {r}" for r in earlier.reasons] + [
-                f"теперь: {r}" for r in verdict.reasons
-            ]
-            changes.append(ListChange(school=verdict.school, entered=False, reasons=reasons))
+    for verdict in run_verdicts(user=user, run=run):
+        earlier = then.get(verdict.school_id)
+        was = _placement(earlier) if earlier else NOT_LISTED
+        now = _placement(verdict)
+        if was != now:
+            reasons = [f"теперь: {r}" for r in verdict.reasons]
+            reasons += [f"раньше: {r}" for r in earlier.reasons] if earlier else []
+            changes.append(
+                ListChange(school=verdict.school, before=was, after=now, reasons=reasons)
+            )
     return sorted(changes, key=lambda c: (not c.entered, c.school.short_name))
+
+
+def category_counts(*, user: User, run: IdentificationRun) -> list[tuple[str, int]]:
+    """How many schools fell in each category of a clustering, in the clustering's order."""
+    order = [c["name"] for c in run.params.get("categories", [])]
+    counts = Counter(v.category for v in run_verdicts(user=user, run=run))
+    return [(name, counts[name]) for name in order] + (
+        [("без категории", counts[""])] if counts[""] else []
+    )
 
 
 def next_identification_year(*, user: User) -> int | None:

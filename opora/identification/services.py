@@ -68,6 +68,7 @@ def identification_compute(
         context=context,
         subject_labels=subject_labels(),
         indicator_labels=selectors.indicator_labels(),
+        parents=dict(schools.filter(parent__isnull=False).values_list("code", "parent__code")),
     )
     inputs = {
         "schools": len(codes),
@@ -101,8 +102,14 @@ def identification_save(*, user: User | None, outcome: Outcome) -> Identificatio
         )
     )
     Verdict.objects.bulk_create(
-        Verdict(run=run, school_id=school_ids[code], flagged=flagged, reasons=list(reasons))
-        for code, flagged, reasons in outcome.verdicts.iter_rows()
+        Verdict(
+            run=run,
+            school_id=school_ids[row["school_code"]],
+            flagged=row["flagged"],
+            category=row["category"] or (rule_set.category if row["flagged"] else ""),
+            reasons=list(row["reasons"]),
+        )
+        for row in outcome.verdicts.iter_rows(named=True)
     )
     return run
 

@@ -13,7 +13,7 @@ from opora.identification import selectors, services
 from opora.identification.exports import verdict_rows
 from opora.identification.forms import ApproveForm, ParamsForm, RunForm
 from opora.identification.models import IdentificationRun, RunStatus
-from opora.identification.rules import KIND_LABELS
+from opora.identification.rules import CLUSTERING, KIND_LABELS
 from opora.registry.models import Municipality, Region, School
 
 
@@ -63,6 +63,9 @@ def run_detail(request, pk):
                 request.user, region=run.region, municipality=run.municipality
             ),
             "approve_form": ApproveForm(),
+            "categories": selectors.category_counts(user=request.user, run=run)
+            if run.rule_set.kind == CLUSTERING
+            else [],
             "kind_label": KIND_LABELS[run.rule_set.kind],
         },
     )
@@ -115,6 +118,14 @@ def try_parameters(request):
     rule_set = run_form.cleaned_data["rule_set"]
     year = run_form.cleaned_data["year"]
     region, municipality = _territory(request.user, run_form.cleaned_data["municipality"])
+    if rule_set.kind not in ParamsForm.KINDS:
+        messages.info(
+            request,
+            "Параметры этого вида правил меняет администратор в справочнике «Правила "
+            "выявления»; здесь пробуют пороги правил о низких результатах, индексе ШНСУ "
+            "и объективности.",
+        )
+        return render(request, "identification/try.html", {"run_form": run_form})
     params_form = ParamsForm(
         request.POST or None,
         kind=rule_set.kind,

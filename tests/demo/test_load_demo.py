@@ -11,7 +11,7 @@ from django.urls import reverse
 from opora.accounts.models import User
 from opora.assessments.models import SchoolResult
 from opora.demo.services import DEMO_PASSWORD
-from opora.identification.models import IdentificationRun, RuleSet
+from opora.identification.models import IdentificationRun, RuleSet, Verdict
 from opora.identification.services import identification_compute
 from opora.registry.models import ContextValue, Contingent, Municipality, Region, School
 
@@ -120,7 +120,9 @@ SEED_LISTS = {
 
 
 def test_demo_lists_reproduce_the_seeds(demo):
-    for run in IdentificationRun.objects.select_related("municipality"):
+    for run in IdentificationRun.objects.filter(rule_set__code="shnor-fioco").select_related(
+        "municipality"
+    ):
         flagged = set(
             run.verdicts.filter(flagged=True).values_list("school__short_name", flat=True)
         )
@@ -151,3 +153,39 @@ def test_demo_loads_results_for_every_municipality(demo):
     )
     assert set(counts) == set(SEED_LISTS)
     assert all(n > 20 for n in counts.values())
+
+
+def test_demo_clusterings_reproduce_the_groups_of_seeds_000_and_003(demo):
+    expected = {
+        # seed 000 §5.2: 2 high-result schools, then groups of 1, 3 and 3; branches follow their head school
+        "ivanteevka-clusters": {
+            "СОШ с. Бартеневка": "Школы с низкими образовательными результатами (ШНОР)",
+            "СОШ п. Знаменский": "Школы в зоне риска снижения образовательных результатов",
+            "СОШ с. Ивановка": "Школы в зоне риска снижения образовательных результатов",
+            "ООШ с. Арбузовка": "Школы в зоне риска снижения образовательных результатов",
+            "СОШ с. Яблоновый Гай": "Профилактика учебной неуспешности",
+            "ООШ с. Клевенка": "Профилактика учебной неуспешности",
+            "ООШ с. Канаевка": "Профилактика учебной неуспешности",
+            "Гимназия с. Ивантеевка": "Школы с высокими образовательными результатами",
+            "СОШ с. Ивантеевка": "Школы с высокими образовательными результатами",
+        },
+        # seed 003 §2.2: cluster 1 of seven, Алтатская at risk, Кириковская with positive dynamics
+        "pirovskoe-clusters": {
+            **{name: "Школы с низкими результатами обучения" for name in SEED_LISTS["pirovskoe"]},
+            "Алтатская ОШ": "Школы – зоны риска",
+            "Кириковская СШ": "Положительная динамика результатов",
+        },
+    }
+    for code, categories in expected.items():
+        run = IdentificationRun.objects.get(rule_set__code=code)
+        found = {
+            v.school.short_name: v.category
+            for v in run.verdicts.select_related("school")
+            if v.school.school_type != "филиал"
+        }
+        assert found == categories, code
+    nikolaevka = Verdict.objects.get(
+        run__rule_set__code="ivanteevka-clusters", school__short_name__contains="Николаевка"
+    )
+    assert nikolaevka.category == "Школы в зоне риска снижения образовательных результатов"
+    assert nikolaevka.reasons[0] == "филиал: относится к категории головной школы (ivanteevka-02)"
