@@ -24,6 +24,9 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	@echo "Опора: http://127.0.0.1:$(PORT)/"
+	@# The task worker loads uploaded result files in the background; it stops with the server.
+	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev system-deps lint test-sqlite test-postgres

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "opora.accounts",
     "opora.registry",
     "opora.assessments",
@@ -114,6 +116,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Long jobs (imports of result files) run in `manage.py db_worker`, queued in the database:
+# nothing else to install, and any number of workers can share the queue.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Registry and result files of a whole municipality stay well under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -14,9 +14,12 @@ PASSWORD = "test-password-1"
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def test_settings(settings, tmp_path):
     # Real hashing costs ~0.3 s a login; the stories log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run at once, inside the test; uploads go to a throwaway folder.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

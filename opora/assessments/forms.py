@@ -3,6 +3,7 @@ from django import forms
 from opora.assessments.metrics import METRICS
 from opora.assessments.models import AssessmentKind
 from opora.registry.years import academic_year_label
+from opora.uploads import upload_validator
 
 
 class ResultsFilterForm(forms.Form):
@@ -22,4 +23,4 @@ class ResultsFilterForm(forms.Form):
 
 
 class ResultsUploadForm(forms.Form):
-    file = forms.FileField(label="Файл результатов (CSV или XLSX)")
+    file = forms.FileField(label="Файл результатов (CSV или XLSX)", validators=[upload_validator])

@@ -1,5 +1,6 @@
 """Assessments (ВПР, ОГЭ, ЕГЭ, КДР) and the results of each school in them, by year."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -127,3 +128,48 @@ class SchoolResult(models.Model):
             return None
         total = 2 * self.mark_2 + 3 * self.mark_3 + 4 * self.mark_4 + 5 * self.mark_5
         return total / self.participants
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "в очереди"
+    RUNNING = "running", "выполняется"
+    DONE = "done", "загружен"
+    REFUSED = "refused", "не загружен"
+
+
+class ResultImportJob(models.Model):
+    """A result file being loaded in the background, with its progress for the person waiting.
+
+    The uploaded file is deleted as soon as it is processed: student-level files hold personal
+    data, which Opora never keeps (152-ФЗ).
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="кто загрузил",
+    )
+    created_at = models.DateTimeField("загружен", auto_now_add=True)
+    filename = models.CharField("файл", max_length=255)
+    upload = models.FileField("файл на время обработки", upload_to="imports/", blank=True)
+    status = models.CharField(
+        "состояние", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    stage = models.CharField("этап", max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField("готово, %", default=0)
+    summary = models.TextField("итог", blank=True)
+    problems = models.JSONField("ошибки", default=list)
+    finished_at = models.DateTimeField("завершён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "загрузка результатов"
+        verbose_name_plural = "загрузки результатов"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED)

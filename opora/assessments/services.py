@@ -1,16 +1,25 @@
 """Importing assessment results: one pipeline for the command, the upload page and the demo."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_schools
 from opora.assessments import validation
 from opora.assessments.aggregation import aggregate_student_results
-from opora.assessments.models import Assessment, SchoolResult, Subject
+from opora.assessments.models import (
+    Assessment,
+    ImportStatus,
+    ResultImportJob,
+    SchoolResult,
+    Subject,
+)
+from opora.assessments.tasks import result_import_task
 from opora.registry.models import School
 from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
 
@@ -24,6 +33,13 @@ COUNT_FIELDS = [
     "journal_confirmed",
     "journal_raised",
 ]
+
+
+Progress = Callable[[int, str], None]  # percent done, the stage in words
+
+
+def _quiet(percent: int, stage: str) -> None:
+    """Progress goes nowhere unless someone is waiting for it."""
 
 
 @dataclass
@@ -43,18 +59,25 @@ class ResultImportSummary:
 
 
 def result_import(
-    *, content: bytes, filename: str, imported_by: User | None
+    *,
+    content: bytes,
+    filename: str,
+    imported_by: User | None,
+    progress: Progress = _quiet,
 ) -> ResultImportSummary:
     """Load a file of school- or student-level results; a file with any error changes nothing.
 
     `imported_by` None is the command line, which may load results of every school.
     """
-    return result_import_table(
-        table=read_table(content, filename=filename), imported_by=imported_by
-    )
+    progress(5, "чтение файла")
+    table = read_table(content, filename=filename)
+    return result_import_table(table=table, imported_by=imported_by, progress=progress)
 
 
-def result_import_table(*, table: Table, imported_by: User | None) -> ResultImportSummary:
+def result_import_table(
+    *, table: Table, imported_by: User | None, progress: Progress = _quiet
+) -> ResultImportSummary:
+    progress(30, f"проверка строк: {table.frame.height}")
     file_format = validation.detect_format(table.header)
     if file_format is None:
         raise ImportRefused(table.filename, [Problem(1, None, _UNKNOWN_FORMAT)])
@@ -76,9 +99,12 @@ def result_import_table(*, table: Table, imported_by: User | None) -> ResultImpo
     if problems:
         raise ImportRefused(table.filename, problems)
     if file_format == "student":
+        progress(55, "сведение результатов обучающихся по школам")
         rows = aggregate_student_results(rows)
+    progress(70, f"запись {rows.height} результатов")
     summary = ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
     _store(rows, school_ids=school_ids, summary=summary)
+    progress(100, "готово")
     return summary
 
 
@@ -134,3 +160,40 @@ def _assessments(rows: pl.DataFrame) -> dict[tuple[str, str, int], int]:
         )[0].pk
         for kind, subject, grade in keys
     }
+
+
+def result_import_enqueue(*, upload, imported_by: User) -> ResultImportJob:
+    """Keep the upload until a worker loads it; the job's page shows the progress."""
+    job = ResultImportJob.objects.create(
+        created_by=imported_by, filename=upload.name, upload=upload
+    )
+    transaction.on_commit(lambda: result_import_task.enqueue(job.pk))
+    return job
+
+
+def result_import_job_run(*, job_id: int) -> None:
+    """Load a queued file, recording progress on the job; the file is deleted in every case."""
+    job = ResultImportJob.objects.select_related("created_by").get(pk=job_id)
+
+    def progress(percent: int, stage: str) -> None:
+        ResultImportJob.objects.filter(pk=job.pk).update(progress=percent, stage=stage)
+
+    job.status = ImportStatus.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        with job.upload.open("rb") as stream:
+            content = stream.read()
+        summary = result_import(
+            content=content, filename=job.filename, imported_by=job.created_by, progress=progress
+        )
+    except ImportRefused as refused:
+        job.status, job.problems = ImportStatus.REFUSED, [str(p) for p in refused.problems]
+        job.summary = "Файл не загружен, данные не изменены."
+    else:
+        job.status, job.summary, job.progress = ImportStatus.DONE, summary.describe(), 100
+    finally:
+        job.upload.delete(save=False)
+        job.finished_at = timezone.now()
+        job.save(
+            update_fields=["status", "summary", "problems", "progress", "upload", "finished_at"]
+        )

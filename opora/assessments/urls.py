@@ -6,5 +6,6 @@ app_name = "assessments"
 urlpatterns = [
     path("results/", views.results_table, name="results_table"),
     path("results/import/", views.results_import, name="results_import"),
+    path("results/import/<int:pk>/", views.import_job, name="import_job"),
     path("schools/<str:code>/results/", views.school_results, name="school_results"),
 ]

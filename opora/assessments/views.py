@@ -1,16 +1,15 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from opora.accounts.permissions import can_import_files, visible_municipalities
 from opora.assessments import selectors, services
 from opora.assessments.forms import ResultsFilterForm, ResultsUploadForm
 from opora.assessments.metrics import METRICS
+from opora.assessments.models import ImportStatus, ResultImportJob
 from opora.registry.selectors import school_get
 from opora.reports import charts
-from opora.tabular import ImportRefused
 
 
 @login_required
@@ -81,21 +80,16 @@ def results_import(request):
     if not can_import_files(request.user):
         raise PermissionDenied
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
-    refused = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            summary = services.result_import(
-                content=upload.read(), filename=upload.name, imported_by=request.user
-            )
-        except ImportRefused as error:
-            refused = error
-        else:
-            messages.success(request, f"Файл {upload.name} загружен. {summary.describe()}")
-            return redirect("assessments:results_table")
-    return render(
-        request,
-        "assessments/results_import.html",
-        {"form": form, "refused": refused},
-        status=400 if refused else 200,
-    )
+        job = services.result_import_enqueue(
+            upload=form.cleaned_data["file"], imported_by=request.user
+        )
+        return redirect("assessments:import_job", pk=job.pk)
+    return render(request, "assessments/results_import.html", {"form": form})
+
+
+@login_required
+def import_job(request, pk):
+    job = get_object_or_404(ResultImportJob, pk=pk, created_by=request.user)
+    status = 400 if job.status == ImportStatus.REFUSED else 200
+    return render(request, "assessments/import_job.html", {"job": job}, status=status)

@@ -322,13 +322,23 @@ def _ignored_expr(count: pl.Expr, noun_suffix: str, minimum: int, label: pl.Expr
 
 
 def _selected_expr(selectors: Iterable[AssessmentSelector]) -> pl.Expr:
-    terms = []
+    """Rows of the selected assessments; the kind is compared once per kind, not per selector."""
+    by_kind: dict[str, list[pl.Expr | None]] = {}
     for selector in selectors:
-        term = pl.col("kind") == selector.kind
+        conditions = []
         if selector.subject is not None:
-            term &= pl.col("subject") == selector.subject
+            conditions.append(pl.col("subject") == selector.subject)
         if selector.grade is not None:
-            term &= pl.col("grade") == selector.grade
+            conditions.append(pl.col("grade") == selector.grade)
+        by_kind.setdefault(selector.kind, []).append(
+            pl.all_horizontal(conditions) if conditions else None
+        )
+    terms = []
+    for kind, variants in by_kind.items():
+        term = pl.col("kind") == kind
+        # A selector without subject and grade takes the whole kind.
+        if all(variant is not None for variant in variants):
+            term &= pl.any_horizontal(variants)
         terms.append(term)
     return pl.any_horizontal(terms)
 

@@ -4,6 +4,7 @@ from django import forms
 
 from opora.registry.models import ContextIndicator, ContextUnit, School, SchoolType
 from opora.registry.selectors import SCHOOL_SORTS
+from opora.uploads import upload_validator
 
 
 class SchoolFilterForm(forms.Form):
@@ -126,4 +127,4 @@ def _indicator_field(indicator: ContextIndicator) -> forms.Field:
 
 
 class RegistryUploadForm(forms.Form):
-    file = forms.FileField(label="Файл реестра (CSV или XLSX)")
+    file = forms.FileField(label="Файл реестра (CSV или XLSX)", validators=[upload_validator])

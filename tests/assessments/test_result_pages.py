@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from opora.assessments.models import SchoolResult
+from opora.assessments.models import ResultImportJob, SchoolResult
 from opora.assessments.services import result_import
 from tests.conftest import PASSWORD
 
@@ -78,19 +78,63 @@ def test_school_without_results_says_so(client, results):
     assert "Результатов оценочных процедур у школы пока нет." in page
 
 
-def test_upload_page_loads_a_file_and_refuses_a_bad_one(client, cast, school_a1):
+def test_upload_runs_in_the_background_and_reports_on_its_page(
+    client, cast, school_a1, django_capture_on_commit_callbacks
+):
     client.login(username="coordinator_a", password=PASSWORD)
     good = SimpleUploadedFile("r.csv", f"{HEADER}\na1,2023,ВПР,rus,5,10,1,3,3,3\n".encode())
-    response = client.post(reverse("assessments:results_import"), {"file": good}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the task starts once the job is saved
+        response = client.post(reverse("assessments:results_import"), {"file": good})
+    job = ResultImportJob.objects.get()
+    assert response["Location"] == reverse("assessments:import_job", args=[job.pk])
+    response = client.get(response["Location"])
+    job.refresh_from_db()
     assert (
-        "Файл r.csv загружен. Строк по школам: 1. Результатов добавлено: 1"
-        in response.content.decode()
+        "Файл загружен. Строк по школам: 1. Результатов добавлено: 1" in response.content.decode()
     )
+    assert (job.status, job.progress, job.upload.name) == ("done", 100, "")  # the file is gone
+
+
+def test_a_refused_file_lists_its_problems_and_changes_nothing(
+    client, cast, school_a1, django_capture_on_commit_callbacks
+):
+    client.login(username="coordinator_a", password=PASSWORD)
     bad = SimpleUploadedFile("bad.csv", f"{HEADER}\na1,2023,ВПР,rus,5,10,1,3,3,4\n".encode())
-    response = client.post(reverse("assessments:results_import"), {"file": bad})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("assessments:results_import"), {"file": bad})
+    response = client.get(response["Location"])
     assert response.status_code == 400
-    assert (
-        "строка 2, столбец «participants»: участников 10, а сумма отметок «2»…«5» — 11"
-        in response.content.decode()
+    page = response.content.decode()
+    assert "Файл bad.csv не загружен, данные не изменены." in page
+    assert "строка 2, столбец «participants»: участников 10, а сумма отметок «2»…«5» — 11" in page
+    assert not SchoolResult.objects.exists()
+    assert ResultImportJob.objects.get().upload.name == ""
+
+
+def test_queued_job_page_refreshes_itself_and_is_private(client, cast, school_a1):
+    job = ResultImportJob.objects.create(created_by=cast["coordinator_a"], filename="big.csv")
+    client.login(username="coordinator_a", password=PASSWORD)
+    page = client.get(reverse("assessments:import_job", args=[job.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "в очереди" in page.lower()
+    client.login(username="region_operator", password=PASSWORD)
+    assert client.get(reverse("assessments:import_job", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("r.txt", b"x", "Загрузите файл CSV или XLSX (файл «r.txt» другого вида)."),
+        ("r.csv", b"x" * 2048, "Файл больше 1,0\xa0КБ."),
+    ],
+)
+def test_upload_refuses_other_kinds_and_oversized_files(
+    client, cast, settings, name, content, message
+):
+    settings.OPORA_UPLOAD_MAX_BYTES = 1024
+    client.login(username="coordinator_a", password=PASSWORD)
+    response = client.post(
+        reverse("assessments:results_import"), {"file": SimpleUploadedFile(name, content)}
     )
-    assert SchoolResult.objects.count() == 1
+    assert message in response.content.decode()
+    assert not ResultImportJob.objects.exists()

@@ -2,6 +2,7 @@
 2.1), the social-context index of ШНСУ and signs of non-objective ВПР."""
 
 import random
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -355,6 +356,18 @@ def test_rule_parameters_round_trip_through_plain_data():
     assert LowResultsRule.from_params(params) == SHNOR_EXTENDED
 
 
+def test_rule_accepts_parameters_as_stored_in_the_database():
+    rule = LowResultsRule(
+        code="r",
+        title="r",
+        selectors=[AssessmentSelector("VPR", "math", 5)],
+        threshold=Decimal("0.30"),
+    )
+
+    assert rule.selectors == (AssessmentSelector("VPR", "math", 5),)
+    assert rule.threshold == 0.3
+
+
 @pytest.mark.parametrize(
     "options",
     [{"threshold": 0}, {"threshold": 1.5}, {"min_participants": 0}, {"selectors": ()}],
@@ -637,3 +650,21 @@ def test_selector_matches_grade_with_any_subject():
     frame = identify(result("A1", "VPR", "geo", 7, LAST, 10, 3), rule=rule)
 
     assert verdict(frame, "A1")["flagged"] is True
+
+
+def test_selector_of_a_kind_alone_matches_all_its_assessments():
+    rule = LowResultsRule(
+        code="r",
+        title="r",
+        selectors=(AssessmentSelector("KDR"), AssessmentSelector("VPR", "math", 5)),
+        min_hits_last_year=2,
+    )
+
+    frame = identify(
+        result("A1", "KDR", "reading", 6, LAST, 10, 3),
+        result("A1", "KDR", "science", 8, LAST, 10, 3),
+        result("A1", "VPR", "math", 6, LAST, 10, 3),
+        rule=rule,
+    )
+
+    assert verdict(frame, "A1")["hits_last_year"] == 2
