@@ -1,5 +1,6 @@
 """Every write to the registry: the school registry import, edits of a school and its context."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -105,62 +106,69 @@ def school_registry_import_table(*, table: Table, imported_by: User | None) -> I
 
 
 def _parse_registry_rows(table: Table) -> tuple[list[RegistryRow], list[Problem]]:
-    rows, problems, seen = [], [], {}
-    type_by_word = {t.value.lower(): t.value for t in SchoolType}
+    rows, problems, first_row = [], [], {}
     for number, cells in table.rows:
-
-        def problem(column: str, message: str, number=number) -> None:
-            problems.append(Problem(number, column, message))
-
-        for column in REGISTRY_REQUIRED:
-            if not cells[column]:
-                problem(column, "пустое значение")
-        code = cells["school_code"]
-        if code in seen:
-            problem("school_code", f"код {code} уже встречался в строке {seen[code]}")
-        seen.setdefault(code, number)
-        school_type = type_by_word.get(cells["school_type"].lower())
-        if cells["school_type"] and not school_type:
-            problem(
-                "school_type",
-                f"неизвестный тип «{cells['school_type']}»; допустимы: "
-                + ", ".join(t.value for t in SchoolType),
+        earlier = first_row.setdefault(cells["school_code"], number)
+        problems += [
+            Problem(number, column, message)
+            for column, message in _registry_row_problems(
+                cells, repeats=earlier if earlier != number else None
             )
-        parent_code = cells.get("parent_code", "")
-        if school_type == SchoolType.BRANCH and not parent_code:
-            problem("parent_code", "у филиала должен быть указан код головной школы")
-        if parent_code and school_type and school_type != SchoolType.BRANCH:
-            problem("parent_code", "головная школа указывается только для филиала")
-        distance = _parse_decimal(cells.get("distance_km", ""))
-        if distance is False or (distance is not None and distance < 0):
-            problem(
-                "distance_km", f"ожидается неотрицательное число, а не «{cells['distance_km']}»"
-            )
-        is_small = cells.get("is_small", "").lower()
-        if is_small not in TRUE_WORDS | FALSE_WORDS:
-            problem("is_small", f"ожидается «да» или «нет», а не «{cells['is_small']}»")
-        locality = cells.get("locality", "").lower()
-        if locality and locality not in LOCALITY_WORDS:
-            problem("locality", f"ожидается «сельская» или «городская», а не «{cells['locality']}»")
-        rows.append(
-            RegistryRow(
-                number=number,
-                code=code,
-                name=cells["school_name"],
-                short_name=cells.get("short_name") or cells["school_name"][:200],
-                school_type=school_type or "",
-                parent_code=parent_code,
-                municipality_code=cells["municipality_code"],
-                municipality_name=cells["municipality_name"],
-                region_name=cells["region_name"],
-                settlement=cells.get("settlement", ""),
-                address=cells.get("address", ""),
-                is_rural=LOCALITY_WORDS.get(locality),
-                distance_km=distance if distance is not False else None,
-                is_small=is_small in TRUE_WORDS,
-            )
-        )
+        ]
+        rows.append(_registry_row(number, cells))
     return rows, problems
+
+
+def _registry_row_problems(
+    cells: dict[str, str], *, repeats: int | None
+) -> Iterator[tuple[str, str]]:
+    """(column, message) for everything wrong within one row of a registry file."""
+    for column in REGISTRY_REQUIRED:
+        if not cells[column]:
+            yield column, "пустое значение"
+    if repeats:
+        yield "school_code", f"код {cells['school_code']} уже встречался в строке {repeats}"
+    school_type = _school_type(cells["school_type"])
+    if cells["school_type"] and not school_type:
+        known = ", ".join(t.value for t in SchoolType)
+        yield "school_type", f"неизвестный тип «{cells['school_type']}»; допустимы: {known}"
+    parent_code = cells.get("parent_code", "")
+    if school_type == SchoolType.BRANCH and not parent_code:
+        yield "parent_code", "у филиала должен быть указан код головной школы"
+    if parent_code and school_type and school_type != SchoolType.BRANCH:
+        yield "parent_code", "головная школа указывается только для филиала"
+    distance = _parse_decimal(cells.get("distance_km", ""))
+    if distance is False or (distance is not None and distance < 0):
+        yield "distance_km", f"ожидается неотрицательное число, а не «{cells['distance_km']}»"
+    if cells.get("is_small", "").lower() not in TRUE_WORDS | FALSE_WORDS:
+        yield "is_small", f"ожидается «да» или «нет», а не «{cells['is_small']}»"
+    locality = cells.get("locality", "").lower()
+    if locality and locality not in LOCALITY_WORDS:
+        yield "locality", f"ожидается «сельская» или «городская», а не «{cells['locality']}»"
+
+
+def _registry_row(number: int, cells: dict[str, str]) -> RegistryRow:
+    distance = _parse_decimal(cells.get("distance_km", ""))
+    return RegistryRow(
+        number=number,
+        code=cells["school_code"],
+        name=cells["school_name"],
+        short_name=cells.get("short_name") or cells["school_name"][:200],
+        school_type=_school_type(cells["school_type"]) or "",
+        parent_code=cells.get("parent_code", ""),
+        municipality_code=cells["municipality_code"],
+        municipality_name=cells["municipality_name"],
+        region_name=cells["region_name"],
+        settlement=cells.get("settlement", ""),
+        address=cells.get("address", ""),
+        is_rural=LOCALITY_WORDS.get(cells.get("locality", "").lower()),
+        distance_km=distance if distance is not False else None,
+        is_small=cells.get("is_small", "").lower() in TRUE_WORDS,
+    )
+
+
+def _school_type(word: str) -> str | None:
+    return {t.value.lower(): t.value for t in SchoolType}.get(word.lower())
 
 
 def _parse_decimal(text: str) -> Decimal | None | bool:
