@@ -47,6 +47,7 @@ test-postgres: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/identify_db.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -15,7 +15,7 @@ from opora.accounts.permissions import can_run_identification
 from opora.assessments.selectors import results_frame, subject_labels
 from opora.identification import selectors
 from opora.identification.models import IdentificationRun, RuleSet, RunStatus, Verdict
-from opora.identification.rules import apply_rule, rule_from_params
+from opora.identification.rules import apply_rule, result_counts, rule_from_params
 from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label
 
@@ -57,7 +57,8 @@ def identification_compute(
     if municipality is not None:
         schools = schools.filter(municipality=municipality)
     codes = list(schools.values_list("code", flat=True))
-    results = results_frame(schools=schools, years=[year - 3, year - 2, year - 1])
+    counts = result_counts(rule_set.kind, params)
+    results = results_frame(schools=schools, years=[year - 3, year - 2, year - 1], counts=counts)
     context = selectors.context_frame(schools=schools, before_year=year)
     verdicts = apply_rule(
         rule_set.kind,
