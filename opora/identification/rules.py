@@ -119,6 +119,9 @@ def _single(kind, params, *, year, schools, results, context, subject_labels, in
         SOCIAL_INDEX: lambda: engine.social_index(context, **on_context),
         CONTEXT_CONDITIONS: lambda: categories.context_conditions(context, **on_context),
     }[kind]()
+    if kind == LOW_RESULTS:
+        # How each criterion came out, so that a school not in the list also learns why.
+        verdicts = verdicts.with_columns(reasons=pl.concat_list("reasons", pl.col("summary")))
     return verdicts.select("school_code", "flagged", "reasons")
 
 

@@ -234,3 +234,12 @@ def test_command_covers_every_region_and_can_save(results):
 def test_command_refuses_unknown_names(results, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("identify", "--year", "2024", *args)
+
+
+def test_a_school_outside_the_list_learns_which_criterion_failed(results, cast, fioco, municipality_a):
+    run = run_for(cast["coordinator_a"], fioco, municipality_a)
+    a2 = run.verdicts.get(school__code="a2")
+    assert a2.reasons == [
+        "0 процедур с долей «2» ≥ 30 % в 2022/23 (нужно не менее 2) — не выполнено; "
+        "доля «2» ≥ 30 % хотя бы по одной процедуре в 0 из 2 лет (2021/22–2022/23, нужно в каждом) — не выполнено"
+    ]
