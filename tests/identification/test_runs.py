@@ -236,7 +236,9 @@ def test_command_refuses_unknown_names(results, args, message):
         call_command("identify", "--year", "2024", *args)
 
 
-def test_a_school_outside_the_list_learns_which_criterion_failed(results, cast, fioco, municipality_a):
+def test_a_school_outside_the_list_learns_which_criterion_failed(
+    results, cast, fioco, municipality_a
+):
     run = run_for(cast["coordinator_a"], fioco, municipality_a)
     a2 = run.verdicts.get(school__code="a2")
     assert a2.reasons == [
