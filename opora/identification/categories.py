@@ -14,6 +14,8 @@ from opora.identification.engine import (
     KIND_LABELS,
     format_number,
     format_threshold,
+    percent_expr,
+    plural_expr,
 )
 from opora.registry.years import academic_year_label
 
@@ -169,23 +171,6 @@ class ContextConditionsRule:
 # --- Expressions -------------------------------------------------------------------------------
 
 
-def _plural_expr(number: pl.Expr, one: str, few: str, many: str) -> pl.Expr:
-    last, last_two = number % 10, number % 100
-    return (
-        pl.when((last == 1) & (last_two != 11))
-        .then(pl.lit(one))
-        .when(last.is_between(2, 4) & ~last_two.is_between(12, 14))
-        .then(pl.lit(few))
-        .otherwise(pl.lit(many))
-    )
-
-
-def _percent_expr(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
-    """«12,5»: the integer arithmetic of engine.format_percent, so pages show the same figures."""
-    tenths = (part * 2000 + whole) // (2 * whole)
-    return pl.format("{},{}", tenths // 10, tenths % 10)
-
-
 def _number_expr(value: pl.Expr) -> pl.Expr:
     """Like engine.format_number: up to four decimals, no trailing zeros, a decimal comma."""
     scaled = (value * 10_000).round(mode="half_away_from_zero").cast(pl.Int64)
@@ -219,7 +204,7 @@ def _kinds_text(kinds: Iterable[str]) -> str:
 
 
 def _participants_text(count: pl.Expr, year_label: str, minimum: int) -> pl.Expr:
-    noun = _plural_expr(count, "участник", "участника", "участников")
+    noun = plural_expr(count, "участник", "участника", "участников")
     return pl.format(
         "{} {} в {} — меньше минимума ({})", count, noun, pl.lit(year_label), pl.lit(minimum)
     )
@@ -372,10 +357,10 @@ def positive_dynamics(
     figures = pl.format(
         "{}: доля «2» {} % → {} %, качество {} % → {} %",
         pl.col("label"),
-        _percent_expr(pl.col("mark_2_b"), pl.col("participants_b")),
-        _percent_expr(pl.col("mark_2_l"), pl.col("participants_l")),
-        _percent_expr(pl.col("good_b"), pl.col("participants_b")),
-        _percent_expr(pl.col("good_l"), pl.col("participants_l")),
+        percent_expr(pl.col("mark_2_b"), pl.col("participants_b")),
+        percent_expr(pl.col("mark_2_l"), pl.col("participants_l")),
+        percent_expr(pl.col("good_b"), pl.col("participants_b")),
+        percent_expr(pl.col("good_l"), pl.col("participants_l")),
     )
     outcome = (
         pl.when(pl.col("status") == "improved")
@@ -440,7 +425,7 @@ def positive_dynamics(
         .otherwise(pl.lit(f"нет положительной динамики {span}")),
         improved,
         compared,
-        _plural_expr(compared, "сравнимой процедуры", "сравнимых процедур", "сравнимых процедур"),
+        plural_expr(compared, "сравнимой процедуры", "сравнимых процедур", "сравнимых процедур"),
         pl.lit(rule.min_improved),
         worsened,
         pl.lit(rule.max_worsened),
@@ -505,8 +490,8 @@ def high_results(
     figures = pl.format(
         "{}: качество {} %, доля «2» {} %",
         label,
-        _percent_expr(good, participants),
-        _percent_expr(twos, participants),
+        percent_expr(good, participants),
+        percent_expr(twos, participants),
     )
     shortfall = pl.format(
         "{}: {}",
@@ -516,14 +501,14 @@ def high_results(
                 pl.when(~quality_ok).then(
                     pl.format(
                         "качество {} % < {} %",
-                        _percent_expr(good, participants),
+                        percent_expr(good, participants),
                         pl.lit(quality_text),
                     )
                 ),
                 pl.when(~twos_ok).then(
                     pl.format(
                         "доля «2» {} % > {} %",
-                        _percent_expr(twos, participants),
+                        percent_expr(twos, participants),
                         pl.lit(twos_text),
                     )
                 ),
@@ -532,7 +517,7 @@ def high_results(
             ignore_nulls=True,
         ),
     )
-    noun = _plural_expr(participants, "участник", "участника", "участников")
+    noun = plural_expr(participants, "участник", "участника", "участников")
     ignored = (
         pl.when(~pl.col("complete"))
         .then(pl.format("{}: нет распределения отметок, не учитывается", label))
@@ -587,7 +572,7 @@ def high_results(
         pl.lit(twos_text),
         passed_n,
         counted_n,
-        _plural_expr(counted_n, "учтённой процедуры", "учтённых процедур", "учтённых процедур"),
+        plural_expr(counted_n, "учтённой процедуры", "учтённых процедур", "учтённых процедур"),
         pl.lit(rule.min_assessments),
     )
     weakest = pl.format("слабейшая из учтённых процедур — {}", pl.col("weakest"))

@@ -269,7 +269,8 @@ def format_years(years: Iterable[int]) -> str:
 # --- Expressions ----------------------------------------------------------------------------------
 
 
-def _plural_expr(number: pl.Expr, one: str, few: str, many: str) -> pl.Expr:
+def plural_expr(number: pl.Expr, one: str, few: str, many: str) -> pl.Expr:
+    """plural() over a column."""
     last, last_two = number % 10, number % 100
     return (
         pl.when((last == 1) & (last_two != 11))
@@ -280,7 +281,8 @@ def _plural_expr(number: pl.Expr, one: str, few: str, many: str) -> pl.Expr:
     )
 
 
-def _percent_expr(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
+def percent_expr(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
+    """«12,5»: the integer arithmetic of format_percent, so frames and pages show one figure."""
     tenths = (part * 2000 + whole) // (2 * whole)
     return pl.format("{},{}", tenths // 10, tenths % 10)
 
@@ -310,7 +312,7 @@ def _label_expr(subject_labels: Mapping[str, str] | None) -> pl.Expr:
 
 
 def _ignored_expr(count: pl.Expr, noun_suffix: str, minimum: int, label: pl.Expr) -> pl.Expr:
-    noun = _plural_expr(count, "участник", "участника", "участников")
+    noun = plural_expr(count, "участник", "участника", "участников")
     return pl.format(
         "{}: {} {}{} — меньше минимума ({}), не учитывается",
         label,
@@ -490,7 +492,7 @@ def _low_result_reason_expr(label: pl.Expr, threshold: float) -> pl.Expr:
     return pl.format(
         "{}: {} % «2» ({} из {}) ≥ {} %",
         label,
-        _percent_expr(twos, participants),
+        percent_expr(twos, participants),
         twos,
         participants,
         pl.lit(format_threshold(threshold)),
@@ -510,7 +512,7 @@ def _low_result_verdict(rule: LowResultsRule, year: int) -> list[pl.Expr]:
             pl.format(
                 "{} {} с долей «2» ≥ {} % в {} (нужно не менее {}) — {}",
                 hits,
-                _plural_expr(hits, "процедура", "процедуры", "процедур"),
+                plural_expr(hits, "процедура", "процедуры", "процедур"),
                 pl.lit(threshold),
                 pl.lit(academic_year_label(year - 1)),
                 pl.lit(rule.min_hits_last_year),
@@ -678,7 +680,7 @@ def objectivity_flags(
                 "{}: {} {} % ({} из {}) ≥ {} %",
                 label,
                 pl.col("direction").replace_strict({"lowered": "понизили", "raised": "повысили"}),
-                _percent_expr(pl.col("students"), pl.col("compared")),
+                percent_expr(pl.col("students"), pl.col("compared")),
                 pl.col("students"),
                 pl.col("compared"),
                 pl.lit(format_threshold(rule.threshold)),
