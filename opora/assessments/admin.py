@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from opora.assessments.models import Assessment, ResultImportJob, SchoolResult, Subject
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "position"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "subject", "grade"]
+    list_filter = ["kind", "grade"]
+
+
+@admin.register(SchoolResult)
+class SchoolResultAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "school",
+        "assessment",
+        "year",
+        "participants",
+        "mark_2",
+        "mark_3",
+        "mark_4",
+        "mark_5",
+    ]
+    list_filter = ["year", "assessment__kind"]
+    search_fields = ["school__code", "school__short_name"]
+    raw_id_fields = ["school"]
+
+
+@admin.register(ResultImportJob)
+class ResultImportJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "created_by", "created_at", "status", "progress"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ResultImportJob._meta.fields]
