@@ -1,8 +1,10 @@
 """Browser stories: Playwright driving Debian's Chromium against the live test server."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,8 +31,24 @@ def browser():
         browser.close()
 
 
+REFERENCE_DATA = [
+    "opora.registry.migrations.0002_context_indicators",
+    "opora.assessments.migrations.0002_subjects",
+    "opora.identification.migrations.0002_builtin_rule_sets",
+    "opora.identification.migrations.0004_builtin_category_rules",
+]
+
+
 @pytest.fixture
-def page(browser, live_server):
+def reference_data(transactional_db):
+    """Transactional tests flush the database after each test, reference data from the data
+    migrations included; put it back (the loaders are idempotent)."""
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).load(apps, schema_editor=None)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
     context = browser.new_context(base_url=live_server.url, locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(10_000)
