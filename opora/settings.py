@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "opora.assessments",
     "opora.identification",
     "opora.reports",
+    "opora.programs",
     "opora.demo",
 ]
 

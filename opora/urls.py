@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("opora.accounts.urls")),
     path("", include("opora.assessments.urls")),
     path("", include("opora.identification.urls")),
+    path("", include("opora.programs.urls")),
     path("", include("opora.registry.urls")),
     path("admin/", admin.site.urls),
 ]

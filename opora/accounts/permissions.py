@@ -91,3 +91,23 @@ def can_run_identification(
 
 def can_edit_rule_sets(user: User) -> bool:
     return user.is_superuser or user.role == Role.REGION
+
+
+def visible_programs(user: User):
+    """Municipal programs of the user's municipalities, and school programs of their schools."""
+    from opora.programs.models import Program  # programs build on accounts, not the reverse
+
+    if user.is_superuser:
+        return Program.objects.all()
+    municipal = Program.objects.filter(
+        school__isnull=True, municipality__in=visible_municipalities(user)
+    )
+    return municipal | Program.objects.filter(school__in=visible_schools(user))
+
+
+def can_update_activity(user: User, activity) -> bool:
+    """The coordinator (or region) updates any activity of the municipality; a school team only
+    the activities addressed to its own school."""
+    if can_manage_municipality(user, activity.program.municipality):
+        return True
+    return user.role == Role.SCHOOL and activity.schools.filter(pk=user.school_id).exists()

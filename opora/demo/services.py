@@ -15,6 +15,8 @@ from opora.identification.services import (
     identification_compute,
     identification_save,
 )
+from opora.programs.models import Program
+from opora.programs.services import orders_save, program_create_from_document
 from opora.registry.models import Municipality, Region, School
 from opora.registry.services import (
     REGISTRY_OPTIONAL,
@@ -72,6 +74,8 @@ def demo_load() -> None:
         _save_list(municipality_code=code, year=year, order=order, approver=admin)
     for clustering in json.loads((DATA_DIR / "rules" / "clusterings.json").read_text("utf-8")):
         _save_clustering(clustering)
+    for code in MUNICIPALITY_CODES:
+        _load_programs(code)
 
 
 def _load_municipality(data: dict) -> None:
@@ -209,3 +213,13 @@ def _save_clustering(data: dict) -> None:
         approver=None,
         rule_code=data["code"],
     )
+
+
+def _load_programs(code: str) -> None:
+    """The programs, orders and roadmaps of a seed, as the document writes them."""
+    data = json.loads((DATA_DIR / "programs" / f"{code}.json").read_text("utf-8"))
+    municipality = Municipality.objects.select_related("region").get(code=code)
+    orders = orders_save(municipality=municipality, orders=data["orders"])
+    for program in data["programs"]:
+        if not Program.objects.filter(municipality=municipality, name=program["name"]).exists():
+            program_create_from_document(municipality=municipality, data=program, orders=orders)

@@ -66,3 +66,43 @@ def png(figure: Figure, *, dpi: int = 150) -> bytes:
     figure.savefig(buffer, format="png", dpi=dpi)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def targets_and_values_chart(*, row) -> Figure:
+    """An indicator's yearly targets (steps) against the values measured (points)."""
+    from opora.programs.achievement import read  # reports draw what other apps hand them
+
+    figure, axes = plt.subplots(figsize=(7.2, 3.0), layout="constrained")
+    target_points = [(year, read(value).number) for year, value in sorted(row.targets.items())]
+    target_points = [(y, v) for y, v in target_points if v is not None]
+    if target_points:
+        axes.step(
+            [y for y, _ in target_points],
+            [v for _, v in target_points],
+            where="mid",
+            color=PALETTE[3],
+            linewidth=2,
+            label="цель",
+        )
+    measured = [
+        (v.measured_on.year + (v.measured_on.month - 1) / 12, read(v.value).number)
+        for v in row.values
+    ]
+    measured = [(x, y) for x, y in measured if y is not None]
+    if measured:
+        axes.plot(
+            [x for x, _ in measured], [y for _, y in measured], "o-", color=PALETTE[1], label="факт"
+        )
+        for x, y in measured:
+            axes.annotate(
+                f"{y:g}".replace(".", ","),
+                (x, y),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="best", frameon=False, fontsize=8)
+    return figure

@@ -51,3 +51,8 @@ def change(value, unit: str = "") -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.filter
+def is_overdue(activity, today) -> bool:
+    return activity.is_overdue(today)

@@ -1,0 +1,25 @@
+from django import forms
+
+from opora.programs.models import ActivityStatus
+
+
+class ActivityForm(forms.Form):
+    status = forms.ChoiceField(label="Статус", choices=ActivityStatus.choices)
+    evidence_link = forms.URLField(
+        label="Подтверждение (ссылка на документ, страницу сайта)",
+        required=False,
+        assume_scheme="https",
+    )
+    comment = forms.CharField(
+        label="Комментарий", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class IndicatorValueForm(forms.Form):
+    measured_on = forms.DateField(
+        label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
+    )
+    value = forms.CharField(label="Значение", max_length=100)
+    evidence_link = forms.URLField(
+        label="Подтверждение (ссылка)", required=False, assume_scheme="https"
+    )

@@ -1,0 +1,88 @@
+"""Reads of programs, always within the user's scope."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from opora.accounts.models import Role, User
+from opora.accounts.permissions import visible_programs, visible_schools
+from opora.programs.achievement import LABELS, NO_DATA, achievement
+from opora.programs.models import Activity, ActivityStatus, Indicator, Program
+
+
+def program_list(*, user: User) -> QuerySet[Program]:
+    return (
+        visible_programs(user)
+        .select_related("municipality", "school", "order")
+        .order_by("municipality__name", "-start_year", "name")
+    )
+
+
+def program_get(*, user: User, pk: int) -> Program:
+    return get_object_or_404(
+        visible_programs(user).select_related("municipality__region", "school", "order"), pk=pk
+    )
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    targets: dict[int, str]
+    values: list  # IndicatorValue, oldest first
+    latest: object | None
+    status: str
+    status_label: str
+
+
+def indicator_rows(*, program: Program) -> list[IndicatorRow]:
+    """Each indicator with its targets by year, measured values and whether the latest value
+    reached the target of its year."""
+    rows = []
+    indicators = program.indicators.select_related("school").prefetch_related("targets", "values")
+    for indicator in indicators:
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        values = list(indicator.values.all())
+        latest = values[-1] if values else None
+        status = NO_DATA
+        if latest is not None and latest.measured_on.year in targets:
+            status = achievement(
+                target=targets[latest.measured_on.year],
+                actual=latest.value,
+                higher_is_better=indicator.higher_is_better,
+            )
+        rows.append(IndicatorRow(indicator, targets, values, latest, status, LABELS[status]))
+    return rows
+
+
+@dataclass
+class RoadmapSection:
+    title: str
+    activities: list[Activity] = field(default_factory=list)
+
+
+def roadmap(*, program: Program) -> list[RoadmapSection]:
+    """Activities grouped by the section the document puts them in, in the document's order."""
+    sections: list[RoadmapSection] = []
+    for activity in program.activities.prefetch_related("schools").select_related("task"):
+        if not sections or sections[-1].title != activity.section:
+            sections.append(RoadmapSection(activity.section))
+        sections[-1].activities.append(activity)
+    return sections
+
+
+def my_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
+    """What the user is expected to do: a school team the activities addressed to its school,
+    a curator those of the curated schools, a coordinator every open activity of the
+    municipality's programs. Overdue first, then by end date."""
+    open_activities = Activity.objects.filter(program__in=visible_programs(user)).exclude(
+        status__in=[ActivityStatus.DONE, ActivityStatus.CANCELLED]
+    )
+    if user.role in (Role.SCHOOL, Role.CURATOR):
+        open_activities = open_activities.filter(schools__in=visible_schools(user)).distinct()
+    return open_activities.select_related("program").order_by("ends_on", "program", "position")
+
+
+def overdue_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
+    return my_activities(user=user, today=today).filter(Q(ends_on__lt=today))

@@ -1,0 +1,119 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from opora.accounts.permissions import can_manage_municipality, can_update_activity
+from opora.programs import selectors, services
+from opora.programs.forms import ActivityForm, IndicatorValueForm
+from opora.programs.models import Activity, Indicator, IndicatorValue
+from opora.reports import charts
+
+
+@login_required
+def program_list(request):
+    return render(
+        request,
+        "programs/program_list.html",
+        {"programs": selectors.program_list(user=request.user)},
+    )
+
+
+@login_required
+def program_detail(request, pk):
+    program = selectors.program_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "goals": program.goals.prefetch_related("tasks"),
+            "indicators": selectors.indicator_rows(program=program),
+            "roadmap": selectors.roadmap(program=program),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request, pk):
+    indicator = get_object_or_404(Indicator.objects.select_related("program"), pk=pk)
+    selectors.program_get(user=request.user, pk=indicator.program_id)  # 404 outside the scope
+    may_enter = can_manage_municipality(request.user, indicator.program.municipality)
+    form = IndicatorValueForm(request.POST or None)
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied
+        if form.is_valid():
+            services.indicator_value_save(
+                indicator=indicator, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Значение показателя сохранено.")
+            return redirect("programs:indicator_detail", pk=indicator.pk)
+    row = next(
+        r for r in selectors.indicator_rows(program=indicator.program) if r.indicator == indicator
+    )
+    return render(
+        request,
+        "programs/indicator_detail.html",
+        {
+            "row": row,
+            "indicator": indicator,
+            "form": form if may_enter else None,
+            "chart": charts.svg(charts.targets_and_values_chart(row=row))
+            if row.targets or row.values
+            else "",
+            "history": IndicatorValue.history.filter(indicator_id=indicator.pk).order_by(
+                "-history_date"
+            )[:50],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_detail(request, pk):
+    activity = get_object_or_404(Activity.objects.select_related("program"), pk=pk)
+    selectors.program_get(user=request.user, pk=activity.program_id)  # 404 outside the scope
+    may_update = can_update_activity(request.user, activity)
+    form = ActivityForm(
+        request.POST or None,
+        initial={
+            "status": activity.status,
+            "evidence_link": activity.evidence_link,
+            "comment": activity.comment,
+        },
+    )
+    if request.method == "POST":
+        if not may_update:
+            raise PermissionDenied
+        if form.is_valid():
+            services.activity_update(activity=activity, user=request.user, **form.cleaned_data)
+            messages.success(request, "Статус мероприятия сохранён.")
+            return redirect("programs:activity_detail", pk=activity.pk)
+    return render(
+        request,
+        "programs/activity_detail.html",
+        {
+            "activity": activity,
+            "form": form if may_update else None,
+            "history": activity.history.order_by("-history_date")[:50],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def my_activities(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "programs/my_activities.html",
+        {
+            "activities": selectors.my_activities(user=request.user, today=today)[:300],
+            "today": today,
+        },
+    )

@@ -1,0 +1,221 @@
+"""Programs as the seeds write them: passport, goals, indicators with targets and values,
+a roadmap whose periods become dates; who sees them and who may mark activities done."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from opora.programs.models import Activity, ActivityStatus, IndicatorValue, Program
+from opora.programs.selectors import indicator_rows, my_activities
+from opora.programs.services import orders_save, program_create_from_document
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2023, 12, 1)
+DOCUMENT = {
+    "key": "roadmap",
+    "level": "municipal",
+    "school": None,
+    "kind": "roadmap",
+    "name": "Дорожная карта по повышению качества образования ШНОР на 2023-2024 гг.",
+    "order": "o116",
+    "status": "approved",
+    "period": "2023-2024 гг.",
+    "start_year": 2023,
+    "end_year": 2024,
+    "passport": {"coordinator": "Мирошниченко С.В.", "goal": ""},
+    "flags": ["В приложении пункт 3 повторяет пункт 2."],
+    "goals": [
+        {
+            "number": "1",
+            "text": "Повысить качество",
+            "risk_factor": None,
+            "tasks": [{"number": "1.1", "text": "Диагностика"}],
+        }
+    ],
+    "indicators": [
+        {
+            "number": "1",
+            "name": "Доля школ с программами профилактики",
+            "section": "Трек 3",
+            "unit": "percent",
+            "invariant": None,
+            "level": None,
+            "task": "1.1",
+            "scope": "municipality",
+            "school": None,
+            "baseline": {"year": 2022, "value": "67"},
+            "targets": {"2023": "100"},
+            "actuals": {"2023-01": "100"},
+            "direction": "up",
+            "note": "",
+        },
+        {
+            "number": "2",
+            "name": "Доля обучающихся, нуждающихся в адресной поддержке",
+            "section": "Трек 3",
+            "unit": "percent",
+            "invariant": None,
+            "level": None,
+            "task": None,
+            "scope": "school",
+            "school": "a1",
+            "baseline": None,
+            "targets": {"2023": "9"},
+            "actuals": {"2023-01": "13"},
+            "direction": "down",
+            "note": "",
+        },
+    ],
+    "activities": [
+        {
+            "number": "1",
+            "section": "Адресность",
+            "task": "1.1",
+            "text": "Анализ результатов ВПР",
+            "period": "Октябрь 2023",
+            "responsible": "Мирошниченко С.В.",
+            "addressees": ["a1"],
+            "expected_result": "Справка",
+            "implementation_indicator": "",
+        },
+        {
+            "number": "2",
+            "section": "Адресность",
+            "task": None,
+            "text": "Семинар для ШНОР",
+            "period": "в течение года",
+            "responsible": "УО",
+            "addressees": "ШНОР",
+            "expected_result": "",
+            "implementation_indicator": "",
+        },
+        {
+            "number": "3",
+            "section": "Мониторинг",
+            "task": None,
+            "text": "Мониторинг динамики",
+            "period": "май 2024",
+            "responsible": "УО",
+            "addressees": ["a2"],
+            "expected_result": "",
+            "implementation_indicator": "",
+        },
+    ],
+}
+ORDERS = [
+    {
+        "key": "o116",
+        "issuer": "Управление образования",
+        "number": "116",
+        "date": "2023-02-17",
+        "title": "Об утверждении плана мероприятий",
+        "basis": "",
+        "signatory": "В.В. Булыгин",
+        "controller": "",
+        "points": ["1. Утвердить план."],
+    }
+]
+
+
+@pytest.fixture
+def program(cast, municipality_a, school_a1, school_a2):
+    orders = orders_save(municipality=municipality_a, orders=ORDERS)
+    return program_create_from_document(municipality=municipality_a, data=DOCUMENT, orders=orders)
+
+
+def test_document_becomes_a_program_with_dated_activities(program):
+    assert program.order.number == "116" and program.status == "approved"
+    assert program.passport == {"coordinator": "Мирошниченко С.В."}  # empty fields are not kept
+    first, second, third = program.activities.all()
+    assert (first.period_kind, first.starts_on, first.ends_on) == (
+        "month",
+        datetime.date(2023, 10, 1),
+        datetime.date(2023, 10, 31),
+    )
+    assert first.task.number == "1.1"
+    assert [s.code for s in first.schools.all()] == ["a1"]
+    assert second.addressees == "ШНОР" and second.ends_on == datetime.date(2023, 12, 31)
+    assert first.is_overdue(TODAY) and not third.is_overdue(TODAY)
+
+
+def test_an_order_cited_twice_is_stored_once(program, municipality_a):
+    orders_save(municipality=municipality_a, orders=ORDERS)
+    assert program.order.__class__.objects.count() == 1
+
+
+def test_indicators_report_achievement_against_the_target_of_their_year(program):
+    rows = {r.indicator.number: r for r in indicator_rows(program=program)}
+    assert rows["1"].status_label == "достигнут"  # 100 of 100
+    assert rows["2"].status_label == "не достигнут"  # should fall to 9 %, was 13 %
+    assert rows["1"].targets == {2023: "100"}
+
+
+def test_school_sees_municipal_programs_but_updates_only_its_own_activities(client, program):
+    client.login(username="school_team_a1", password=PASSWORD)
+    assert client.get(reverse("programs:program_detail", args=[program.pk])).status_code == 200
+    own, _, other = program.activities.all()
+    form = {
+        "status": "done",
+        "evidence_link": "https://school.example/report",
+        "comment": "Справка готова",
+    }
+    assert client.post(reverse("programs:activity_detail", args=[own.pk]), form).status_code == 302
+    assert (
+        client.post(reverse("programs:activity_detail", args=[other.pk]), form).status_code == 403
+    )
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.status, other.status) == ("done", "planned")
+    latest = own.history.order_by("-history_date").first()
+    assert (latest.status, latest.history_user.username) == ("done", "school_team_a1")
+
+
+def test_outsiders_do_not_see_the_program(client, program):
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert client.get(reverse("programs:program_detail", args=[program.pk])).status_code == 404
+    activity = program.activities.first()
+    assert client.get(reverse("programs:activity_detail", args=[activity.pk])).status_code == 404
+    assert program not in client.get(reverse("programs:program_list")).context["programs"]
+
+
+def test_coordinator_enters_an_indicator_value_and_history_keeps_it(client, program, cast):
+    indicator = program.indicators.get(number="2")
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("programs:indicator_detail", args=[indicator.pk])
+    response = client.post(
+        url, {"measured_on": "01.01.2024", "value": "8", "evidence_link": ""}, follow=True
+    )
+    assert "Значение показателя сохранено." in response.content.decode()
+    value = IndicatorValue.objects.get(indicator=indicator, measured_on=datetime.date(2024, 1, 1))
+    assert value.entered_by == cast["coordinator_a"]
+    assert "<svg" in response.content.decode()  # targets against values
+
+
+def test_school_cannot_enter_indicator_values(client, program):
+    indicator = program.indicators.first()
+    client.login(username="school_team_a1", password=PASSWORD)
+    response = client.post(
+        reverse("programs:indicator_detail", args=[indicator.pk]),
+        {"measured_on": "01.01.2024", "value": "1"},
+    )
+    assert response.status_code == 403
+
+
+def test_my_activities_lists_what_is_addressed_to_the_school(program, cast):
+    school = my_activities(user=cast["school_team_a1"], today=TODAY)
+    assert [a.number for a in school] == ["1"]
+    coordinator = my_activities(user=cast["coordinator_a"], today=TODAY)
+    assert [a.number for a in coordinator] == ["1", "2", "3"]  # by end date
+    Activity.objects.filter(number="1").update(status=ActivityStatus.DONE)
+    assert list(my_activities(user=cast["school_team_a1"], today=TODAY)) == []
+
+
+def test_program_page_flags_the_documents_inconsistencies(client, program):
+    client.login(username="coordinator_a", password=PASSWORD)
+    page = client.get(reverse("programs:program_detail", args=[program.pk])).content.decode()
+    assert "В исходном документе есть расхождения" in page
+    assert "В приложении пункт 3 повторяет пункт 2." in page
+    assert Program.objects.count() == 1
