@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opora.accounts.permissions import edits_schools
+from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
 
@@ -20,5 +21,6 @@ def home(request):
             "missing_context": registry.schools_missing_context(user=request.user, year=year),
             "municipalities": registry.municipality_list(user=request.user),
             "can_fill": edits_schools(request.user),
+            "overdue": programs.overdue_activities(user=request.user, today=timezone.localdate()),
         },
     )

@@ -219,3 +219,10 @@ def test_program_page_flags_the_documents_inconsistencies(client, program):
     assert "В исходном документе есть расхождения" in page
     assert "В приложении пункт 3 повторяет пункт 2." in page
     assert Program.objects.count() == 1
+
+
+def test_home_page_shows_overdue_activities(client, program, settings):
+    client.login(username="school_team_a1", password=PASSWORD)
+    page = client.get(reverse("home")).content.decode()
+    assert "Просроченных мероприятий дорожных карт:" in page  # October 2023 is long past
+    assert "Анализ результатов ВПР" in page
