@@ -33,10 +33,16 @@ def csv_bytes(rows: Iterable[Iterable], *, delimiter: str = ";") -> bytes:
 
 
 def xlsx_bytes(rows: Iterable[Iterable], *, title: str) -> bytes:
+    return xlsx_workbook_bytes({title: rows})
+
+
+def xlsx_workbook_bytes(sheets: dict[str, Iterable[Iterable]]) -> bytes:
+    """Several sheets in one workbook: sheet title -> rows (the first row is the header)."""
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        for row in rows:
+            sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

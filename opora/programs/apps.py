@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ProgramsConfig(AppConfig):
     name = "opora.programs"
     verbose_name = "Программы и дорожные карты"
+
+    def ready(self):
+        from opora.programs import documents  # noqa: F401  (registers the program documents)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from opora.programs import views
 
@@ -7,6 +7,11 @@ urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
     path("programs/my-activities/", views.my_activities, name="my_activities"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
+    re_path(
+        r"^programs/(?P<pk>\d+)/export\.(?P<file_format>docx|xlsx)$",
+        views.program_export,
+        name="program_export",
+    ),
     path("programs/indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("programs/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -10,6 +11,7 @@ from opora.programs import selectors, services
 from opora.programs.forms import ActivityForm, IndicatorValueForm
 from opora.programs.models import Activity, Indicator, IndicatorValue
 from opora.reports import charts
+from opora.reports.documents import FORMATS, export_document
 
 
 @login_required
@@ -117,3 +119,12 @@ def my_activities(request):
             "today": today,
         },
     )
+
+
+@login_required
+def program_export(request, pk, file_format):
+    program = selectors.program_get(user=request.user, pk=pk)  # 404 outside the scope
+    content = export_document(f"program-{program.pk}", file_format=file_format)
+    response = HttpResponse(content, content_type=FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="program-{program.pk}.{file_format}"'
+    return response

@@ -226,3 +226,61 @@ def test_home_page_shows_overdue_activities(client, program, settings):
     page = client.get(reverse("home")).content.decode()
     assert "Просроченных мероприятий дорожных карт:" in page  # October 2023 is long past
     assert "Анализ результатов ВПР" in page
+
+
+def test_program_exports_as_docx_and_xlsx_in_the_seeds_columns(client, program):
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    client.login(username="coordinator_a", password=PASSWORD)
+    response = client.get(reverse("programs:program_export", args=[program.pk, "xlsx"]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Целевые показатели", "Дорожная карта"]
+    roadmap = list(book["Дорожная карта"].values)
+    assert roadmap[0][:4] == ("№", "Раздел", "Мероприятие", "Сроки")
+    assert roadmap[1][:4] == ("1", "Адресность", "Анализ результатов ВПР", "Октябрь 2023")
+    response = client.get(reverse("programs:program_export", args=[program.pk, "docx"]))
+    document = Document(io.BytesIO(response.content))
+    assert (
+        document.paragraphs[0].text
+        == "Утверждена приказом Управление образования № 116 от 17.02.2023"
+    )
+    passport = document.tables[0]
+    assert passport.cell(1, 1).text == DOCUMENT["name"]
+    assert document.sections[-1].orientation == 1  # the roadmap is landscape
+
+
+def test_export_is_refused_outside_the_scope(client, program):
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert (
+        client.get(reverse("programs:program_export", args=[program.pk, "docx"])).status_code == 404
+    )
+
+
+def test_export_document_command_lists_and_writes(program, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("export_document", "--list", stdout=out)
+    assert f"program-{program.pk}\tprogram\t{DOCUMENT['name']}\tdocx,xlsx" in out.getvalue()
+    target = tmp_path / "p.docx"
+    call_command(
+        "export_document",
+        f"program-{program.pk}",
+        "--format",
+        "docx",
+        "--output",
+        str(target),
+        stdout=io.StringIO(),
+    )
+    assert target.read_bytes().startswith(b"PK")
+    with pytest.raises(CommandError, match="выгружается в форматах: docx, xlsx"):
+        call_command(
+            "export_document", f"program-{program.pk}", "--format", "pdf", "--output", str(target)
+        )
+    with pytest.raises(CommandError, match="Документа «program-0» нет"):
+        call_command("export_document", "program-0", "--output", str(target))
