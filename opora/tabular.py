@@ -76,9 +76,10 @@ class Table:
         return cls(filename=filename, frame=pl.DataFrame(data, schema=_text_schema(header)))
 
 
-def read_table(content: bytes, *, filename: str) -> Table:
+def read_table(content: bytes, *, filename: str, sheet: str | None = None) -> Table:
+    """The first sheet of an XLSX, or the one named `sheet`; a CSV file as it is."""
     if Path(filename).suffix.lower() == ".xlsx":
-        table = _read_xlsx(content, filename=filename)
+        table = _read_xlsx(content, filename=filename, sheet=sheet)
     else:
         table = _read_csv(content, filename=filename)
     header = table.header
@@ -178,7 +179,7 @@ def _locate_csv_damage(text: str, separator: str, width: int) -> Problem:
     return Problem(None, None, "файл CSV повреждён")
 
 
-def _read_xlsx(content: bytes, *, filename: str) -> Table:
+def _read_xlsx(content: bytes, *, filename: str, sheet: str | None) -> Table:
     _check_xlsx_archive(content, filename=filename)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -186,11 +187,15 @@ def _read_xlsx(content: bytes, *, filename: str) -> Table:
         raise ImportRefused(
             filename, [Problem(None, None, "файл XLSX повреждён или не является XLSX")]
         ) from None
-    sheet = book.worksheets[0]
-    lines = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    if sheet is not None and sheet not in book.sheetnames:
+        book.close()
+        raise ImportRefused(filename, [Problem(None, None, f"нет листа «{sheet}»")])
+    worksheet = book[sheet] if sheet else book.worksheets[0]
+    lines = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
     book.close()
     if not lines or not any(lines[0]):
-        raise ImportRefused(filename, [Problem(None, None, "первый лист пуст")])
+        empty = f"лист «{sheet}» пуст" if sheet else "первый лист пуст"
+        raise ImportRefused(filename, [Problem(None, None, empty)])
     # Excel often carries empty formatted cells to the right of the data.
     width = max(i + 1 for i, h in enumerate(lines[0]) if h)
     header = [h.strip().lower() for h in lines[0][:width]]

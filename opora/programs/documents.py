@@ -13,6 +13,8 @@ from opora.programs.models import Program
 from opora.programs.selectors import indicator_rows
 from opora.reports.documents import Document, register
 
+INDICATOR_SHEET = "Целевые показатели"
+ROADMAP_SHEET = "Дорожная карта"
 INDICATOR_COLUMNS = [
     "№",
     "Раздел",

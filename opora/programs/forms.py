@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.programs.models import ActivityStatus
+from opora.uploads import upload_validator
 
 
 class ActivityForm(forms.Form):
@@ -22,4 +23,11 @@ class IndicatorValueForm(forms.Form):
     value = forms.CharField(label="Значение", max_length=100)
     evidence_link = forms.URLField(
         label="Подтверждение (ссылка)", required=False, assume_scheme="https"
+    )
+
+
+class TablesUploadForm(forms.Form):
+    file = forms.FileField(
+        label="XLSX с листами «Целевые показатели» и «Дорожная карта» (как в выгрузке)",
+        validators=[upload_validator],
     )

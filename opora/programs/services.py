@@ -7,11 +7,19 @@ from django.db import transaction
 
 from opora.accounts.models import User
 from opora.accounts.permissions import can_manage_municipality, can_update_activity
+from opora.programs.documents import (
+    INDICATOR_COLUMNS,
+    INDICATOR_SHEET,
+    ROADMAP_COLUMNS,
+    ROADMAP_SHEET,
+)
 from opora.programs.models import (
     Activity,
+    ActivityStatus,
     Goal,
     Indicator,
     IndicatorTarget,
+    IndicatorUnit,
     IndicatorValue,
     Order,
     Program,
@@ -19,6 +27,7 @@ from opora.programs.models import (
 )
 from opora.programs.periods import parse_period
 from opora.registry.models import Municipality, School
+from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
 
 UNIT_NAMES = {"percent", "count", "yes_no", "text"}
 
@@ -164,6 +173,7 @@ def _activities_save(program: Program, activities: list[dict], tasks: dict[str, 
             addressees="" if isinstance(addressees, list) else addressees,
             expected_result=data.get("expected_result", ""),
             implementation_indicator=data.get("implementation_indicator", ""),
+            status=data.get("status") or ActivityStatus.PLANNED,
             position=position,
         )
         if isinstance(addressees, list):
@@ -194,3 +204,159 @@ def indicator_value_save(
         defaults={"value": value, "evidence_link": evidence_link, "entered_by": user},
     )
     return saved
+
+
+@transaction.atomic
+def program_tables_import(*, program: Program, content: bytes, filename: str, user: User) -> str:
+    """Replace a program's indicators and roadmap with the two sheets of its XLSX export, so
+    that a municipality can edit the plan in Excel; a bad sheet changes nothing."""
+    if not can_manage_municipality(user, program.municipality):
+        raise PermissionDenied
+    sheets = {}
+    for title, columns in ((INDICATOR_SHEET, INDICATOR_COLUMNS), (ROADMAP_SHEET, ROADMAP_COLUMNS)):
+        table = read_table(content, filename=filename, sheet=title)
+        table.filename = f"{filename}, лист «{title}»"
+        check_columns(table, required=[c.lower() for c in columns])
+        sheets[title] = table
+    indicators, problems = _indicator_rows(sheets[INDICATOR_SHEET])
+    activities, more = _activity_rows(sheets[ROADMAP_SHEET])
+    if problems or more:
+        refused = sheets[INDICATOR_SHEET] if problems else sheets[ROADMAP_SHEET]
+        raise ImportRefused(refused.filename, problems or more)
+    _indicators_update(program, indicators)
+    _activities_update(program, activities)
+    return f"Загружено показателей: {len(indicators)}, мероприятий: {len(activities)}."
+
+
+def _indicator_rows(table: Table) -> tuple[list[dict], list[Problem]]:
+    units = {label.lower(): value for value, label in IndicatorUnit.choices}
+    rows, problems = [], []
+    for number, cells in table.rows:
+        unit = units.get(cells["единица"].lower())
+        if unit is None:
+            problems.append(Problem(number, "Единица", f"неизвестная единица «{cells['единица']}»"))
+        targets = {}
+        for part in filter(None, (p.strip() for p in cells["цели по годам"].split(";"))):
+            year, _, value = part.partition(":")
+            if not year.strip().isdigit() or not value.strip():
+                problems.append(
+                    Problem(number, "Цели по годам", f"ожидается «год: значение», а не «{part}»")
+                )
+                continue
+            targets[year.strip()] = value.strip()
+        baseline_year = cells["год базового"]
+        if baseline_year and not baseline_year.isdigit():
+            problems.append(
+                Problem(number, "Год базового", f"ожидается год, а не «{baseline_year}»")
+            )
+        rows.append(
+            {
+                "number": cells["№"],
+                "section": cells["раздел"],
+                "name": cells["показатель"],
+                "unit": unit or "text",
+                "baseline": {"year": int(baseline_year), "value": cells["базовое значение"]}
+                if baseline_year.isdigit()
+                else (
+                    {"year": None, "value": cells["базовое значение"]}
+                    if cells["базовое значение"]
+                    else None
+                ),
+                "targets": targets,
+                "note": cells["примечание"],
+            }
+        )
+    return rows, problems
+
+
+def _activity_rows(table: Table) -> tuple[list[dict], list[Problem]]:
+    statuses = {label.lower(): value for value, label in ActivityStatus.choices}
+    rows, problems = [], []
+    for number, cells in table.rows:
+        if not cells["мероприятие"]:
+            problems.append(Problem(number, "Мероприятие", "пустое значение"))
+        status = statuses.get(cells["статус"].lower() or "запланировано")
+        if status is None:
+            problems.append(Problem(number, "Статус", f"неизвестный статус «{cells['статус']}»"))
+        rows.append(
+            {
+                "number": cells["№"],
+                "section": cells["раздел"],
+                "text": cells["мероприятие"],
+                "period": cells["сроки"],
+                "responsible": cells["ответственные"],
+                "addressees": cells["адресаты"],
+                "expected_result": cells["ожидаемый результат"],
+                "implementation_indicator": cells["показатель выполнения"],
+                "status": status,
+            }
+        )
+    return rows, problems
+
+
+def _indicators_update(program: Program, rows: list[dict]) -> None:
+    """Indicators keep their identity by number, so measured values and history stay with them."""
+    existing = {i.number: i for i in program.indicators.all()}
+    kept = []
+    for position, row in enumerate(rows):
+        indicator = existing.pop(row["number"], None) or Indicator(program=program)
+        baseline = row["baseline"] or {}
+        _assign(
+            indicator,
+            number=row["number"],
+            section=row["section"],
+            name=row["name"],
+            unit=row["unit"],
+            note=row["note"],
+            position=position,
+            baseline=baseline.get("value", ""),
+            baseline_year=baseline.get("year"),
+        )
+        indicator.targets.all().delete()
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(indicator=indicator, year=int(year), value=value)
+            for year, value in row["targets"].items()
+        )
+        kept.append(indicator.pk)
+    program.indicators.exclude(pk__in=kept).delete()
+
+
+def _activities_update(program: Program, rows: list[dict]) -> None:
+    """Activities keep their identity by their place in the roadmap, so status history stays."""
+    existing = list(program.activities.all())
+    names = dict(program.municipality.schools.values_list("short_name", "pk"))
+    for position, row in enumerate(rows):
+        activity = existing[position] if position < len(existing) else Activity(program=program)
+        period = parse_period(row["period"], year=program.start_year)
+        tokens = [t.strip() for t in row["addressees"].split(",") if t.strip()]
+        _assign(
+            activity,
+            **{k: row[k] for k in ACTIVITY_TEXT_FIELDS},
+            period_kind=period.kind,
+            recurrence=period.recurrence,
+            starts_on=period.start,
+            ends_on=period.end,
+            position=position,
+            addressees=", ".join(t for t in tokens if t not in names),
+        )
+        activity.schools.set([names[t] for t in tokens if t in names])
+    for stale in existing[len(rows) :]:
+        stale.delete()
+
+
+ACTIVITY_TEXT_FIELDS = [
+    "number",
+    "section",
+    "text",
+    "period",
+    "responsible",
+    "status",
+    "expected_result",
+    "implementation_indicator",
+]
+
+
+def _assign(instance, **values) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save()

@@ -12,6 +12,7 @@ urlpatterns = [
         views.program_export,
         name="program_export",
     ),
+    path("programs/<int:pk>/import/", views.program_import, name="program_import"),
     path("programs/indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("programs/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
 ]

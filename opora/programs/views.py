@@ -4,14 +4,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import can_manage_municipality, can_update_activity
 from opora.programs import selectors, services
-from opora.programs.forms import ActivityForm, IndicatorValueForm
+from opora.programs.forms import ActivityForm, IndicatorValueForm, TablesUploadForm
 from opora.programs.models import Activity, Indicator, IndicatorValue
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
+from opora.tabular import ImportRefused
 
 
 @login_required
@@ -35,6 +36,9 @@ def program_detail(request, pk):
             "indicators": selectors.indicator_rows(program=program),
             "roadmap": selectors.roadmap(program=program),
             "today": timezone.localdate(),
+            "upload_form": TablesUploadForm()
+            if can_manage_municipality(request.user, program.municipality)
+            else None,
         },
     )
 
@@ -128,3 +132,23 @@ def program_export(request, pk, file_format):
     response = HttpResponse(content, content_type=FORMATS[file_format])
     response["Content-Disposition"] = f'attachment; filename="program-{program.pk}.{file_format}"'
     return response
+
+
+@login_required
+@require_POST
+def program_import(request, pk):
+    program = selectors.program_get(user=request.user, pk=pk)
+    form = TablesUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("programs:program_detail", pk=program.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        summary = services.program_tables_import(
+            program=program, content=upload.read(), filename=upload.name, user=request.user
+        )
+    except ImportRefused as refused:
+        messages.error(request, refused.describe())
+    else:
+        messages.success(request, f"Файл {upload.name} загружен. {summary}")
+    return redirect("programs:program_detail", pk=program.pk)

@@ -284,3 +284,68 @@ def test_export_document_command_lists_and_writes(program, tmp_path):
         )
     with pytest.raises(CommandError, match="Документа «program-0» нет"):
         call_command("export_document", "program-0", "--output", str(target))
+
+
+def _xlsx(client, program) -> bytes:
+    return client.get(reverse("programs:program_export", args=[program.pk, "xlsx"])).content
+
+
+def _sheets(content: bytes) -> dict:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return {name: list(book[name].values) for name in book.sheetnames}
+
+
+def test_exporting_and_importing_again_gives_the_same_program(client, program):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.login(username="coordinator_a", password=PASSWORD)
+    exported = _xlsx(client, program)
+    response = client.post(
+        reverse("programs:program_import", args=[program.pk]),
+        {"file": SimpleUploadedFile("program.xlsx", exported)},
+        follow=True,
+    )
+    assert "Загружено показателей: 2, мероприятий: 3." in response.content.decode()
+    assert _sheets(_xlsx(client, program)) == _sheets(exported)
+    assert IndicatorValue.objects.filter(indicator__program=program).count() == 2  # values kept
+    assert [s.code for s in program.activities.first().schools.all()] == ["a1"]
+
+
+def test_a_bad_sheet_is_refused_whole_with_row_and_column(client, program):
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.login(username="coordinator_a", password=PASSWORD)
+    book = openpyxl.load_workbook(io.BytesIO(_xlsx(client, program)))
+    book["Дорожная карта"]["I3"] = "почти готово"
+    book["Дорожная карта"]["C2"] = "Изменённый текст"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = client.post(
+        reverse("programs:program_import", args=[program.pk]),
+        {"file": SimpleUploadedFile("program.xlsx", buffer.getvalue())},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "лист «Дорожная карта» не загружен, данные не изменены." in page
+    assert "строка 3, столбец «Статус»: неизвестный статус «почти готово»" in page
+    assert program.activities.first().text == "Анализ результатов ВПР"
+
+
+def test_school_team_cannot_import_tables(client, program):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.login(username="coordinator_a", password=PASSWORD)
+    exported = _xlsx(client, program)
+    client.login(username="school_team_a1", password=PASSWORD)
+    response = client.post(
+        reverse("programs:program_import", args=[program.pk]),
+        {"file": SimpleUploadedFile("program.xlsx", exported)},
+    )
+    assert response.status_code == 403
