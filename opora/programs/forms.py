@@ -1,6 +1,6 @@
 from django import forms
 
-from opora.programs.models import ActivityStatus
+from opora.programs.models import PASSPORT_FIELDS, ActivityStatus, Order, ProgramStatus
 from opora.uploads import upload_validator
 
 
@@ -31,3 +31,23 @@ class TablesUploadForm(forms.Form):
         label="XLSX с листами «Целевые показатели» и «Дорожная карта» (как в выгрузке)",
         validators=[upload_validator],
     )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Новый статус", choices=ProgramStatus.choices)
+    order = forms.ModelChoiceField(
+        label="Приказ об утверждении", queryset=Order.objects.none(), required=False
+    )
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders
+
+
+class PassportForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in PASSPORT_FIELDS.items():
+            self.fields[key] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )

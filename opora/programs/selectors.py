@@ -86,3 +86,32 @@ def my_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
 
 def overdue_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
     return my_activities(user=user, today=today).filter(Q(ends_on__lt=today))
+
+
+@dataclass
+class PassportChange:
+    when: datetime.datetime
+    who: object
+    field: str
+    before: str
+    after: str
+
+
+def passport_changes(*, program: Program) -> list[PassportChange]:
+    """Who changed which passport field, when, from what to what: newest first."""
+    from opora.programs.models import PASSPORT_FIELDS
+
+    records = list(program.history.order_by("-history_date"))
+    changes = []
+    for after, before in zip(records, records[1:], strict=False):
+        fields = [
+            (label, before.passport.get(key, ""), after.passport.get(key, ""))
+            for key, label in PASSPORT_FIELDS.items()
+        ]
+        fields.append(("Статус", before.get_status_display(), after.get_status_display()))
+        changes += [
+            PassportChange(after.history_date, after.history_user, field, old, new)
+            for field, old, new in fields
+            if old != new
+        ]
+    return changes

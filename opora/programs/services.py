@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from opora.accounts.models import User
@@ -23,6 +23,7 @@ from opora.programs.models import (
     IndicatorValue,
     Order,
     Program,
+    ProgramStatus,
     Task,
 )
 from opora.programs.periods import parse_period
@@ -360,3 +361,97 @@ def _assign(instance, **values) -> None:
     for name, value in values.items():
         setattr(instance, name, value)
     instance.save()
+
+
+# черновик → на согласовании → утверждена (приказом) → реализуется → завершена; back to the
+# draft from review, when the municipality returns it for changes.
+TRANSITIONS = {
+    ProgramStatus.DRAFT: {ProgramStatus.REVIEW},
+    ProgramStatus.REVIEW: {ProgramStatus.DRAFT, ProgramStatus.APPROVED},
+    ProgramStatus.APPROVED: {ProgramStatus.IN_PROGRESS},
+    ProgramStatus.IN_PROGRESS: {ProgramStatus.COMPLETED},
+    ProgramStatus.COMPLETED: set(),
+}
+
+
+@transaction.atomic
+def program_status_change(
+    *, program: Program, user: User, status: str, order: Order | None = None
+) -> Program:
+    if not can_manage_municipality(user, program.municipality):
+        raise PermissionDenied
+    if status not in TRANSITIONS[program.status]:
+        current, wanted = ProgramStatus(program.status).label, ProgramStatus(status).label
+        raise ValidationError(f"Из статуса «{current}» нельзя перейти в «{wanted}».")
+    if status == ProgramStatus.APPROVED:
+        if order is None:
+            raise ValidationError("Утверждённая программа ссылается на приказ об утверждении.")
+        program.order = order
+    program.status = status
+    program.save()
+    return program
+
+
+@transaction.atomic
+def program_passport_save(*, program: Program, user: User, passport: dict[str, str]) -> Program:
+    if not can_manage_municipality(user, program.municipality):
+        raise PermissionDenied
+    program.passport = {key: value for key, value in passport.items() if value}
+    program.save()
+    return program
+
+
+@transaction.atomic
+def program_copy_to_next_period(*, program: Program, user: User) -> Program:
+    """A draft for the next period: the same passport, goals, indicators and roadmap, with
+    every activity planned again and no measured values."""
+    if not can_manage_municipality(user, program.municipality):
+        raise PermissionDenied
+    shift = (
+        (program.end_year - program.start_year + 1)
+        if program.start_year and program.end_year
+        else 1
+    )
+    copy = Program.objects.create(
+        municipality=program.municipality,
+        school=program.school,
+        level=program.level,
+        kind=program.kind,
+        name=program.name,
+        status=ProgramStatus.DRAFT,
+        period="",
+        start_year=program.start_year + shift if program.start_year else None,
+        end_year=program.end_year + shift if program.end_year else None,
+        passport=dict(program.passport),
+    )
+    tasks = {}
+    for goal in program.goals.prefetch_related("tasks"):
+        new_goal = Goal.objects.create(
+            program=copy,
+            number=goal.number,
+            text=goal.text,
+            risk_factor=goal.risk_factor,
+            position=goal.position,
+        )
+        for task in goal.tasks.all():
+            tasks[task.pk] = Task.objects.create(
+                goal=new_goal, number=task.number, text=task.text, position=task.position
+            )
+    for indicator in program.indicators.prefetch_related("targets"):
+        targets = list(indicator.targets.all())
+        indicator.pk, indicator.program, indicator.task = None, copy, tasks.get(indicator.task_id)
+        indicator.save()
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(indicator=indicator, year=t.year, value=t.value) for t in targets
+        )
+    for (
+        activity
+    ) in program.activities.all():  # no prefetch: set() below must see the copy's own schools
+        schools = list(activity.schools.all())
+        activity.pk, activity.program, activity.task = None, copy, tasks.get(activity.task_id)
+        activity.status, activity.evidence_link, activity.comment = ActivityStatus.PLANNED, "", ""
+        activity.starts_on = activity.ends_on = None
+        activity.period_kind = ""
+        activity.save()
+        activity.schools.set(schools)
+    return copy

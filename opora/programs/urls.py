@@ -13,6 +13,9 @@ urlpatterns = [
         name="program_export",
     ),
     path("programs/<int:pk>/import/", views.program_import, name="program_import"),
+    path("programs/<int:pk>/status/", views.program_status, name="program_status"),
+    path("programs/<int:pk>/passport/", views.program_passport, name="program_passport"),
+    path("programs/<int:pk>/copy/", views.program_copy, name="program_copy"),
     path("programs/indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("programs/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,8 +8,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import can_manage_municipality, can_update_activity
 from opora.programs import selectors, services
-from opora.programs.forms import ActivityForm, IndicatorValueForm, TablesUploadForm
-from opora.programs.models import Activity, Indicator, IndicatorValue
+from opora.programs.forms import (
+    ActivityForm,
+    IndicatorValueForm,
+    PassportForm,
+    StatusForm,
+    TablesUploadForm,
+)
+from opora.programs.models import Activity, Indicator, IndicatorValue, Order
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.tabular import ImportRefused
@@ -36,9 +42,11 @@ def program_detail(request, pk):
             "indicators": selectors.indicator_rows(program=program),
             "roadmap": selectors.roadmap(program=program),
             "today": timezone.localdate(),
-            "upload_form": TablesUploadForm()
-            if can_manage_municipality(request.user, program.municipality)
-            else None,
+            "manages": can_manage_municipality(request.user, program.municipality),
+            "upload_form": TablesUploadForm(),
+            "status_form": StatusForm(
+                orders=Order.objects.filter(region=program.municipality.region)
+            ),
         },
     )
 
@@ -152,3 +160,47 @@ def program_import(request, pk):
     else:
         messages.success(request, f"Файл {upload.name} загружен. {summary}")
     return redirect("programs:program_detail", pk=program.pk)
+
+
+@login_required
+@require_POST
+def program_status(request, pk):
+    program = selectors.program_get(user=request.user, pk=pk)
+    form = StatusForm(request.POST, orders=Order.objects.filter(region=program.municipality.region))
+    if form.is_valid():
+        try:
+            services.program_status_change(program=program, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Статус программы: {program.get_status_display()}.")
+    return redirect("programs:program_detail", pk=program.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_passport(request, pk):
+    program = selectors.program_get(user=request.user, pk=pk)
+    if not can_manage_municipality(request.user, program.municipality):
+        raise PermissionDenied
+    form = PassportForm(request.POST or None, initial=program.passport)
+    if request.method == "POST" and form.is_valid():
+        services.program_passport_save(
+            program=program, user=request.user, passport=form.cleaned_data
+        )
+        messages.success(request, "Паспорт программы сохранён.")
+        return redirect("programs:program_detail", pk=program.pk)
+    return render(
+        request,
+        "programs/program_passport.html",
+        {"program": program, "form": form, "changes": selectors.passport_changes(program=program)},
+    )
+
+
+@login_required
+@require_POST
+def program_copy(request, pk):
+    program = selectors.program_get(user=request.user, pk=pk)
+    copy = services.program_copy_to_next_period(program=program, user=request.user)
+    messages.success(request, "Создан черновик программы на следующий период.")
+    return redirect("programs:program_detail", pk=copy.pk)

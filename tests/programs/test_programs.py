@@ -349,3 +349,51 @@ def test_school_team_cannot_import_tables(client, program):
         {"file": SimpleUploadedFile("program.xlsx", exported)},
     )
     assert response.status_code == 403
+
+
+def test_status_moves_along_the_workflow_and_approval_needs_an_order(client, program, cast):
+    from django.core.exceptions import ValidationError
+
+    from opora.programs.services import program_status_change
+
+    coordinator = cast["coordinator_a"]
+    program_status_change(program=program, user=coordinator, status="in_progress")
+    with pytest.raises(
+        ValidationError, match="Из статуса «реализуется» нельзя перейти в «черновик»"
+    ):
+        program_status_change(program=program, user=coordinator, status="draft")
+    draft = Program.objects.create(
+        municipality=program.municipality, level="municipal", kind="roadmap", name="Черновик"
+    )
+    program_status_change(program=draft, user=coordinator, status="review")
+    with pytest.raises(ValidationError, match="ссылается на приказ"):
+        program_status_change(program=draft, user=coordinator, status="approved")
+    program_status_change(program=draft, user=coordinator, status="approved", order=program.order)
+    assert (draft.status, draft.order.number) == ("approved", "116")
+
+
+def test_passport_changes_are_kept_with_who_and_when(client, program):
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("programs:program_passport", args=[program.pk])
+    client.post(url, {"coordinator": "Иванова А.А.", "goal": "Повысить качество образования"})
+    changes = client.get(url).context["changes"]
+    assert [(c.field, c.before, c.after, c.who.username) for c in changes] == [
+        ("Координатор", "Мирошниченко С.В.", "Иванова А.А.", "coordinator_a"),
+        ("Цель", "", "Повысить качество образования", "coordinator_a"),
+    ]
+    client.login(username="school_team_a1", password=PASSWORD)
+    assert client.post(url, {"coordinator": "Взлом"}).status_code == 403
+
+
+def test_copy_to_the_next_period_is_a_draft_with_the_plan_but_no_progress(client, program):
+    Activity.objects.filter(program=program).update(status="done")
+    client.login(username="coordinator_a", password=PASSWORD)
+    response = client.post(reverse("programs:program_copy", args=[program.pk]))
+    copy = Program.objects.exclude(pk=program.pk).get()
+    assert response["Location"] == reverse("programs:program_detail", args=[copy.pk])
+    assert (copy.status, copy.start_year, copy.end_year) == ("draft", 2025, 2026)
+    assert copy.indicators.count() == 2 and copy.activities.count() == 3
+    assert set(copy.activities.values_list("status", flat=True)) == {"planned"}
+    assert not IndicatorValue.objects.filter(indicator__program=copy).exists()
+    assert [s.code for s in copy.activities.first().schools.all()] == ["a1"]
+    assert copy.goals.get().tasks.get().number == "1.1"
