@@ -444,9 +444,8 @@ def program_copy_to_next_period(*, program: Program, user: User) -> Program:
         IndicatorTarget.objects.bulk_create(
             IndicatorTarget(indicator=indicator, year=t.year, value=t.value) for t in targets
         )
-    for (
-        activity
-    ) in program.activities.all():  # no prefetch: set() below must see the copy's own schools
+    # No prefetch here: set() below must see the copy's own schools, not the original's cache.
+    for activity in program.activities.all():
         schools = list(activity.schools.all())
         activity.pk, activity.program, activity.task = None, copy, tasks.get(activity.task_id)
         activity.status, activity.evidence_link, activity.comment = ActivityStatus.PLANNED, "", ""
