@@ -39,9 +39,11 @@ class StatusForm(forms.Form):
         label="Приказ об утверждении", queryset=Order.objects.none(), required=False
     )
 
-    def __init__(self, *args, orders, **kwargs):
+    def __init__(self, *args, orders, allowed: set[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].queryset = orders
+        if allowed is not None:  # offer only the statuses the program can move to
+            self.fields["status"].choices = [c for c in ProgramStatus.choices if c[0] in allowed]
 
 
 class PassportForm(forms.Form):

@@ -36,7 +36,9 @@ class Order(models.Model):
         ordering = ["-date", "number"]
 
     def __str__(self) -> str:
-        return f"№ {self.number} от {self.date:%d.%m.%Y}"
+        # Seed 003's approval has a date and a signature but no number.
+        number = f"№ {self.number} " if self.number else ""
+        return f"{number}от {self.date:%d.%m.%Y}"
 
 
 class ProgramLevel(models.TextChoices):
