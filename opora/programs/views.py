@@ -45,7 +45,8 @@ def program_detail(request, pk):
             "manages": can_manage_municipality(request.user, program.municipality),
             "upload_form": TablesUploadForm(),
             "status_form": StatusForm(
-                orders=Order.objects.filter(region=program.municipality.region)
+                orders=Order.objects.filter(region=program.municipality.region),
+                allowed=services.TRANSITIONS[program.status],
             ),
         },
     )

@@ -397,3 +397,11 @@ def test_copy_to_the_next_period_is_a_draft_with_the_plan_but_no_progress(client
     assert not IndicatorValue.objects.filter(indicator__program=copy).exists()
     assert [s.code for s in copy.activities.first().schools.all()] == ["a1"]
     assert copy.goals.get().tasks.get().number == "1.1"
+
+
+def test_program_page_offers_only_the_next_statuses(client, program):
+    client.login(username="coordinator_a", password=PASSWORD)
+    form = client.get(reverse("programs:program_detail", args=[program.pk])).context["status_form"]
+    assert [value for value, _ in form.fields["status"].choices] == [
+        "in_progress"
+    ]  # it is approved
