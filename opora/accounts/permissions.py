@@ -111,3 +111,15 @@ def can_update_activity(user: User, activity) -> bool:
     if can_manage_municipality(user, activity.program.municipality):
         return True
     return user.role == Role.SCHOOL and activity.schools.filter(pk=user.school_id).exists()
+
+
+def can_enter_indicator_value(user: User, indicator) -> bool:
+    """The municipality enters any value of its programs; a school team the values of the
+    indicators that belong to its own school."""
+    if can_manage_municipality(user, indicator.program.municipality):
+        return True
+    return (
+        user.role == Role.SCHOOL
+        and indicator.school_id is not None
+        and indicator.school_id == user.school_id
+    )

@@ -6,7 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from opora.accounts.models import User
-from opora.accounts.permissions import can_manage_municipality, can_update_activity
+from opora.accounts.permissions import (
+    can_enter_indicator_value,
+    can_manage_municipality,
+    can_update_activity,
+)
 from opora.programs.documents import (
     INDICATOR_COLUMNS,
     INDICATOR_SHEET,
@@ -197,7 +201,7 @@ def activity_update(
 def indicator_value_save(
     *, indicator: Indicator, user: User, measured_on: datetime.date, value: str, evidence_link: str
 ) -> IndicatorValue:
-    if not can_manage_municipality(user, indicator.program.municipality):
+    if not can_enter_indicator_value(user, indicator):
         raise PermissionDenied
     saved, _ = IndicatorValue.objects.update_or_create(
         indicator=indicator,

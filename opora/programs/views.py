@@ -6,7 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opora.accounts.permissions import can_manage_municipality, can_update_activity
+from opora.accounts.permissions import (
+    can_enter_indicator_value,
+    can_manage_municipality,
+    can_update_activity,
+)
 from opora.programs import selectors, services
 from opora.programs.forms import (
     ActivityForm,
@@ -57,7 +61,7 @@ def program_detail(request, pk):
 def indicator_detail(request, pk):
     indicator = get_object_or_404(Indicator.objects.select_related("program"), pk=pk)
     selectors.program_get(user=request.user, pk=indicator.program_id)  # 404 outside the scope
-    may_enter = can_manage_municipality(request.user, indicator.program.municipality)
+    may_enter = can_enter_indicator_value(request.user, indicator)
     form = IndicatorValueForm(request.POST or None)
     if request.method == "POST":
         if not may_enter:

@@ -194,8 +194,18 @@ def test_coordinator_enters_an_indicator_value_and_history_keeps_it(client, prog
     assert "<svg" in response.content.decode()  # targets against values
 
 
-def test_school_cannot_enter_indicator_values(client, program):
-    indicator = program.indicators.first()
+def test_school_enters_values_only_of_its_own_indicators(client, program, cast):
+    own = program.indicators.get(number="2")  # scope: school a1
+    client.login(username="school_team_a1", password=PASSWORD)
+    response = client.post(
+        reverse("programs:indicator_detail", args=[own.pk]),
+        {"measured_on": "01.01.2024", "value": "8"},
+    )
+    assert response.status_code == 302
+    assert (
+        own.values.get(measured_on=datetime.date(2024, 1, 1)).entered_by == cast["school_team_a1"]
+    )
+    indicator = program.indicators.get(number="1")  # the municipality's
     client.login(username="school_team_a1", password=PASSWORD)
     response = client.post(
         reverse("programs:indicator_detail", args=[indicator.pk]),
