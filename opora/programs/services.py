@@ -260,13 +260,10 @@ def _indicator_rows(table: Table) -> tuple[list[dict], list[Problem]]:
                 "section": cells["раздел"],
                 "name": cells["показатель"],
                 "unit": unit or "text",
-                "baseline": {"year": int(baseline_year), "value": cells["базовое значение"]}
-                if baseline_year.isdigit()
-                else (
-                    {"year": None, "value": cells["базовое значение"]}
-                    if cells["базовое значение"]
-                    else None
-                ),
+                "baseline": {
+                    "year": int(baseline_year) if baseline_year.isdigit() else None,
+                    "value": cells["базовое значение"],
+                },
                 "targets": targets,
                 "note": cells["примечание"],
             }
