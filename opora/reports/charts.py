@@ -102,6 +102,9 @@ def targets_and_values_chart(*, row) -> Figure:
                 ha="center",
                 fontsize=8,
             )
+    # From zero, so that a flat 100 % does not look like a swing around 100.
+    highest = max([v for _, v in target_points + measured] or [1])
+    axes.set_ylim(0, highest * 1.15 if highest > 0 else 1)
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="best", frameon=False, fontsize=8)
