@@ -32,10 +32,6 @@ def csv_bytes(rows: Iterable[Iterable], *, delimiter: str = ";") -> bytes:
     return ("\ufeff" + stream.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8
 
 
-def xlsx_bytes(rows: Iterable[Iterable], *, title: str) -> bytes:
-    return xlsx_workbook_bytes({title: rows})
-
-
 def xlsx_workbook_bytes(sheets: dict[str, Iterable[Iterable]]) -> bytes:
     """Several sheets in one workbook: sheet title -> rows (the first row is the header)."""
     book = openpyxl.Workbook(write_only=True)

@@ -89,10 +89,6 @@ def can_run_identification(
     )
 
 
-def can_edit_rule_sets(user: User) -> bool:
-    return user.is_superuser or user.role == Role.REGION
-
-
 def visible_programs(user: User):
     """Municipal programs of the user's municipalities, and school programs of their schools."""
     from opora.programs.models import Program  # programs build on accounts, not the reverse

@@ -7,10 +7,9 @@ from django.db.models import QuerySet
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_schools
-from opora.assessments.metrics import HIGHER_IS_WORSE, METRICS, with_change, with_metrics
+from opora.assessments.metrics import HIGHER_IS_WORSE, with_change, with_metrics
 from opora.assessments.models import Assessment, AssessmentKind, SchoolResult, Subject
 from opora.registry.models import School
-from opora.registry.years import academic_year_label
 
 COUNTS = [
     "participants",
@@ -158,11 +157,3 @@ def school_results(*, school: School) -> tuple[list[int], list[SchoolAssessmentR
         entry.by_year[row["year"]] = row
     ordered = sorted(rows.values(), key=lambda r: (KIND_ORDER.get(r.key[0], 9), r.key[2], r.key[1]))
     return years, ordered
-
-
-def metric_choices() -> list[tuple[str, str]]:
-    return list(METRICS.items())
-
-
-def year_choices(years: list[int]) -> list[tuple[int, str]]:
-    return [(y, academic_year_label(y)) for y in years]
