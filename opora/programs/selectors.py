@@ -3,13 +3,13 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import Role, User
-from opora.accounts.permissions import visible_programs, visible_schools
+from opora.accounts.permissions import visible_municipalities, visible_programs, visible_schools
 from opora.programs.achievement import LABELS, NO_DATA, achievement
-from opora.programs.models import Activity, ActivityStatus, Indicator, Program
+from opora.programs.models import Activity, ActivityStatus, Indicator, Order, Program
 
 
 def program_list(*, user: User) -> QuerySet[Program]:
@@ -115,3 +115,16 @@ def passport_changes(*, program: Program) -> list[PassportChange]:
             if old != new
         ]
     return changes
+
+
+def order_list(*, user: User) -> QuerySet[Order]:
+    """Orders of the user's regions and municipalities, with the programs that cite them."""
+    municipalities = visible_municipalities(user)
+    regions = municipalities.values("region")
+    orders = Order.objects.filter(municipality__in=municipalities) | Order.objects.filter(
+        municipality__isnull=True, region__in=regions
+    )
+    programs = Prefetch("programs", queryset=visible_programs(user))
+    return (
+        orders.select_related("basis", "municipality").prefetch_related(programs).order_by("-date")
+    )

@@ -6,6 +6,8 @@ app_name = "programs"
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
     path("programs/my-activities/", views.my_activities, name="my_activities"),
+    path("programs/orders/", views.order_list, name="order_list"),
+    path("programs/orders/<int:pk>/file/", views.order_file, name="order_file"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
     re_path(
         r"^programs/(?P<pk>\d+)/export\.(?P<file_format>docx|xlsx)$",

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -209,3 +209,21 @@ def program_copy(request, pk):
     copy = services.program_copy_to_next_period(program=program, user=request.user)
     messages.success(request, "Создан черновик программы на следующий период.")
     return redirect("programs:program_detail", pk=copy.pk)
+
+
+@login_required
+def order_list(request):
+    return render(
+        request, "programs/order_list.html", {"orders": selectors.order_list(user=request.user)}
+    )
+
+
+@login_required
+def order_file(request, pk):
+    """The scanned order, only to those who see the order (uploads are never served directly)."""
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
+    if not order.file:
+        raise Http404
+    return FileResponse(
+        order.file.open("rb"), as_attachment=True, filename=order.file.name.rsplit("/", 1)[-1]
+    )

@@ -415,3 +415,23 @@ def test_program_page_offers_only_the_next_statuses(client, program):
     assert [value for value, _ in form.fields["status"].choices] == [
         "in_progress"
     ]  # it is approved
+
+
+def test_orders_page_lists_the_orders_of_the_territory_with_their_programs(client, program):
+    client.login(username="coordinator_a", password=PASSWORD)
+    orders = list(client.get(reverse("programs:order_list")).context["orders"])
+    assert [(o.number, [p.pk for p in o.programs.all()]) for o in orders] == [("116", [program.pk])]
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert list(client.get(reverse("programs:order_list")).context["orders"]) == []
+
+
+def test_the_order_file_goes_only_to_those_who_see_the_order(client, program):
+    from django.core.files.base import ContentFile
+
+    program.order.file.save("prikaz-116.pdf", ContentFile(b"%PDF-1.4 scan"))
+    url = reverse("programs:order_file", args=[program.order.pk])
+    client.login(username="coordinator_a", password=PASSWORD)
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 scan"
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert client.get(url).status_code == 404
