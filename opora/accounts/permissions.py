@@ -109,13 +109,13 @@ def can_update_activity(user: User, activity) -> bool:
     return user.role == Role.SCHOOL and activity.schools.filter(pk=user.school_id).exists()
 
 
-def can_enter_indicator_value(user: User, indicator) -> bool:
-    """The municipality enters any value of its programs; a school team the values of the
-    indicators that belong to its own school."""
+def can_enter_indicator_value(user: User, indicator, school=None) -> bool:
+    """The municipality enters any value of its programs; a school team the values of its own
+    school: of an indicator of that school, or its line of an indicator «каждая школа»."""
     if can_manage_municipality(user, indicator.program.municipality):
         return True
-    return (
-        user.role == Role.SCHOOL
-        and indicator.school_id is not None
-        and indicator.school_id == user.school_id
-    )
+    if user.role != Role.SCHOOL or user.school_id is None:
+        return False
+    if indicator.scope == "each_school":
+        return school is not None and school.pk == user.school_id
+    return indicator.school_id == user.school_id

@@ -17,6 +17,7 @@ class ActivityForm(forms.Form):
 
 
 class IndicatorValueForm(forms.Form):
+    school = forms.ModelChoiceField(label="Школа", queryset=None, required=False)
     measured_on = forms.DateField(
         label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
     )
@@ -24,6 +25,15 @@ class IndicatorValueForm(forms.Form):
     evidence_link = forms.URLField(
         label="Подтверждение (ссылка)", required=False, assume_scheme="https"
     )
+
+    def __init__(self, *args, schools, **kwargs):
+        """`schools`: whose values the user may enter, or None when values are not per school."""
+        super().__init__(*args, **kwargs)
+        if schools is None:
+            del self.fields["school"]
+        else:
+            self.fields["school"].queryset = schools
+            self.fields["school"].required = True
 
 
 class TablesUploadForm(forms.Form):

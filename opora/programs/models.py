@@ -323,6 +323,15 @@ class IndicatorValue(models.Model):
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name="показатель"
     )
     measured_on = models.DateField("на дату")
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+        verbose_name="школа",
+        help_text="Для показателя «каждая школа» — чьё это значение.",
+    )
     value = models.CharField("значение", max_length=100)
     evidence_link = models.URLField("подтверждение (ссылка)", blank=True)
     entered_by = models.ForeignKey(
@@ -338,10 +347,21 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = "значение показателя"
         verbose_name_plural = "значения показателей"
-        ordering = ["indicator", "measured_on"]
+        ordering = ["indicator", "measured_on", "school__short_name"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "measured_on"], name="value_once_per_date")
+            # NULL never equals NULL in a unique index, so the two cases are two constraints.
+            models.UniqueConstraint(
+                fields=["indicator", "measured_on"],
+                condition=models.Q(school__isnull=True),
+                name="value_once_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "school", "measured_on"],
+                condition=models.Q(school__isnull=False),
+                name="school_value_once_per_date",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.measured_on:%d.%m.%Y}: {self.value}"
+        school = f" ({self.school})" if self.school_id else ""
+        return f"{self.measured_on:%d.%m.%Y}{school}: {self.value}"

@@ -7,8 +7,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import Role, User
-from opora.accounts.permissions import visible_municipalities, visible_programs, visible_schools
-from opora.programs.achievement import LABELS, NO_DATA, achievement
+from opora.accounts.permissions import (
+    can_manage_municipality,
+    visible_municipalities,
+    visible_programs,
+    visible_schools,
+)
+from opora.programs.achievement import ACHIEVED, LABELS, NO_DATA, NOT_ACHIEVED, achievement
 from opora.programs.models import Activity, ActivityStatus, Indicator, Order, Program
 
 
@@ -44,16 +49,30 @@ def indicator_rows(*, program: Program) -> list[IndicatorRow]:
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}
         values = list(indicator.values.all())
-        latest = values[-1] if values else None
-        status = NO_DATA
-        if latest is not None and latest.measured_on.year in targets:
-            status = achievement(
-                target=targets[latest.measured_on.year],
-                actual=latest.value,
-                higher_is_better=indicator.higher_is_better,
-            )
+        latest = max(values, key=lambda v: v.measured_on) if values else None
+        status = _status(indicator, targets, values)
         rows.append(IndicatorRow(indicator, targets, values, latest, status, LABELS[status]))
     return rows
+
+
+def _status(indicator: Indicator, targets: dict[int, str], values: list) -> str:
+    """Achievement of the latest value against the target of its year; for an indicator
+    «каждая школа», of each school's latest value: achieved only when every school reached it."""
+    latest = {}
+    for value in sorted(values, key=lambda v: v.measured_on):
+        latest[value.school_id] = value
+    statuses = {
+        achievement(
+            target=targets[value.measured_on.year],
+            actual=value.value,
+            higher_is_better=indicator.higher_is_better,
+        )
+        for value in latest.values()
+        if value.measured_on.year in targets
+    }
+    if NOT_ACHIEVED in statuses:
+        return NOT_ACHIEVED
+    return ACHIEVED if ACHIEVED in statuses else NO_DATA
 
 
 @dataclass
@@ -128,3 +147,14 @@ def order_list(*, user: User) -> QuerySet[Order]:
     return (
         orders.select_related("basis", "municipality").prefetch_related(programs).order_by("-date")
     )
+
+
+def value_schools(*, user: User, indicator: Indicator) -> QuerySet | None:
+    """For an indicator «каждая школа», the schools whose values the user may enter (the
+    municipality's for its coordinator, the own school for a school team); None otherwise."""
+    if indicator.scope != "each_school":
+        return None
+    schools = visible_schools(user).filter(municipality_id=indicator.program.municipality_id)
+    if can_manage_municipality(user, indicator.program.municipality):
+        return schools
+    return schools.filter(pk=user.school_id) if user.role == Role.SCHOOL else schools.none()

@@ -22,6 +22,7 @@ from opora.programs.models import (
     ActivityStatus,
     Goal,
     Indicator,
+    IndicatorScope,
     IndicatorTarget,
     IndicatorUnit,
     IndicatorValue,
@@ -199,12 +200,27 @@ def activity_update(
 
 @transaction.atomic
 def indicator_value_save(
-    *, indicator: Indicator, user: User, measured_on: datetime.date, value: str, evidence_link: str
+    *,
+    indicator: Indicator,
+    user: User,
+    measured_on: datetime.date,
+    value: str,
+    evidence_link: str,
+    school: School | None = None,
 ) -> IndicatorValue:
-    if not can_enter_indicator_value(user, indicator):
+    """A value on a date; for an indicator «каждая школа», one value per school."""
+    if indicator.scope == IndicatorScope.EACH_SCHOOL:
+        if school is None or school.municipality_id != indicator.program.municipality_id:
+            raise ValidationError(
+                {"school": "Укажите школу: показатель считается по каждой школе."}
+            )
+    else:
+        school = None
+    if not can_enter_indicator_value(user, indicator, school):
         raise PermissionDenied
     saved, _ = IndicatorValue.objects.update_or_create(
         indicator=indicator,
+        school=school,
         measured_on=measured_on,
         defaults={"value": value, "evidence_link": evidence_link, "entered_by": user},
     )

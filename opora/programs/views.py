@@ -61,8 +61,12 @@ def program_detail(request, pk):
 def indicator_detail(request, pk):
     indicator = get_object_or_404(Indicator.objects.select_related("program"), pk=pk)
     selectors.program_get(user=request.user, pk=indicator.program_id)  # 404 outside the scope
-    may_enter = can_enter_indicator_value(request.user, indicator)
-    form = IndicatorValueForm(request.POST or None)
+    schools = selectors.value_schools(user=request.user, indicator=indicator)
+    if schools is not None:
+        may_enter = schools.exists()
+    else:
+        may_enter = can_enter_indicator_value(request.user, indicator)
+    form = IndicatorValueForm(request.POST or None, schools=schools)
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied

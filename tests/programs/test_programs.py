@@ -435,3 +435,39 @@ def test_the_order_file_goes_only_to_those_who_see_the_order(client, program):
     assert b"".join(response.streaming_content) == b"%PDF-1.4 scan"
     client.login(username="coordinator_b", password=PASSWORD)
     assert client.get(url).status_code == 404
+
+
+def test_an_each_school_indicator_takes_one_value_per_school(
+    client, program, cast, school_a1, school_a2
+):
+    from opora.programs.models import Indicator, IndicatorTarget
+
+    indicator = Indicator.objects.create(
+        program=program,
+        number="3",
+        name="Доля педагогов с ИОМ",
+        unit="percent",
+        scope="each_school",
+        higher_is_better=True,
+    )
+    IndicatorTarget.objects.create(indicator=indicator, year=2024, value="не менее 50%")
+    url = reverse("programs:indicator_detail", args=[indicator.pk])
+    client.login(username="school_team_a1", password=PASSWORD)
+    assert list(client.get(url).context["form"].fields["school"].queryset) == [school_a1]
+    client.post(url, {"school": school_a1.pk, "measured_on": "01.01.2024", "value": "60"})
+    response = client.post(
+        url, {"school": school_a2.pk, "measured_on": "01.01.2024", "value": "10"}
+    )
+    assert "Выберите корректный вариант" in response.content.decode()  # not the team's school
+    client.login(username="coordinator_a", password=PASSWORD)
+    client.post(url, {"school": school_a2.pk, "measured_on": "01.01.2024", "value": "40"})
+    values = {v.school.code: v.value for v in indicator.values.all()}
+    assert values == {"a1": "60", "a2": "40"}
+    row = next(r for r in indicator_rows(program=program) if r.indicator == indicator)
+    assert row.status_label == "не достигнут"  # a2 is below 50 %
+    client.post(url, {"school": school_a2.pk, "measured_on": "01.01.2024", "value": "55"})
+    row = next(r for r in indicator_rows(program=program) if r.indicator == indicator)
+    assert (
+        row.status_label == "достигнут"
+    )  # every school reached it; the value was replaced, not added
+    assert indicator.values.count() == 2
