@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import Role, User
@@ -44,15 +44,16 @@ class IndicatorRow:
 def indicator_rows(*, program: Program) -> list[IndicatorRow]:
     """Each indicator with its targets by year, measured values and whether the latest value
     reached the target of its year."""
-    rows = []
     indicators = program.indicators.select_related("school").prefetch_related("targets", "values")
-    for indicator in indicators:
-        targets = {t.year: t.value for t in indicator.targets.all()}
-        values = list(indicator.values.all())
-        latest = max(values, key=lambda v: v.measured_on) if values else None
-        status = _status(indicator, targets, values)
-        rows.append(IndicatorRow(indicator, targets, values, latest, status, LABELS[status]))
-    return rows
+    return [indicator_row(indicator=indicator) for indicator in indicators]
+
+
+def indicator_row(*, indicator: Indicator) -> IndicatorRow:
+    targets = {t.year: t.value for t in indicator.targets.all()}
+    values = list(indicator.values.all())
+    latest = max(values, key=lambda v: v.measured_on) if values else None
+    status = _status(indicator, targets, values)
+    return IndicatorRow(indicator, targets, values, latest, status, LABELS[status])
 
 
 def _status(indicator: Indicator, targets: dict[int, str], values: list) -> str:
@@ -91,10 +92,10 @@ def roadmap(*, program: Program) -> list[RoadmapSection]:
     return sections
 
 
-def my_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
+def my_activities(*, user: User) -> QuerySet[Activity]:
     """What the user is expected to do: a school team the activities addressed to its school,
     a curator those of the curated schools, a coordinator every open activity of the
-    municipality's programs. Overdue first, then by end date."""
+    municipality's programs. By end date, so the overdue come first."""
     open_activities = Activity.objects.filter(program__in=visible_programs(user)).exclude(
         status__in=[ActivityStatus.DONE, ActivityStatus.CANCELLED]
     )
@@ -104,7 +105,7 @@ def my_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
 
 
 def overdue_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
-    return my_activities(user=user, today=today).filter(Q(ends_on__lt=today))
+    return my_activities(user=user).filter(ends_on__lt=today)
 
 
 @dataclass

@@ -76,9 +76,7 @@ def indicator_detail(request, pk):
             )
             messages.success(request, "Значение показателя сохранено.")
             return redirect("programs:indicator_detail", pk=indicator.pk)
-    row = next(
-        r for r in selectors.indicator_rows(program=indicator.program) if r.indicator == indicator
-    )
+    row = selectors.indicator_row(indicator=indicator)
     return render(
         request,
         "programs/indicator_detail.html",
@@ -136,7 +134,7 @@ def my_activities(request):
         request,
         "programs/my_activities.html",
         {
-            "activities": selectors.my_activities(user=request.user, today=today)[:300],
+            "activities": selectors.my_activities(user=request.user)[:300],
             "today": today,
         },
     )

@@ -215,12 +215,12 @@ def test_school_enters_values_only_of_its_own_indicators(client, program, cast):
 
 
 def test_my_activities_lists_what_is_addressed_to_the_school(program, cast):
-    school = my_activities(user=cast["school_team_a1"], today=TODAY)
+    school = my_activities(user=cast["school_team_a1"])
     assert [a.number for a in school] == ["1"]
-    coordinator = my_activities(user=cast["coordinator_a"], today=TODAY)
+    coordinator = my_activities(user=cast["coordinator_a"])
     assert [a.number for a in coordinator] == ["1", "2", "3"]  # by end date
     Activity.objects.filter(number="1").update(status=ActivityStatus.DONE)
-    assert list(my_activities(user=cast["school_team_a1"], today=TODAY)) == []
+    assert list(my_activities(user=cast["school_team_a1"])) == []
 
 
 def test_program_page_flags_the_documents_inconsistencies(client, program):
