@@ -73,6 +73,11 @@ def can_manage_municipality(user: User, municipality: Municipality) -> bool:
     return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
 
 
+def runs_identification(user: User) -> bool:
+    """Whether the role runs identification at all (for its region or its municipality)."""
+    return user.is_superuser or user.role in (Role.REGION, Role.COORDINATOR)
+
+
 def can_run_identification(
     user: User, *, region: Region, municipality: Municipality | None
 ) -> bool:

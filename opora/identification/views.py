@@ -7,7 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.models import Role
-from opora.accounts.permissions import can_run_identification, visible_municipalities
+from opora.accounts.permissions import (
+    can_run_identification,
+    runs_identification,
+    visible_municipalities,
+)
 from opora.exports import csv_bytes
 from opora.identification import selectors, services
 from opora.identification.exports import verdict_rows
@@ -176,7 +180,7 @@ def _run(request, pk):
 def _run_form(request, data=None):
     """The form to start a run, or None when the user's role does not run identification."""
     user = request.user
-    if not (user.is_superuser or user.role in (Role.REGION, Role.COORDINATOR)):
+    if not runs_identification(user):
         return None
     whole_region = user.region.name if user.role == Role.REGION else None
     return RunForm(
