@@ -160,9 +160,19 @@ def _month(key: str) -> datetime.date:
     return datetime.date(int(year), int(month), 1)
 
 
+def _period_dates(text: str, program: Program) -> dict:
+    """An activity's period as the dates and kind that make it overdue or not."""
+    period = parse_period(text, year=program.start_year)
+    return {
+        "period_kind": period.kind,
+        "starts_on": period.start,
+        "ends_on": period.end,
+        "recurrence": period.recurrence,
+    }
+
+
 def _activities_save(program: Program, activities: list[dict], tasks: dict[str, Task]) -> None:
     for position, data in enumerate(activities):
-        period = parse_period(data.get("period", ""), year=program.start_year)
         addressees = data.get("addressees") or ""
         activity = Activity.objects.create(
             program=program,
@@ -171,15 +181,11 @@ def _activities_save(program: Program, activities: list[dict], tasks: dict[str, 
             section=data.get("section", ""),
             text=data["text"],
             period=data.get("period", ""),
-            period_kind=period.kind,
-            starts_on=period.start,
-            ends_on=period.end,
-            recurrence=period.recurrence,
+            **_period_dates(data.get("period", ""), program),
             responsible=data.get("responsible", ""),
             addressees="" if isinstance(addressees, list) else addressees,
             expected_result=data.get("expected_result", ""),
             implementation_indicator=data.get("implementation_indicator", ""),
-            status=data.get("status") or ActivityStatus.PLANNED,
             position=position,
         )
         if isinstance(addressees, list):
@@ -345,15 +351,11 @@ def _activities_update(program: Program, rows: list[dict]) -> None:
     names = dict(program.municipality.schools.values_list("short_name", "pk"))
     for position, row in enumerate(rows):
         activity = existing[position] if position < len(existing) else Activity(program=program)
-        period = parse_period(row["period"], year=program.start_year)
         tokens = [t.strip() for t in row["addressees"].split(",") if t.strip()]
         _assign(
             activity,
             **{k: row[k] for k in ACTIVITY_TEXT_FIELDS},
-            period_kind=period.kind,
-            recurrence=period.recurrence,
-            starts_on=period.start,
-            ends_on=period.end,
+            **_period_dates(row["period"], program),
             position=position,
             addressees=", ".join(t for t in tokens if t not in names),
         )
