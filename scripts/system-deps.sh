@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium for the browser tests, a PostgreSQL server.
+# Debian packages the tests need: Chromium for the browser tests, a PostgreSQL server,
+# the fonts and Pango that documents are printed with.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -qi "liberation serif" || missing+=(fonts-liberation)
+# Tests read printed PDFs back with pdftotext.
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+# WeasyPrint prints PDF documents through Pango.
+ls /usr/lib/*/libpango-1.0.so.0 >/dev/null 2>&1 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Устанавливаю: ${missing[*]}"
   SUDO=""

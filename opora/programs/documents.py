@@ -12,6 +12,7 @@ from opora.exports import xlsx_workbook_bytes
 from opora.programs.models import Program
 from opora.programs.selectors import indicator_rows
 from opora.reports.documents import Document, register
+from opora.reports.pdf import render_pdf
 
 INDICATOR_SHEET = "Целевые показатели"
 ROADMAP_SHEET = "Дорожная карта"
@@ -40,7 +41,7 @@ ROADMAP_COLUMNS = [
 
 def _listing() -> Iterator[Document]:
     for program in Program.objects.order_by("pk"):
-        yield Document(f"program-{program.pk}", "program", program.name, ("docx", "xlsx"))
+        yield Document(f"program-{program.pk}", "program", program.name, ("docx", "xlsx", "pdf"))
 
 
 def indicator_table(program: Program) -> Iterator[list]:
@@ -124,6 +125,17 @@ def program_docx(program: Program) -> bytes:
     return buffer.getvalue()
 
 
+def program_pdf(program: Program) -> bytes:
+    context = {
+        "program": program,
+        "passport": [("Срок реализации", program.period), *program.passport_rows()],
+        "goals": list(program.goals.prefetch_related("tasks")),
+        "indicators": list(indicator_table(program)),
+        "roadmap": list(roadmap_table(program)),
+    }
+    return render_pdf("programs/program_print.html", context)
+
+
 def _table(document, rows: list[list], widths=None) -> None:
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = "Table Grid"
@@ -141,7 +153,8 @@ def _table(document, rows: list[list], widths=None) -> None:
 
 def _build(pk: int, file_format: str) -> bytes:
     program = Program.objects.get(pk=pk)
-    return program_docx(program) if file_format == "docx" else program_xlsx(program)
+    builders = {"docx": program_docx, "xlsx": program_xlsx, "pdf": program_pdf}
+    return builders[file_format](program)
 
 
 register("program", listing=_listing, build=_build)

@@ -10,7 +10,7 @@ urlpatterns = [
     path("programs/orders/<int:pk>/file/", views.order_file, name="order_file"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
     re_path(
-        r"^programs/(?P<pk>\d+)/export\.(?P<file_format>docx|xlsx)$",
+        r"^programs/(?P<pk>\d+)/export\.(?P<file_format>docx|xlsx|pdf)$",
         views.program_export,
         name="program_export",
     ),

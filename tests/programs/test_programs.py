@@ -276,7 +276,7 @@ def test_export_document_command_lists_and_writes(program, tmp_path):
 
     out = io.StringIO()
     call_command("export_document", "--list", stdout=out)
-    assert f"program-{program.pk}\tprogram\t{DOCUMENT['name']}\tdocx,xlsx" in out.getvalue()
+    assert f"program-{program.pk}\tprogram\t{DOCUMENT['name']}\tdocx,xlsx,pdf" in out.getvalue()
     target = tmp_path / "p.docx"
     call_command(
         "export_document",
@@ -288,12 +288,27 @@ def test_export_document_command_lists_and_writes(program, tmp_path):
         stdout=io.StringIO(),
     )
     assert target.read_bytes().startswith(b"PK")
-    with pytest.raises(CommandError, match="выгружается в форматах: docx, xlsx"):
-        call_command(
-            "export_document", f"program-{program.pk}", "--format", "pdf", "--output", str(target)
-        )
+    call_command(
+        "export_document",
+        f"program-{program.pk}",
+        "--format",
+        "pdf",
+        "--output",
+        str(target),
+        stdout=io.StringIO(),
+    )
+    assert DOCUMENT["name"] in _pdf_text(target.read_bytes())
     with pytest.raises(CommandError, match="Документа «program-0» нет"):
         call_command("export_document", "program-0", "--output", str(target))
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(text.split())
 
 
 def _xlsx(client, program) -> bytes:
