@@ -13,8 +13,21 @@ from opora.accounts.permissions import (
     visible_programs,
     visible_schools,
 )
+from opora.assessments.models import AssessmentKind
+from opora.assessments.selectors import subject_labels
+from opora.identification.selectors import supported_schools
 from opora.programs.achievement import ACHIEVED, LABELS, NO_DATA, NOT_ACHIEVED, achievement
-from opora.programs.models import Activity, ActivityStatus, Indicator, Order, Program
+from opora.programs.models import (
+    Activity,
+    ActivityStatus,
+    Indicator,
+    IndicatorScope,
+    Order,
+    Program,
+    SourcePopulation,
+)
+from opora.programs.sources import SOURCES
+from opora.registry.models import School
 
 
 def program_list(*, user: User) -> QuerySet[Program]:
@@ -159,3 +172,30 @@ def value_schools(*, user: User, indicator: Indicator) -> QuerySet | None:
     if can_manage_municipality(user, indicator.program.municipality):
         return schools
     return schools.filter(pk=user.school_id) if user.role == Role.SCHOOL else schools.none()
+
+
+def indicator_schools(*, indicator: Indicator, year: int) -> QuerySet[School]:
+    """The schools an indicator counts in an academic year: its own school, or the
+    municipality's schools — all of them or those on the approved list of that year."""
+    if indicator.scope == IndicatorScope.SCHOOL:
+        return School.objects.filter(pk=indicator.school_id)
+    municipality = indicator.program.municipality
+    if indicator.source_population == SourcePopulation.ALL:
+        return School.objects.filter(municipality=municipality)
+    return supported_schools(municipality=municipality, year=year)
+
+
+def indicator_source_label(indicator: Indicator) -> str:
+    """«доля «2» (от числа участников) · ОГЭ · математика · 9 кл.» — what a computed indicator
+    counts, in words; empty for an indicator typed in."""
+    if indicator.source not in SOURCES:
+        return ""
+    parts = [SOURCES[indicator.source].title]
+    chosen = indicator.source_filter
+    if chosen.get("kind"):
+        parts.append(AssessmentKind(chosen["kind"]).label)
+    if chosen.get("subject"):
+        parts.append(subject_labels().get(chosen["subject"], chosen["subject"]))
+    if chosen.get("grades"):
+        parts.append(", ".join(str(g) for g in chosen["grades"]) + " кл.")
+    return " · ".join(parts)
