@@ -20,11 +20,13 @@ from opora.programs.achievement import ACHIEVED, LABELS, NO_DATA, NOT_ACHIEVED, 
 from opora.programs.models import (
     Activity,
     ActivityStatus,
+    Goal,
     Indicator,
     IndicatorScope,
     Order,
     Program,
     SourcePopulation,
+    Task,
 )
 from opora.programs.sources import SOURCES
 from opora.registry.models import School
@@ -103,6 +105,39 @@ def roadmap(*, program: Program) -> list[RoadmapSection]:
             sections.append(RoadmapSection(activity.section))
         sections[-1].activities.append(activity)
     return sections
+
+
+@dataclass
+class RoadmapTask:
+    task: Task | None
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class RoadmapGoal:
+    goal: Goal | None
+    tasks: list[RoadmapTask] = field(default_factory=list)
+
+
+def roadmap_by_risk_factor(*, program: Program) -> list[RoadmapGoal]:
+    """Seed 003's layout: risk factor → goal → task → its activities. Empty when no goal of the
+    program names a risk factor, so other programs keep their document's sections."""
+    goals = list(program.goals.prefetch_related("tasks"))
+    if not any(goal.risk_factor for goal in goals):
+        return []
+    by_task: dict[int | None, list[Activity]] = {}
+    for activity in program.activities.prefetch_related("schools"):
+        by_task.setdefault(activity.task_id, []).append(activity)
+    tree = [
+        RoadmapGoal(
+            goal, [RoadmapTask(task, by_task.pop(task.pk, [])) for task in goal.tasks.all()]
+        )
+        for goal in goals
+    ]
+    unplaced = [activity for activities in by_task.values() for activity in activities]
+    if unplaced:
+        tree.append(RoadmapGoal(None, [RoadmapTask(None, unplaced)]))
+    return tree
 
 
 def my_activities(*, user: User) -> QuerySet[Activity]:

@@ -47,6 +47,7 @@ def program_detail(request, pk):
             "goals": program.goals.prefetch_related("tasks"),
             "indicators": selectors.indicator_rows(program=program),
             "roadmap": selectors.roadmap(program=program),
+            "roadmap_tree": selectors.roadmap_by_risk_factor(program=program),
             "today": timezone.localdate(),
             "manages": can_manage_municipality(request.user, program.municipality),
             "upload_form": TablesUploadForm(),
