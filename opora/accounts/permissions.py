@@ -73,6 +73,13 @@ def can_manage_municipality(user: User, municipality: Municipality) -> bool:
     return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
 
 
+def can_issue_order(user: User, *, region: Region, municipality: Municipality | None) -> bool:
+    """Record an order: a municipality's by whoever manages it, a region's by its operator."""
+    if municipality is not None:
+        return can_manage_municipality(user, municipality)
+    return user.is_superuser or (user.role == Role.REGION and user.region_id == region.pk)
+
+
 def runs_identification(user: User) -> bool:
     """Whether the role runs identification at all (for its region or its municipality)."""
     return user.is_superuser or user.role in (Role.REGION, Role.COORDINATOR)

@@ -15,7 +15,7 @@ from opora.identification.services import (
     identification_compute,
     identification_save,
 )
-from opora.programs.models import Indicator, Program
+from opora.programs.models import Indicator, Order, Program
 from opora.programs.services import (
     indicator_values_compute,
     orders_save,
@@ -35,7 +35,7 @@ MUNICIPALITY_CODES = ["ivanteevka", "tyumen", "terbuny", "pirovskoe", "svobodny"
 DEMO_PASSWORD = "opora-demo"
 
 # The lists each seed reports, as identification runs: municipality, year of the list, and the
-# order that approved it where the seed names one (seed 004: the regional order № 80).
+# order (among the seed's orders) that approved it where the seed names one (seed 004: № 80).
 DEMO_LISTS = [
     ("ivanteevka", 2024, None),
     ("tyumen", 2023, None),
@@ -74,12 +74,12 @@ def demo_load() -> None:
     for login, role, scope, name in DEMO_USERS:
         _save_user(login=login, role=role, scope=scope, name=name)
     admin = _save_admin()
+    for code in MUNICIPALITY_CODES:  # first: the orders that approve the lists come with them
+        _load_programs(code)
     for code, year, order in DEMO_LISTS:
         _save_list(municipality_code=code, year=year, order=order, approver=admin)
     for clustering in json.loads((DATA_DIR / "rules" / "clusterings.json").read_text("utf-8")):
         _save_clustering(clustering)
-    for code in MUNICIPALITY_CODES:
-        _load_programs(code)
 
 
 def _load_municipality(data: dict) -> None:
@@ -193,7 +193,8 @@ def _save_list(
     run = identification_save(user=None, outcome=outcome)
     if order:
         number, date = order
-        identification_approve(user=approver, run=run, order_number=number, order_date=date)
+        cited = Order.objects.get(region=municipality.region, number=number, date=date)
+        identification_approve(user=approver, run=run, order=cited)
 
 
 def _save_clustering(data: dict) -> None:

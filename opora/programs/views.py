@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import (
     can_enter_indicator_value,
+    can_issue_order,
     can_manage_municipality,
     can_update_activity,
 )
@@ -17,6 +18,7 @@ from opora.programs.forms import (
     ComputeForm,
     IndicatorSourceForm,
     IndicatorValueForm,
+    OrderForm,
     PassportForm,
     StatusForm,
     TablesUploadForm,
@@ -289,9 +291,56 @@ def program_copy(request, pk):
 
 @login_required
 def order_list(request):
+    orders = list(selectors.order_list(user=request.user))
+    for order in orders:
+        order.editable = can_issue_order(
+            request.user, region=order.region, municipality=order.municipality
+        )
     return render(
-        request, "programs/order_list.html", {"orders": selectors.order_list(user=request.user)}
+        request,
+        "programs/order_list.html",
+        {"orders": orders, "can_add": selectors.order_territory(user=request.user) is not None},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_edit(request, pk=None):
+    """Record a new order of the user's territory, or correct one (with its scan)."""
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk) if pk else None
+    territory = (
+        (order.region, order.municipality)
+        if order
+        else selectors.order_territory(user=request.user)
+    )
+    if territory is None or not can_issue_order(
+        request.user, region=territory[0], municipality=territory[1]
+    ):
+        raise PermissionDenied
+    orders = selectors.order_list(user=request.user).exclude(pk=pk)
+    initial = {name: getattr(order, name) for name in services.ORDER_FIELDS} if order else {}
+    if order:
+        initial["controller"] = order.controller
+    form = OrderForm(request.POST or None, request.FILES or None, orders=orders, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            saved = services.order_save(
+                user=request.user,
+                region=territory[0],
+                municipality=territory[1],
+                fields=data,
+                file=upload,
+                order=order,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Приказ {saved} сохранён.")
+            return redirect("programs:order_list")
+    return render(request, "programs/order_form.html", {"form": form, "order": order})
 
 
 @login_required
