@@ -19,6 +19,11 @@ class ActivityForm(forms.Form):
         required=False,
         assume_scheme="https",
     )
+    evidence_file = forms.FileField(
+        label="Подтверждение (файл: PDF, DOC, DOCX, ODT, JPG, PNG)",
+        required=False,
+        validators=[document_validator],
+    )
     comment = forms.CharField(
         label="Комментарий", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

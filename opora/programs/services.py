@@ -244,11 +244,20 @@ def _activities_save(program: Program, activities: list[dict], tasks: dict[str, 
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, user: User, status: str, evidence_link: str, comment: str
+    *,
+    activity: Activity,
+    user: User,
+    status: str,
+    evidence_link: str,
+    comment: str,
+    evidence_file=None,
 ) -> Activity:
+    """Mark an activity's status with its evidence; a new file replaces the old, None keeps it."""
     if not can_update_activity(user, activity):
         raise PermissionDenied
     activity.status, activity.evidence_link, activity.comment = status, evidence_link, comment
+    if evidence_file is not None:
+        activity.evidence_file = evidence_file
     activity.full_clean()
     activity.save()
     return activity

@@ -26,4 +26,9 @@ urlpatterns = [
         "programs/indicators/<int:pk>/compute/", views.indicator_compute, name="indicator_compute"
     ),
     path("programs/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path(
+        "programs/activities/<int:pk>/evidence/",
+        views.activity_evidence,
+        name="activity_evidence",
+    ),
 ]

@@ -178,6 +178,7 @@ def activity_detail(request, pk):
     may_update = can_update_activity(request.user, activity)
     form = ActivityForm(
         request.POST or None,
+        request.FILES or None,
         initial={
             "status": activity.status,
             "evidence_link": activity.evidence_link,
@@ -201,6 +202,14 @@ def activity_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+def activity_evidence(request, pk):
+    """The evidence file, only to those who see the program (uploads are never served directly)."""
+    activity = get_object_or_404(Activity, pk=pk)
+    selectors.program_get(user=request.user, pk=activity.program_id)  # 404 outside the scope
+    return _download(activity.evidence_file)
 
 
 @login_required
@@ -347,8 +356,10 @@ def order_edit(request, pk=None):
 def order_file(request, pk):
     """The scanned order, only to those who see the order (uploads are never served directly)."""
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
-    if not order.file:
+    return _download(order.file)
+
+
+def _download(stored) -> FileResponse:
+    if not stored:
         raise Http404
-    return FileResponse(
-        order.file.open("rb"), as_attachment=True, filename=order.file.name.rsplit("/", 1)[-1]
-    )
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.split("/")[-1])
