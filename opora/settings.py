@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "opora.identification",
     "opora.reports",
     "opora.programs",
+    "opora.api",
     "opora.demo",
+    "ninja",  # serves the API docs' Swagger UI from local static files
 ]
 
 MIDDLEWARE = [
