@@ -135,7 +135,7 @@ def visible_working_groups(user: User):
         return WorkingGroup.objects.all()
     if not user.is_authenticated:
         return WorkingGroup.objects.none()
-    groups = WorkingGroup.objects.filter(members__user=user)
+    groups = WorkingGroup.objects.filter(members__account=user)
     if user.role in (Role.REGION, Role.COORDINATOR, Role.METHODIST, Role.OBSERVER):
         groups = groups | WorkingGroup.objects.filter(municipality__in=visible_municipalities(user))
     return groups.distinct()
@@ -156,7 +156,7 @@ def can_manage_working_group(user: User, group) -> bool:
     if not user.is_authenticated:
         return False
     return group.members.filter(
-        user=user, role__in=["head", "secretary"], left_on__isnull=True
+        account=user, role__in=["head", "secretary"], left_on__isnull=True
     ).exists()
 
 
@@ -171,7 +171,7 @@ def visible_decisions(user: User):
         return Decision.objects.none()
     decisions = Decision.objects.filter(
         item__meeting__group__in=visible_working_groups(user)
-    ) | Decision.objects.filter(owner_member__user=user)
+    ) | Decision.objects.filter(owner_member__account=user)
     if user.role in (Role.SCHOOL, Role.CURATOR):
         schools = visible_schools(user)
         decisions = (
@@ -187,7 +187,7 @@ def can_update_decision(user: User, decision) -> bool:
     or the school team of the owning school."""
     if can_manage_working_group(user, decision.item.meeting.group):
         return True
-    if decision.owner_member_id and decision.owner_member.user_id == user.pk:
+    if decision.owner_member_id and decision.owner_member.account_id == user.pk:
         return True
     return (
         user.role == Role.SCHOOL

@@ -58,13 +58,13 @@ class GroupForm(forms.ModelForm):
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["name", "position", "organisation", "role", "user", "joined_on", "left_on"]
+        fields = ["name", "position", "organisation", "role", "account", "joined_on", "left_on"]
         widgets = {"joined_on": DATE, "left_on": DATE}
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         # Only people of this municipality (and its region) can be linked to a member.
-        self.fields["user"].queryset = User.objects.filter(
+        self.fields["account"].queryset = User.objects.filter(
             municipality=municipality
         ) | User.objects.filter(school__municipality=municipality)
 

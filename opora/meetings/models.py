@@ -51,7 +51,7 @@ class WorkingGroup(models.Model):
         verbose_name="утверждена приказом",
     )
     composition_note = models.TextField(
-        "в состав также входят",
+        "о составе (примечание)",
         blank=True,
         help_text="Участники, названные в документе должностью, а не по имени "
         "(«руководители районных методических объединений»).",
@@ -104,7 +104,7 @@ class Member(models.Model):
     role = models.CharField(
         "роль в группе", max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
-    user = models.ForeignKey(
+    account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,

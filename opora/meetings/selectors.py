@@ -73,7 +73,7 @@ def item_get(*, user: User, pk: int) -> AgendaItem:
 def decision_get(*, user: User, pk: int) -> Decision:
     return get_object_or_404(
         visible_decisions(user).select_related(
-            "item__meeting__group__municipality", "owner_member__user", "owner_school"
+            "item__meeting__group__municipality", "owner_member__account", "owner_school"
         ),
         pk=pk,
     )
@@ -97,7 +97,7 @@ def overdue_decisions(*, user: User, today: datetime.date) -> QuerySet[Decision]
     if not user.is_authenticated:
         return Decision.objects.none()
     managed = [g.pk for g in visible_working_groups(user) if can_manage_working_group(user, g)]
-    mine = Q(owner_member__user=user) | Q(item__meeting__group__in=managed)
+    mine = Q(owner_member__account=user) | Q(item__meeting__group__in=managed)
     if user.school_id:
         mine |= Q(owner_school_id=user.school_id)
     return (

@@ -48,7 +48,7 @@ MEMBER_FIELDS = [
     "position",
     "organisation",
     "role",
-    "user",
+    "account",
     "joined_on",
     "left_on",
     "position_in_list",

@@ -105,7 +105,7 @@ def group_create(request):
 def group_detail(request, pk):
     group = selectors.group_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    members = list(group.members.select_related("user"))
+    members = list(group.members.select_related("account"))
     return render(
         request,
         "meetings/group_detail.html",
