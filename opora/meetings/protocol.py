@@ -28,17 +28,21 @@ def _line(person: dict) -> str:
     return f"{person['name']} – {person['position']}" if person["position"] else person["name"]
 
 
+def _sentence(text: str) -> str:
+    """End with a full stop unless the text already ends a sentence («О.А.», «(Приложение 1).»)."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
+
+
 def _decision_line(decision, *, with_owner: bool) -> str:
-    line = f"{decision.number}. {decision.text}"
-    if with_owner:
-        extra = []
+    parts = [decision.text.strip()]
+    if with_owner and (decision.owner_label() or decision.deadline_text):
+        parts = [_sentence(decision.text)]
         if decision.owner_label():
-            extra.append(f"Ответственный: {decision.owner_label()}.")
+            parts.append(_sentence(f"Ответственный: {decision.owner_label()}"))
         if decision.deadline_text:
-            extra.append(f"Срок: {decision.deadline_text}.")
-        if extra:
-            line = f"{line} {' '.join(extra)}"
-    return line
+            parts.append(_sentence(f"Срок: {decision.deadline_text}"))
+    return f"{decision.number}. {' '.join(parts)}"
 
 
 def reviewed_line(decision) -> str:
