@@ -108,6 +108,10 @@ class AgendaItemForm(forms.ModelForm):
             "title": forms.Textarea(attrs={"rows": 3}),
             "heard_summary": forms.Textarea(attrs={"rows": 4}),
         }
+        help_texts = {
+            "votes_for": "Числа голосов — только для «за / против / воздержались»; голосуют "
+            "присутствующие члены группы."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

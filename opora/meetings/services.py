@@ -140,15 +140,17 @@ def meeting_create(*, user: User, group: WorkingGroup, **values) -> Meeting:
             number=1,
             kind=ItemKind.FOLLOW_UP,
             title=FOLLOW_UP_TITLE,
-            heard_speaker=_accusative_hint(meeting),
+            heard_speaker=_follow_up_speaker(meeting),
+            # Nothing to vote on until the secretary adds a decision (extend a deadline, …).
+            vote_kind=VoteKind.NONE,
         )
         item.reviewed_decisions.set(pending)
     return meeting
 
 
-def _accusative_hint(meeting: Meeting) -> str:
-    """The chair reports on the decisions unless the secretary writes otherwise; the name is
-    left as typed (the protocol's accusative is the secretary's to write)."""
+def _follow_up_speaker(meeting: Meeting) -> str:
+    """The chair reports on the earlier decisions unless the secretary writes otherwise; the
+    name stays as the members list has it (putting it in the accusative is the secretary's)."""
     return meeting.chair.name if meeting.chair_id else ""
 
 
