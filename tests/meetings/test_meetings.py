@@ -377,3 +377,37 @@ def test_overdue_decisions_reach_the_coordinator_and_the_linked_owner(
     assert "Просроченных решений рабочей группы" in client.get(reverse("home")).content.decode()
     login(client, "coordinator_b")
     assert "Просроченных решений" not in client.get(reverse("home")).content.decode()
+
+
+def test_coordinator_forms_the_group_of_her_municipality_and_the_region_only_reads(
+    client, cast, municipality_a
+):
+    login(client, "region_operator")
+    assert client.get(reverse("meetings:group_create")).status_code == 403
+    login(client, "coordinator_a")
+    response = client.post(
+        reverse("meetings:group_create"),
+        {
+            "name": "муниципальная команда района А",
+            "issuer": "Управление образованием района А",
+            "decision_rule": "majority_present",
+            "prints_owner_and_deadline": "on",
+        },
+    )
+    group = municipality_a.working_groups.get()
+    assert response.url == reverse("meetings:group_detail", args=[group.pk])
+    client.post(
+        reverse("meetings:member_add", args=[group.pk]),
+        {"name": "Иванова И.И.", "position": "специалист", "role": "secretary"},
+    )
+    assert group.members.get().role == "secretary"
+
+
+def test_removing_an_item_or_a_decision_keeps_the_numbering(meeting, coordinator_a):
+    first, second, third = (item_on(meeting, coordinator_a, title=t) for t in "абв")
+    services.agenda_item_delete(user=coordinator_a, item=second)
+    assert list(meeting.items.values_list("title", "number")) == [("а", 1), ("в", 2)]
+    one, two = decide(first, coordinator_a, "раз"), decide(first, coordinator_a, "два")
+    services.decision_delete(user=coordinator_a, decision=one)
+    two.refresh_from_db()
+    assert two.number == 1
