@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "opora.identification",
     "opora.reports",
     "opora.programs",
+    "opora.meetings",
     "opora.api",
     "opora.demo",
     "ninja",  # serves the API docs' Swagger UI from local static files

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("opora.assessments.urls")),
     path("", include("opora.identification.urls")),
     path("", include("opora.programs.urls")),
+    path("", include("opora.meetings.urls")),
     path("", include("opora.registry.urls")),
     path("api/v1/", api.urls),
     path("api/keys/", include("opora.api.urls")),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opora.accounts.permissions import edits_schools
+from opora.meetings import selectors as meetings
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
@@ -22,5 +23,8 @@ def home(request):
             "municipalities": registry.municipality_list(user=request.user),
             "can_fill": edits_schools(request.user),
             "overdue": programs.overdue_activities(user=request.user, today=timezone.localdate()),
+            "overdue_decisions": meetings.overdue_decisions(
+                user=request.user, today=timezone.localdate()
+            ),
         },
     )
