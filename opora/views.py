@@ -8,6 +8,7 @@ from opora.accounts.permissions import edits_schools
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
+from opora.risks import selectors as risks
 
 
 @login_required
@@ -22,5 +23,7 @@ def home(request):
             "municipalities": registry.municipality_list(user=request.user),
             "can_fill": edits_schools(request.user),
             "overdue": programs.overdue_activities(user=request.user, today=timezone.localdate()),
+            "notifications": risks.unread_notifications(user=request.user)[:5],
+            "unread_count": risks.unread_count(user=request.user),
         },
     )
