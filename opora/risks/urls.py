@@ -6,6 +6,7 @@ app_name = "risks"
 urlpatterns = [
     path("risks/", views.index, name="index"),
     path("risks/notifications/", views.notifications, name="notifications"),
+    path("risks/notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("risks/curators/", views.curators, name="curators"),
     path("risks/curators/<int:pk>/unassign/", views.curator_unassign, name="curator_unassign"),
     path("risks/partnerships/", views.partnerships, name="partnerships"),

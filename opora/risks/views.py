@@ -429,3 +429,11 @@ def notifications(request):
         "risks/notifications.html",
         {"notifications": selectors.notifications(user=request.user)[:200]},
     )
+
+
+@login_required
+def notification_open(request, pk):
+    """Follow a notification's link, marking it read on the way."""
+    notification = get_object_or_404(selectors.notifications(user=request.user), pk=pk)
+    services.notification_read(user=request.user, notification_ids=[notification.pk])
+    return redirect(notification.link or "risks:notifications")

@@ -213,6 +213,13 @@ def test_notifications_page_marks_them_read(client, cast):
     assert "Новых уведомлений: <strong>1</strong>" in home and "Проверьте программу" in home
     page = client.get(reverse("risks:notifications")).content.decode()
     assert "Проверьте программу" in page and "Чужое уведомление" not in page
+    opened = cast["school_team_a1"].notifications.get()
+    assert client.get(reverse("risks:notification_open", args=[opened.pk])).url == "/risks/"
+    opened.refresh_from_db()
+    assert opened.read_at is not None
+    other = cast["coordinator_a"].notifications.get()
+    assert client.get(reverse("risks:notification_open", args=[other.pk])).status_code == 404
+    services.notify(users=[cast["school_team_a1"]], text="Ещё одно")
     client.post(reverse("risks:notifications"))
     assert not cast["school_team_a1"].notifications.filter(read_at__isnull=True).exists()
     assert cast["coordinator_a"].notifications.filter(read_at__isnull=True).exists()
