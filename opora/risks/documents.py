@@ -34,6 +34,12 @@ def _answer_text(row) -> str:
     return f"{text} %" if kind == "share" else text
 
 
+def _source(answer) -> str:
+    if answer is None:
+        return "—"
+    return answer.note if answer.is_auto else "школа"
+
+
 def _context(profile: RiskProfile) -> dict:
     blocks = questionnaire(profile=profile)
     before = previous_profile(profile=profile)
@@ -86,10 +92,7 @@ def profile_docx(profile: RiskProfile) -> bytes:
         _table(
             document,
             [["Вопрос", "Ответ", "Откуда"]]
-            + [
-                [text, value, (answer.note if answer and answer.is_auto else "школа")]
-                for text, value, answer in answers
-            ],
+            + [[text, value, _source(answer)] for text, value, answer in answers],
         )
     buffer = io.BytesIO()
     document.save(buffer)
