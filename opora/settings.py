@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "opora.programs",
     "opora.meetings",
     "opora.api",
+    "opora.risks",
     "opora.demo",
     "ninja",  # serves the API docs' Swagger UI from local static files
 ]
@@ -129,6 +130,15 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 OPORA_UPLOAD_MAX_BYTES = int(os.environ.get("OPORA_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+
+# E-mail copies of notifications go out only when a mail server is named; otherwise
+# notifications stay in the application.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opora@localhost")
 
 if PRODUCTION:
     # WhiteNoise serves the collected static files; municipal networks reach no CDN.

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("opora.registry.urls")),
     path("api/v1/", api.urls),
     path("api/keys/", include("opora.api.urls")),
+    path("", include("opora.risks.urls")),
     path("admin/", admin.site.urls),
 ]

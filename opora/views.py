@@ -9,6 +9,7 @@ from opora.meetings import selectors as meetings
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
+from opora.risks import selectors as risks
 
 
 @login_required
@@ -26,5 +27,7 @@ def home(request):
             "overdue_decisions": meetings.overdue_decisions(
                 user=request.user, today=timezone.localdate()
             ),
+            "notifications": risks.unread_notifications(user=request.user)[:5],
+            "unread_count": risks.unread_count(user=request.user),
         },
     )

@@ -31,11 +31,16 @@ def test_every_linked_page_renders_for_every_role(client):
     call_command("load_demo", stdout=io.StringIO())
     for username in ROLES:
         client.login(username=username, password="opora-demo")
-        seen, shapes, queue = {"/"}, Counter(), deque(["/"])
+        seen, shapes, queue = {"/"}, Counter(), deque([("/", None)])
         while queue:
-            url = queue.popleft()
+            url, linked_from = queue.popleft()
             response = client.get(url)
-            assert response.status_code in (200, 302), (username, url, response.status_code)
+            assert response.status_code in (200, 302), (
+                username,
+                url,
+                linked_from,
+                response.status_code,
+            )
             if response.status_code != 200 or "text/html" not in response["Content-Type"]:
                 continue
             for link in links(response.content.decode()):
@@ -43,6 +48,6 @@ def test_every_linked_page_renders_for_every_role(client):
                 if link not in seen and shapes[shape] < PER_PATTERN:
                     seen.add(link)
                     shapes[shape] += 1
-                    queue.append(link)
+                    queue.append((link, url))
         assert len(seen) > 10, (username, seen)
         client.logout()

@@ -201,3 +201,43 @@ def can_update_decision(user: User, decision) -> bool:
         and decision.owner_school_id is not None
         and decision.owner_school_id == user.school_id
     )
+
+
+def can_fill_risk_profile(user: User, school: School) -> bool:
+    """The school's own team fills its risk questionnaire and writes its programs; the
+    municipality may do it for the school."""
+    if can_manage_municipality(user, school.municipality):
+        return True
+    return user.role == Role.SCHOOL and user.school_id == school.pk
+
+
+def can_review_school(user: User, school: School) -> bool:
+    """A curator (tutor, mentor) of the school, or its municipality, verifies the risk profile,
+    comments on, returns and approves the school's programs and logs visits."""
+    if can_manage_municipality(user, school.municipality):
+        return True
+    return user.role == Role.CURATOR and user.curated_schools.filter(pk=school.pk).exists()
+
+
+def can_assign_curators(user: User, municipality: Municipality) -> bool:
+    return can_manage_municipality(user, municipality)
+
+
+def can_edit_school_program(user: User, program) -> bool:
+    """A school program (концепция, среднесрочная, антирисковая) is written by its school."""
+    return program.school_id is not None and can_fill_risk_profile(user, program.school)
+
+
+def can_change_school_program_status(user: User, program, status: str) -> bool:
+    """The school team sends its program for review and later implements it; from review, only
+    a curator of the school (or the municipality) returns it or approves it."""
+    if program.school_id is None:
+        return False
+    if program.status == "review" and status in ("draft", "approved"):
+        return can_review_school(user, program.school)
+    return can_fill_risk_profile(user, program.school)
+
+
+def can_edit_partnership(user: User, partnership) -> bool:
+    """The partner school's municipality and its curators keep the joint plan."""
+    return can_review_school(user, partnership.partner)

@@ -10,6 +10,7 @@ from django.db import transaction
 from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
 from opora.demo.meetings import meetings_load
+from opora.demo.risks import risks_demo_load
 from opora.identification.models import IdentificationRun, RuleSet
 from opora.identification.services import (
     identification_approve,
@@ -82,6 +83,7 @@ def demo_load() -> None:
     for clustering in json.loads((DATA_DIR / "rules" / "clusterings.json").read_text("utf-8")):
         _save_clustering(clustering)
     meetings_load(admin=admin)
+    risks_demo_load()
 
 
 def _load_municipality(data: dict) -> None:

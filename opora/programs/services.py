@@ -7,6 +7,7 @@ from django.db import transaction
 
 from opora.accounts.models import User
 from opora.accounts.permissions import (
+    can_change_school_program_status,
     can_enter_indicator_value,
     can_issue_order,
     can_manage_municipality,
@@ -533,6 +534,21 @@ def program_status_change(
         if order is None:
             raise ValidationError("Утверждённая программа ссылается на приказ об утверждении.")
         program.order = order
+    program.status = status
+    program.save()
+    return program
+
+
+@transaction.atomic
+def school_program_status_change(*, program: Program, user: User, status: str) -> Program:
+    """A school's own program takes the same steps, moved by its own people: the school team
+    sends it for review, a curator of the school (or the municipality) returns it to the draft
+    or approves it — an agreement, with no municipal order — and the school implements it."""
+    if not can_change_school_program_status(user, program, status):
+        raise PermissionDenied
+    if status not in TRANSITIONS[program.status]:
+        current, wanted = ProgramStatus(program.status).label, ProgramStatus(status).label
+        raise ValidationError(f"Из статуса «{current}» нельзя перейти в «{wanted}».")
     program.status = status
     program.save()
     return program
