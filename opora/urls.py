@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("opora.identification.urls")),
     path("", include("opora.programs.urls")),
     path("", include("opora.registry.urls")),
+    path("", include("opora.staff.urls")),
     path("admin/", admin.site.urls),
 ]
