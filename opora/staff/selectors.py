@@ -22,6 +22,7 @@ from opora.staff.models import (
     Diagnostic,
     MentoringPair,
     MethodicalEvent,
+    Period,
     Route,
     RouteStatus,
     RouteTemplate,
@@ -366,30 +367,31 @@ def at_risk_list(*, school: School) -> list[AtRiskFigure]:
 @dataclass
 class AtRiskLine:
     school: School
-    by_period: dict[tuple[int, str], tuple[int, int, int, int]]  # (year, period) → sums
+    cells: list[tuple[int, int, int, int] | None]  # per period: students, at risk, plan, improved
 
 
-def at_risk_overview(*, user: User, municipality: str = "") -> tuple[list, list[AtRiskLine]]:
-    """Per school and period: students, at risk, with a plan, improved — the rows that stand
-    for the school (whole school, all subjects; else its grades added up)."""
+def at_risk_overview(
+    *, user: User, municipality: str = ""
+) -> tuple[list[tuple[int, str]], list[AtRiskLine]]:
+    """Per school and period (year, period label): students, at risk, with a plan, improved —
+    from the rows that stand for the school (whole school, all subjects; else its grades)."""
     schools = list(scoped_schools(user=user, municipality=municipality))
     figures = AtRiskFigure.objects.filter(school__in=schools, subject__isnull=True)
     grouped = defaultdict(list)
     for f in figures:
         grouped[(f.school_id, f.year, f.period)].append(f)
-    periods = sorted({(y, p) for _, y, p in grouped}, key=lambda k: (k[0], PERIOD_ORDER[k[1]]))
+    keys = sorted({(y, p) for _, y, p in grouped}, key=lambda k: (k[0], PERIOD_ORDER[k[1]]))
     lines = []
     for school in schools:
-        by_period = {}
-        for year, period in periods:
+        cells = []
+        for year, period in keys:
             rows = grouped.get((school.pk, year, period))
-            if not rows:
-                continue
-            rows = [r for r in rows if r.grade is None] or rows
-            by_period[(year, period)] = tuple(
-                sum(getattr(r, f) for r in rows)
-                for f in ("students", "at_risk", "with_plan", "improved")
-            )
-        if by_period:
-            lines.append(AtRiskLine(school, by_period))
-    return periods, lines
+            if rows:
+                rows = [r for r in rows if r.grade is None] or rows
+                fields = ("students", "at_risk", "with_plan", "improved")
+                cells.append(tuple(sum(getattr(r, f) for r in rows) for f in fields))
+            else:
+                cells.append(None)
+        if any(cells):
+            lines.append(AtRiskLine(school, cells))
+    return [(y, Period(p).label) for y, p in keys], lines
