@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from opora.accounts.permissions import (
     visible_municipalities,
     visible_schools,
 )
+from opora.registry.models import Municipality
 from opora.registry.years import current_academic_year
 from opora.staff import forms, selectors, services
 from opora.staff.models import (
@@ -41,13 +43,16 @@ def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
     return form, year, form.cleaned_data.get("municipality", "")
 
 
-def _methodical_municipalities(user) -> list:
-    return [m for m in visible_municipalities(user) if runs_methodical_work(user, m)]
+def _methodical_municipalities(user) -> QuerySet[Municipality]:
+    """Where the user adds courses, events and templates (a methodist: the one municipality)."""
+    allowed = [m.pk for m in visible_municipalities(user) if runs_methodical_work(user, m)]
+    return Municipality.objects.filter(pk__in=allowed).order_by("name")
 
 
 def _route_years() -> list[int]:
+    """The next year (plans are made ahead), the current one and five before it (late entries)."""
     year = current_academic_year(timezone.localdate())
-    return [year + 1, year, year - 1, year - 2, year - 3]
+    return list(range(year + 1, year - 6, -1))
 
 
 @login_required
@@ -383,7 +388,7 @@ def templates(request):
         if len(municipalities) != 1:
             raise PermissionDenied  # a template belongs to the one municipality of its methodist
         if form.is_valid():
-            services.route_template_save(municipality=municipalities[0], **form.cleaned_data)
+            services.route_template_save(municipality=municipalities.get(), **form.cleaned_data)
             messages.success(request, "Шаблон ИОМ сохранён.")
             return redirect("staff:templates")
     return render(
