@@ -9,6 +9,7 @@ from django.db import transaction
 
 from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
+from opora.demo.staff import staff_demo_load
 from opora.identification.models import IdentificationRun, RuleSet
 from opora.identification.services import (
     identification_approve,
@@ -76,6 +77,7 @@ def demo_load() -> None:
         _save_clustering(clustering)
     for code in MUNICIPALITY_CODES:
         _load_programs(code)
+    staff_demo_load()
 
 
 def _load_municipality(data: dict) -> None:

@@ -152,6 +152,8 @@ def at_risk_rows(*, school_ids: list[int], year: int) -> dict[int, list[AtRiskFi
 
 def _at_risk(school_ids: list[int], year: int, numerator: str, denominator: str) -> Shares:
     rows = at_risk_rows(school_ids=school_ids, year=year)
+    # A row that does not know its numerator (who improved) counts in neither part.
+    rows = {s: [r for r in rs if getattr(r, numerator) is not None] for s, rs in rows.items()}
     return _shares(
         Counter({s: sum(getattr(r, numerator) for r in rs) for s, rs in rows.items()}),
         Counter({s: sum(getattr(r, denominator) for r in rs) for s, rs in rows.items()}),

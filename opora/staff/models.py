@@ -536,7 +536,9 @@ class AtRiskFigure(models.Model):
     students = models.PositiveIntegerField("обучающихся")
     at_risk = models.PositiveIntegerField("с рисками учебной неуспешности")
     with_plan = models.PositiveIntegerField("с индивидуальным планом сопровождения")
-    improved = models.PositiveIntegerField("улучшили результаты")
+    improved = models.PositiveIntegerField(
+        "улучшили результаты", null=True, blank=True, help_text="Пусто — не известно."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -564,7 +566,7 @@ class AtRiskFigure(models.Model):
             ),
             models.CheckConstraint(
                 name="at_risk_improved_within_at_risk",
-                condition=Q(improved__lte=F("at_risk")),
+                condition=Q(improved__isnull=True) | Q(improved__lte=F("at_risk")),
                 violation_error_message="Улучшивших результаты больше, чем обучающихся с рисками.",
             ),
             models.CheckConstraint(

@@ -364,10 +364,17 @@ def at_risk_list(*, school: School) -> list[AtRiskFigure]:
     )
 
 
+def _total(rows: list[AtRiskFigure], name: str) -> int | None:
+    """A sum that stays unknown when any of its rows does not know the figure."""
+    values = [getattr(r, name) for r in rows]
+    return None if None in values else sum(values)
+
+
 @dataclass
 class AtRiskLine:
     school: School
-    cells: list[tuple[int, int, int, int] | None]  # per period: students, at risk, plan, improved
+    # per period: students, at risk, with a plan, improved (None when not known)
+    cells: list[tuple[int, int, int, int | None] | None]
 
 
 def at_risk_overview(
@@ -389,7 +396,7 @@ def at_risk_overview(
             if rows:
                 rows = [r for r in rows if r.grade is None] or rows
                 fields = ("students", "at_risk", "with_plan", "improved")
-                cells.append(tuple(sum(getattr(r, f) for r in rows) for f in fields))
+                cells.append(tuple(_total(rows, f) for f in fields))
             else:
                 cells.append(None)
         if any(cells):
