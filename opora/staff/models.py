@@ -121,7 +121,8 @@ class Vacancy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position} ({self.rates} ст.)"
+        rates = format(self.rates.normalize(), "f").replace(".", ",")
+        return f"{self.position} ({rates} ст.)"
 
 
 class DiagnosticKind(models.TextChoices):

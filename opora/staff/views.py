@@ -33,8 +33,11 @@ from opora.tabular import ImportRefused
 def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
     """The year (latest with data unless chosen) and the municipality of a municipal page."""
     today = timezone.localdate()
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = selectors.default_year(user=request.user, today=today)
     form = forms.YearFilterForm(
-        request.GET,
+        data,
         years=selectors.staff_years(user=request.user, today=today),
         municipalities=selectors.municipality_choices(user=request.user),
     )

@@ -8,13 +8,13 @@ register = template.Library()
 
 @register.filter
 def share(pair) -> str:
-    """(numerator, denominator) → «66,7 % (2 из 3)»; no pair → «—»."""
+    """(numerator, denominator) → «66,7 %» with «2 из 3» under it; no pair → «—»."""
     if not pair:
         return "—"
     numerator, denominator = pair
     percent = f"{100 * numerator / denominator:.1f}".replace(".", ",")
     return format_html(
-        "{}\u00a0% <span class='note'>({} из {})</span>", percent, int(numerator), int(denominator)
+        "{}\u00a0%<span class='change'>{} из {}</span>", percent, int(numerator), int(denominator)
     )
 
 
@@ -30,3 +30,9 @@ def heat(value: float | None) -> str:
         return ""
     hue = round(120 * (1 - value / 100))  # 120 green … 0 red
     return f"background: hsl({hue} 70% 88%)"
+
+
+@register.filter
+def at_risk_share(cell) -> str:
+    """A cell of the at-risk overview (students, at risk, …) as the share of students at risk."""
+    return share((cell[1], cell[0])) if cell and cell[0] else "—"
