@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "opora.meetings",
     "opora.api",
     "opora.risks",
+    "opora.staff",
     "opora.demo",
     "ninja",  # serves the API docs' Swagger UI from local static files
 ]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/keys/", include("opora.api.urls")),
     path("", include("opora.risks.urls")),
+    path("", include("opora.staff.urls")),
     path("admin/", admin.site.urls),
 ]

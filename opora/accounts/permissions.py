@@ -241,3 +241,44 @@ def can_change_school_program_status(user: User, program, status: str) -> bool:
 def can_edit_partnership(user: User, partnership) -> bool:
     """The partner school's municipality and its curators keep the joint plan."""
     return can_review_school(user, partnership.partner)
+
+
+def edits_staff(user: User, school: School) -> bool:
+    """Teachers, vacancies, ИОМ and at-risk figures of a school: its own team, or the
+    municipality that manages it. Methodists, curators and observers read them."""
+    if user.is_superuser:
+        return True
+    if user.role == Role.SCHOOL:
+        return school.pk == user.school_id
+    return can_manage_municipality(user, school.municipality)
+
+
+def runs_methodical_work(user: User, municipality: Municipality) -> bool:
+    """Courses, methodical events, ИОМ templates of a municipality: its methodist, and those who
+    manage the municipality."""
+    if user.is_superuser:
+        return True
+    if user.role == Role.METHODIST:
+        return municipality.pk == user.municipality_id
+    return can_manage_municipality(user, municipality)
+
+
+def reviews_routes_as_methodist(user: User, municipality: Municipality) -> bool:
+    """The methodist's review of a teacher's ИОМ is given by the municipality's methodist only."""
+    return user.is_superuser or (
+        user.role == Role.METHODIST and municipality.pk == user.municipality_id
+    )
+
+
+def records_diagnostics(user: User, school: School) -> bool:
+    """Diagnostic results come from the methodical service; self-assessments from the school."""
+    return edits_staff(user, school) or runs_methodical_work(user, school.municipality)
+
+
+def edits_staff_somewhere(user: User) -> bool:
+    """Whether the role edits teachers at all (its own school or its territory's schools)."""
+    return user.is_superuser or user.role in EDITS_SCHOOLS
+
+
+def records_diagnostics_somewhere(user: User) -> bool:
+    return edits_staff_somewhere(user) or user.role == Role.METHODIST

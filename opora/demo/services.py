@@ -11,6 +11,7 @@ from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
 from opora.demo.meetings import meetings_load
 from opora.demo.risks import risks_demo_load
+from opora.demo.staff import staff_demo_load
 from opora.identification.models import IdentificationRun, RuleSet
 from opora.identification.services import (
     identification_approve,
@@ -84,6 +85,7 @@ def demo_load() -> None:
         _save_clustering(clustering)
     meetings_load(admin=admin)
     risks_demo_load()
+    staff_demo_load()
 
 
 def _load_municipality(data: dict) -> None:

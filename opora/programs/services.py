@@ -36,7 +36,7 @@ from opora.programs.models import (
 )
 from opora.programs.periods import parse_period
 from opora.programs.selectors import indicator_schools, indicator_source_label
-from opora.programs.sources import SOURCES, percent, pooled, results_year
+from opora.programs.sources import SOURCES, percent, pooled
 from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label, current_academic_year
 from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
@@ -323,9 +323,10 @@ def indicator_values_compute(
         raise PermissionDenied
     if indicator.source not in SOURCES:
         raise ValidationError("Показатель вносится вручную: источник данных не задан.")
-    source, year = SOURCES[indicator.source], results_year(measured_on)
+    source = SOURCES[indicator.source]
+    year = source.year_on(measured_on)
     schools = indicator_schools(indicator=indicator, year=current_academic_year(measured_on))
-    fractions = source.measure(
+    fractions = source.fractions(
         school_ids=list(schools.values_list("pk", flat=True)),
         year=year,
         results_filter=indicator.source_filter,

@@ -14,6 +14,7 @@ import polars as pl
 
 from opora.assessments.selectors import results_frame
 from opora.registry.models import School
+from opora.registry.years import current_academic_year
 
 # school_id -> (numerator, denominator); a school without data is absent.
 Fractions = dict[int, tuple[float, float]]
@@ -23,8 +24,21 @@ Fractions = dict[int, tuple[float, float]]
 class IndicatorSource:
     code: str
     title: str  # what is counted, in the words of the seeds
-    measure: Callable[..., Fractions]  # (*, school_ids, year, results_filter) -> Fractions
+    # (*, school_ids, year) -> Fractions; with `uses_results_filter`, also `results_filter`
+    measure: Callable[..., Fractions]
     uses_results_filter: bool = False
+
+    def fractions(self, *, school_ids: list[int], year: int, results_filter: dict) -> Fractions:
+        if self.uses_results_filter:
+            return self.measure(school_ids=school_ids, year=year, results_filter=results_filter)
+        return self.measure(school_ids=school_ids, year=year)
+
+    def year_on(self, measured_on: datetime.date) -> int:
+        """Results count for the last complete academic year; other data (teachers, their
+        routes) for the academic year the date falls in."""
+        if self.uses_results_filter:
+            return results_year(measured_on)
+        return current_academic_year(measured_on)
 
 
 SOURCES: dict[str, IndicatorSource] = {}

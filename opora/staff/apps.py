@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class StaffConfig(AppConfig):
+    name = "opora.staff"
+    verbose_name = "Педагоги и обучающиеся с рисками неуспешности"
+
+    def ready(self):
+        from opora.programs.sources import IndicatorSource, register
+        from opora.staff.indicators import INDICATOR_SOURCES
+
+        for code, (title, measure) in INDICATOR_SOURCES.items():
+            register(IndicatorSource(code, title, measure))
