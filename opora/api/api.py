@@ -91,3 +91,4 @@ api.add_router("/identification", endpoints.identification, tags=["Выявле�
 api.add_router("/programs", endpoints.programs, tags=["Программы"])
 api.add_router("/indicators", endpoints.indicators, tags=["Целевые показатели"])
 api.add_router("/activities", endpoints.activities, tags=["Мероприятия"])
+api.add_router("/decisions", endpoints.decisions, tags=["Решения рабочих групп"])

@@ -2,9 +2,10 @@
 the permission module and writes through its services, exactly as the pages do."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -12,6 +13,9 @@ from opora.accounts.permissions import visible_schools
 from opora.assessments import services as assessments
 from opora.assessments.models import SchoolResult
 from opora.identification import selectors as run_selectors
+from opora.meetings import selectors as meeting_selectors
+from opora.meetings import services as meeting_services
+from opora.meetings.models import DecisionStatus
 from opora.programs import selectors as program_selectors
 from opora.programs import services as program_services
 from opora.programs.models import Activity, ActivityStatus, Indicator
@@ -49,6 +53,7 @@ identification = Router()
 programs = Router()
 indicators = Router()
 activities = Router()
+decisions = Router()
 
 
 # ── Schools ──────────────────────────────────────────────────────────────────────────────
@@ -340,4 +345,48 @@ def activity_mark(request, activity_id: Id, payload: ActivityIn):
         status=payload.status,
         evidence_link=payload.evidence_link,
         comment=payload.comment,
+    )
+
+
+# ── Decisions of working groups ──────────────────────────────────────────────────────────
+
+
+class DecisionOut(Schema):
+    id: int
+    municipality: str = Field(alias="item.meeting.group.municipality.code")
+    meeting_number: int = Field(alias="item.meeting.number")
+    meeting_date: datetime.date = Field(alias="item.meeting.date")
+    number: int
+    text: str
+    owner: str = Field(alias="owner_label")
+    deadline: str = Field(alias="deadline_text")
+    due_on: datetime.date | None
+    status: str
+    evidence_link: str
+    evidence_note: str
+
+
+class DecisionIn(Schema):
+    status: DecisionStatus
+    evidence_link: str = ""
+    evidence_note: str = ""
+
+
+@decisions.get("", response=answers(list[DecisionOut]), summary="Решения рабочих групп")
+@paginate(Pages)
+def decision_list(request, state: Literal["open", "overdue", "all"] = "open"):
+    """Решения протоколов: open — на исполнении, overdue — просроченные, all — все."""
+    today = timezone.localdate()
+    return meeting_selectors.decision_list(user=request.user, state=state, today=today)
+
+
+@decisions.patch("/{decision_id}", response=answers(DecisionOut), summary="Отметить исполнение")
+def decision_mark(request, decision_id: Id, payload: DecisionIn):
+    decision = meeting_selectors.decision_get(user=request.user, pk=decision_id)
+    return meeting_services.decision_status_update(
+        user=request.user,
+        decision=decision,
+        status=payload.status,
+        evidence_link=payload.evidence_link,
+        evidence_note=payload.evidence_note,
     )
