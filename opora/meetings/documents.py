@@ -1,16 +1,15 @@
 """The protocol as an official document, in the layout of seed 000's «Протокол №1»: DOCX
 (Times New Roman, as municipal offices type it) and PDF (the common print template)."""
 
-import io
 from collections.abc import Iterator
 
-from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from opora.meetings.models import Meeting, ProtocolStatus
 from opora.meetings.protocol import officer, place_lines, protocol_content
 from opora.reports.documents import Document, register
+from opora.reports.docx import docx_bytes, official_document
 from opora.reports.pdf import render_pdf
 
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -26,19 +25,8 @@ def meeting_protocol(meeting: Meeting) -> dict:
 
 
 def protocol_docx(content: dict) -> bytes:
-    document = WordDocument()
-    normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    normal.paragraph_format.space_after = Pt(0)
-    # East-Asian font slot too, or Word shows Cyrillic in the theme font on some systems.
-    normal.element.rPr.rFonts.set(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia",
-        "Times New Roman",
-    )
-    section = document.sections[0]
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    document = official_document(body_pt=14, left_cm=3, right_cm=1.5)
+    document.styles["Normal"].paragraph_format.space_after = Pt(0)
 
     def paragraph(text="", *, bold=False, align=JUSTIFY, before=0, label=""):
         p = document.add_paragraph()
@@ -107,9 +95,7 @@ def protocol_docx(content: dict) -> bytes:
                 cell.text = text
                 cell.paragraphs[0].alignment = align
                 cell.paragraphs[0].paragraph_format.space_before = Pt(24)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def protocol_pdf(content: dict) -> bytes:

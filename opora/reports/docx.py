@@ -6,18 +6,23 @@ import io
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 PORTRAIT_WIDTH_CM = 17.0  # A4 with 2 cm margins
 LANDSCAPE_WIDTH_CM = 25.7
 
 
-def official_document():
+def official_document(*, body_pt: int = 12, left_cm: float = 2, right_cm: float = 2):
+    """A blank document: Times New Roman `body_pt`, margins as given (a protocol is typed with
+    3 cm on the left for the binding)."""
     document = Document()
     for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2)
+        section.left_margin, section.right_margin = Cm(left_cm), Cm(right_cm)
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    normal.font.name, normal.font.size = "Times New Roman", Pt(body_pt)
+    # East-Asian font slot too, or Word shows Cyrillic in the theme font on some systems.
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
     for level, size in ((1, 14), (2, 13), (3, 12)):
         heading = document.styles[f"Heading {level}"]
         heading.font.name, heading.font.size = "Times New Roman", Pt(size)

@@ -2,14 +2,11 @@
 answers behind them, the priority factors and the change since the year before. Anti-risk
 programs are programs and export as `program-N`."""
 
-import io
 from collections.abc import Iterator
-
-from docx import Document as WordDocument
-from docx.shared import Pt
 
 from opora.registry.years import academic_year_label
 from opora.reports.documents import Document, register
+from opora.reports.docx import add_table, docx_bytes, official_document
 from opora.reports.pdf import render_pdf
 from opora.risks.models import RiskProfile
 from opora.risks.selectors import previous_profile, questionnaire
@@ -71,9 +68,7 @@ def _context(profile: RiskProfile) -> dict:
 
 def profile_docx(profile: RiskProfile) -> bytes:
     context = _context(profile)
-    document = WordDocument()
-    document.styles["Normal"].font.name = "Times New Roman"
-    document.styles["Normal"].font.size = Pt(12)
+    document = official_document()
     document.add_heading(f"Рисковый профиль школы на {context['year_label']} учебный год", level=1)
     document.add_paragraph(f"{profile.school.name} ({profile.school.municipality})")
     document.add_paragraph(f"Статус: {profile.get_status_display()}")
@@ -85,30 +80,13 @@ def profile_docx(profile: RiskProfile) -> bytes:
     columns = list(LEVEL_COLUMNS)
     if context["before_label"]:
         columns[3] = context["before_label"]
-    _table(document, [columns, *context["levels"]])
+    add_table(document, [columns, *context["levels"]], [7, 2.5, 2, 3, 2.5])
     document.add_heading("Ответы анкеты", level=2)
     for block, answers in context["blocks"]:
         document.add_paragraph(block.factor.title).runs[0].bold = True
-        _table(
-            document,
-            [["Вопрос", "Ответ", "Откуда"]]
-            + [[text, value, _source(answer)] for text, value, answer in answers],
-        )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _table(document, rows: list[list]) -> None:
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            cell = table.cell(r, c)
-            cell.text = str(value)
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(10)
-                run.font.bold = r == 0
+        rows = [[text, value, _source(answer)] for text, value, answer in answers]
+        add_table(document, [["Вопрос", "Ответ", "Откуда"], *rows], [9, 3, 5])
+    return docx_bytes(document)
 
 
 def profile_pdf(profile: RiskProfile) -> bytes:
