@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "opora.identification",
     "opora.reports",
     "opora.programs",
+    "opora.monitoring",
     "opora.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("opora.assessments.urls")),
     path("", include("opora.identification.urls")),
     path("", include("opora.programs.urls")),
+    path("", include("opora.monitoring.urls")),
     path("", include("opora.registry.urls")),
     path("admin/", admin.site.urls),
 ]

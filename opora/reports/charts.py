@@ -109,3 +109,43 @@ def targets_and_values_chart(*, row) -> Figure:
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="best", frameon=False, fontsize=8)
     return figure
+
+
+def series_chart(
+    *, labels: list[str], series: dict[str, list[float | None]], title: str, unit: str = "%"
+) -> Figure:
+    """Horizontal bars: one group per label, one bar per named series (e.g. доля «2» of ШНОР
+    and of the other schools, by assessment); a missing value is written «нет данных»."""
+    names = list(series)
+    height = 0.9 + 0.3 * len(labels) * max(len(names), 1)
+    figure, axes = plt.subplots(figsize=(7.2, height), layout="constrained")
+    bar = 0.8 / max(len(names), 1)
+    highest = max([v for values in series.values() for v in values if v is not None] or [1])
+    for index, name in enumerate(names):
+        positions = [i + index * bar for i in range(len(labels))]
+        values = series[name]
+        bars = axes.barh(
+            positions,
+            [v or 0 for v in values],
+            height=bar,
+            label=name,
+            color=PALETTE[(index + 1) % len(PALETTE)],
+        )
+        for rect, value in zip(bars, values, strict=True):
+            text = "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
+            axes.annotate(
+                text,
+                (rect.get_width(), rect.get_y() + rect.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+    axes.set_yticks([i + bar * (len(names) - 1) / 2 for i in range(len(labels))], labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, highest * 1.25)
+    axes.set_xlabel(unit)
+    axes.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    return figure
