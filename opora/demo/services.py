@@ -15,8 +15,12 @@ from opora.identification.services import (
     identification_compute,
     identification_save,
 )
-from opora.programs.models import Program
-from opora.programs.services import orders_save, program_create_from_document
+from opora.programs.models import Indicator, Program
+from opora.programs.services import (
+    indicator_values_compute,
+    orders_save,
+    program_create_from_document,
+)
 from opora.registry.models import Municipality, Region, School
 from opora.registry.services import (
     REGISTRY_OPTIONAL,
@@ -223,3 +227,20 @@ def _load_programs(code: str) -> None:
     for program in data["programs"]:
         if not Program.objects.filter(municipality=municipality, name=program["name"]).exists():
             program_create_from_document(municipality=municipality, data=program, orders=orders)
+    for program in data["programs"]:
+        _compute_indicators(municipality=municipality, program=program)
+
+
+def _compute_indicators(*, municipality: Municipality, program: dict) -> None:
+    """Values of the computed indicators on the dates the demo lists, from the demo results."""
+    admin = User.objects.get(username="admin")
+    for data in program.get("indicators", []):
+        if not data.get("computed_on"):
+            continue
+        indicator = Indicator.objects.get(
+            program__municipality=municipality, program__name=program["name"], number=data["number"]
+        )
+        for day in data["computed_on"]:
+            measured_on = datetime.date.fromisoformat(day)
+            if not indicator.values.filter(measured_on=measured_on).exists():
+                indicator_values_compute(indicator=indicator, user=admin, measured_on=measured_on)

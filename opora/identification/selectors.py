@@ -4,12 +4,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_municipalities, visible_schools
 from opora.assessments.models import SchoolResult
-from opora.identification.models import IdentificationRun, RuleSet, Verdict
+from opora.identification.models import IdentificationRun, RuleSet, RunStatus, Verdict
 from opora.registry.models import ContextIndicator, ContextValue, School
 
 
@@ -142,3 +142,18 @@ def next_identification_year(*, user: User) -> int | None:
         "y"
     ]
     return latest + 1 if latest else None
+
+
+def supported_schools(*, municipality, year: int) -> QuerySet[School]:
+    """The municipality's schools on its approved list for `year`: the latest approved run
+    (municipal or regional) of that year or, when the year has none yet, of the last year that
+    has one. Clusterings count only their flagged schools."""
+    runs = IdentificationRun.objects.filter(
+        status=RunStatus.APPROVED, year__lte=year, region_id=municipality.region_id
+    ).filter(Q(municipality=municipality) | Q(municipality__isnull=True))
+    latest = runs.order_by("-year", "-approved_at").first()
+    if latest is None:
+        return School.objects.none()
+    return School.objects.filter(
+        municipality=municipality, verdicts__run=latest, verdicts__flagged=True
+    )

@@ -1,6 +1,14 @@
 from django import forms
 
-from opora.programs.models import PASSPORT_FIELDS, ActivityStatus, Order, ProgramStatus
+from opora.assessments.models import AssessmentKind, Subject
+from opora.programs.models import (
+    PASSPORT_FIELDS,
+    ActivityStatus,
+    Order,
+    ProgramStatus,
+    SourcePopulation,
+)
+from opora.programs.sources import source_choices
 from opora.uploads import upload_validator
 
 
@@ -63,3 +71,51 @@ class PassportForm(forms.Form):
             self.fields[key] = forms.CharField(
                 label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
+
+
+class IndicatorSourceForm(forms.Form):
+    source = forms.ChoiceField(label="Как считается", required=False)
+    kind = forms.ChoiceField(
+        label="Процедура", required=False, choices=[("", "—"), *AssessmentKind.choices]
+    )
+    subject = forms.ChoiceField(label="Предмет", required=False)
+    grades = forms.CharField(
+        label="Классы",
+        required=False,
+        help_text="Например: 9; 5-8; 4, 5. Пусто — все классы.",
+        widget=forms.TextInput(attrs={"placeholder": "5-8"}),
+    )
+    population = forms.ChoiceField(label="По каким школам", choices=SourcePopulation.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = source_choices()
+        self.fields["subject"].choices = [("", "все предметы")] + list(
+            Subject.objects.values_list("code", "name")
+        )
+
+    def clean_grades(self) -> list[int]:
+        """«5-8» → [5, 6, 7, 8]; «4, 5» → [4, 5]."""
+        grades = set()
+        for part in self.cleaned_data["grades"].replace(";", ",").split(","):
+            bounds = [b.strip() for b in part.replace("–", "-").split("-")]
+            if bounds == [""]:
+                continue
+            if not all(b.isdigit() and 1 <= int(b) <= 11 for b in bounds) or len(bounds) > 2:
+                raise forms.ValidationError(
+                    f"«{part.strip()}»: укажите классы числами от 1 до 11, например 5-8."
+                )
+            grades.update(range(int(bounds[0]), int(bounds[-1]) + 1))
+        return sorted(grades)
+
+    def results_filter(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: data[key] for key in ("kind", "subject", "grades") if data[key] not in ("", [])
+        }
+
+
+class ComputeForm(forms.Form):
+    measured_on = forms.DateField(
+        label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
+    )

@@ -244,6 +244,11 @@ class IndicatorScope(models.TextChoices):
     SCHOOL = "school", "одна школа"
 
 
+class SourcePopulation(models.TextChoices):
+    SUPPORTED = "supported", "школы утверждённого списка (ШНОР, ШНСУ)"
+    ALL = "all", "все школы муниципалитета"
+
+
 class Indicator(models.Model):
     """Целевой показатель with its baseline, yearly targets and values measured over time."""
 
@@ -281,6 +286,24 @@ class Indicator(models.Model):
         blank=True,
         related_name="indicators",
         verbose_name="школа",
+    )
+    source = models.CharField(
+        "как считается",
+        max_length=40,
+        blank=True,
+        help_text="Пусто — значение вносится вручную; иначе — код источника данных Opora.",
+    )
+    source_filter = models.JSONField(
+        "отбор результатов",
+        default=dict,
+        blank=True,
+        help_text="Для показателей по результатам: процедура, предмет, классы.",
+    )
+    source_population = models.CharField(
+        "по каким школам",
+        max_length=10,
+        choices=SourcePopulation.choices,
+        default=SourcePopulation.SUPPORTED,
     )
     baseline_year = models.PositiveSmallIntegerField("год базового значения", null=True, blank=True)
     baseline = models.CharField("базовое значение", max_length=100, blank=True)
@@ -334,6 +357,11 @@ class IndicatorValue(models.Model):
     )
     value = models.CharField("значение", max_length=100)
     evidence_link = models.URLField("подтверждение (ссылка)", blank=True)
+    computed_from = models.TextField(
+        "рассчитано по данным",
+        blank=True,
+        help_text="Для рассчитанных значений: источник, год, числитель и знаменатель, школы.",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

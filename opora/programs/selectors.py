@@ -13,8 +13,23 @@ from opora.accounts.permissions import (
     visible_programs,
     visible_schools,
 )
+from opora.assessments.models import AssessmentKind
+from opora.assessments.selectors import subject_labels
+from opora.identification.selectors import supported_schools
 from opora.programs.achievement import ACHIEVED, LABELS, NO_DATA, NOT_ACHIEVED, achievement
-from opora.programs.models import Activity, ActivityStatus, Indicator, Order, Program
+from opora.programs.models import (
+    Activity,
+    ActivityStatus,
+    Goal,
+    Indicator,
+    IndicatorScope,
+    Order,
+    Program,
+    SourcePopulation,
+    Task,
+)
+from opora.programs.sources import SOURCES
+from opora.registry.models import School
 
 
 def program_list(*, user: User) -> QuerySet[Program]:
@@ -92,6 +107,39 @@ def roadmap(*, program: Program) -> list[RoadmapSection]:
     return sections
 
 
+@dataclass
+class RoadmapTask:
+    task: Task | None
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class RoadmapGoal:
+    goal: Goal | None
+    tasks: list[RoadmapTask] = field(default_factory=list)
+
+
+def roadmap_by_risk_factor(*, program: Program) -> list[RoadmapGoal]:
+    """Seed 003's layout: risk factor → goal → task → its activities. Empty when no goal of the
+    program names a risk factor, so other programs keep their document's sections."""
+    goals = list(program.goals.prefetch_related("tasks"))
+    if not any(goal.risk_factor for goal in goals):
+        return []
+    by_task: dict[int | None, list[Activity]] = {}
+    for activity in program.activities.prefetch_related("schools"):
+        by_task.setdefault(activity.task_id, []).append(activity)
+    tree = [
+        RoadmapGoal(
+            goal, [RoadmapTask(task, by_task.pop(task.pk, [])) for task in goal.tasks.all()]
+        )
+        for goal in goals
+    ]
+    unplaced = [activity for activities in by_task.values() for activity in activities]
+    if unplaced:
+        tree.append(RoadmapGoal(None, [RoadmapTask(None, unplaced)]))
+    return tree
+
+
 def my_activities(*, user: User) -> QuerySet[Activity]:
     """What the user is expected to do: a school team the activities addressed to its school,
     a curator those of the curated schools, a coordinator every open activity of the
@@ -159,3 +207,30 @@ def value_schools(*, user: User, indicator: Indicator) -> QuerySet | None:
     if can_manage_municipality(user, indicator.program.municipality):
         return schools
     return schools.filter(pk=user.school_id) if user.role == Role.SCHOOL else schools.none()
+
+
+def indicator_schools(*, indicator: Indicator, year: int) -> QuerySet[School]:
+    """The schools an indicator counts in an academic year: its own school, or the
+    municipality's schools — all of them or those on the approved list of that year."""
+    if indicator.scope == IndicatorScope.SCHOOL:
+        return School.objects.filter(pk=indicator.school_id)
+    municipality = indicator.program.municipality
+    if indicator.source_population == SourcePopulation.ALL:
+        return School.objects.filter(municipality=municipality)
+    return supported_schools(municipality=municipality, year=year)
+
+
+def indicator_source_label(indicator: Indicator) -> str:
+    """«доля «2» (от числа участников) · ОГЭ · математика · 9 кл.» — what a computed indicator
+    counts, in words; empty for an indicator typed in."""
+    if indicator.source not in SOURCES:
+        return ""
+    parts = [SOURCES[indicator.source].title]
+    chosen = indicator.source_filter
+    if chosen.get("kind"):
+        parts.append(AssessmentKind(chosen["kind"]).label)
+    if chosen.get("subject"):
+        parts.append(subject_labels().get(chosen["subject"], chosen["subject"]))
+    if chosen.get("grades"):
+        parts.append(", ".join(str(g) for g in chosen["grades"]) + " кл.")
+    return " · ".join(parts)

@@ -11,6 +11,7 @@ from opora.accounts.permissions import (
     can_manage_municipality,
     can_update_activity,
 )
+from opora.assessments.models import AssessmentKind
 from opora.programs.documents import (
     INDICATOR_COLUMNS,
     INDICATOR_SHEET,
@@ -32,7 +33,10 @@ from opora.programs.models import (
     Task,
 )
 from opora.programs.periods import parse_period
+from opora.programs.selectors import indicator_schools, indicator_source_label
+from opora.programs.sources import SOURCES, percent, pooled, results_year
 from opora.registry.models import Municipality, School
+from opora.registry.years import academic_year_label, current_academic_year
 from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
 
 UNIT_NAMES = {"percent", "count", "yes_no", "text"}
@@ -123,6 +127,7 @@ def _indicators_save(program: Program, indicators: list[dict], tasks: dict[str, 
             higher_is_better={"up": True, "down": False}.get(data.get("direction")),
             note=data.get("note", ""),
             position=position,
+            **_source_fields(data.get("source")),
         )
         targets = {
             _target_year(key, program): str(value)
@@ -139,6 +144,19 @@ def _indicators_save(program: Program, indicators: list[dict], tasks: dict[str, 
             for key, value in data.get("actuals", {}).items()
             if str(value).strip()
         )
+
+
+def _source_fields(source: dict | None) -> dict:
+    """A document's indicator may say how it is computed: {code, filter, population}."""
+    if not source:
+        return {}
+    if source["code"] not in SOURCES:
+        raise ValidationError(f"Источника «{source['code']}» нет.")
+    return {
+        "source": source["code"],
+        "source_filter": source.get("filter", {}),
+        "source_population": source.get("population", "supported"),
+    }
 
 
 def _target_year(key: str, program: Program) -> int | None:
@@ -230,6 +248,74 @@ def indicator_value_save(
         measured_on=measured_on,
         defaults={"value": value, "evidence_link": evidence_link, "entered_by": user},
     )
+    return saved
+
+
+def indicator_source_save(
+    *, indicator: Indicator, user: User, source: str, results_filter: dict, population: str
+) -> Indicator:
+    """Say how an indicator is computed from data (or, with an empty source, that it is typed
+    in). Assessment sources need a procedure; a subject and grades narrow them."""
+    if not can_manage_municipality(user, indicator.program.municipality):
+        raise PermissionDenied
+    if source and source not in SOURCES:
+        raise ValidationError({"source": f"Источника «{source}» нет."})
+    uses_filter = source and SOURCES[source].uses_results_filter
+    if uses_filter and results_filter.get("kind") not in AssessmentKind.values:
+        raise ValidationError({"kind": "Укажите оценочную процедуру: ВПР, ОГЭ, ЕГЭ или КДР."})
+    indicator.source = source
+    indicator.source_filter = results_filter if uses_filter else {}
+    indicator.source_population = population
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_values_compute(
+    *, indicator: Indicator, user: User, measured_on: datetime.date
+) -> list[IndicatorValue]:
+    """Compute an indicator's value on a date from the results (or other data) of the schools
+    it counts, and record how: source, year, numerator and denominator, number of schools."""
+    if not can_manage_municipality(user, indicator.program.municipality):
+        raise PermissionDenied
+    if indicator.source not in SOURCES:
+        raise ValidationError("Показатель вносится вручную: источник данных не задан.")
+    source, year = SOURCES[indicator.source], results_year(measured_on)
+    schools = indicator_schools(indicator=indicator, year=current_academic_year(measured_on))
+    fractions = source.measure(
+        school_ids=list(schools.values_list("pk", flat=True)),
+        year=year,
+        results_filter=indicator.source_filter,
+    )
+    described = f"{indicator_source_label(indicator)}, {academic_year_label(year)}"
+    if indicator.scope == IndicatorScope.EACH_SCHOOL:
+        measured = {pk: f for pk, f in fractions.items() if f[1] > 0}
+    else:
+        total = pooled(fractions)
+        measured = {None: total} if total else {}
+    if not measured:
+        raise ValidationError(f"Нет данных для расчёта: {described}.")
+    school_names = dict(schools.values_list("pk", "short_name"))
+    saved = []
+    for school_id, fraction in measured.items():
+        counted = f"{fraction[0]:g} из {fraction[1]:g}"
+        if school_id is None:
+            counted += f"; школ с данными: {sum(1 for f in fractions.values() if f[1] > 0)}"
+        saved.append(
+            IndicatorValue.objects.update_or_create(
+                indicator=indicator,
+                school_id=school_id,
+                measured_on=measured_on,
+                defaults={
+                    "value": f"{percent(fraction):.1f}".replace(".", ","),
+                    "computed_from": f"{described}: {counted}"
+                    + (f" ({school_names[school_id]})" if school_id else ""),
+                    "evidence_link": "",
+                    "entered_by": user,
+                },
+            )[0]
+        )
     return saved
 
 

@@ -19,5 +19,9 @@ urlpatterns = [
     path("programs/<int:pk>/passport/", views.program_passport, name="program_passport"),
     path("programs/<int:pk>/copy/", views.program_copy, name="program_copy"),
     path("programs/indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("programs/indicators/<int:pk>/source/", views.indicator_source, name="indicator_source"),
+    path(
+        "programs/indicators/<int:pk>/compute/", views.indicator_compute, name="indicator_compute"
+    ),
     path("programs/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
 ]

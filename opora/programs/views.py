@@ -14,6 +14,8 @@ from opora.accounts.permissions import (
 from opora.programs import selectors, services
 from opora.programs.forms import (
     ActivityForm,
+    ComputeForm,
+    IndicatorSourceForm,
     IndicatorValueForm,
     PassportForm,
     StatusForm,
@@ -45,6 +47,7 @@ def program_detail(request, pk):
             "goals": program.goals.prefetch_related("tasks"),
             "indicators": selectors.indicator_rows(program=program),
             "roadmap": selectors.roadmap(program=program),
+            "roadmap_tree": selectors.roadmap_by_risk_factor(program=program),
             "today": timezone.localdate(),
             "manages": can_manage_municipality(request.user, program.municipality),
             "upload_form": TablesUploadForm(),
@@ -77,6 +80,7 @@ def indicator_detail(request, pk):
             messages.success(request, "Значение показателя сохранено.")
             return redirect("programs:indicator_detail", pk=indicator.pk)
     row = selectors.indicator_row(indicator=indicator)
+    manages = can_manage_municipality(request.user, indicator.program.municipality)
     return render(
         request,
         "programs/indicator_detail.html",
@@ -84,6 +88,9 @@ def indicator_detail(request, pk):
             "row": row,
             "indicator": indicator,
             "form": form if may_enter else None,
+            "source_label": selectors.indicator_source_label(indicator),
+            "source_form": _source_form(indicator) if manages else None,
+            "compute_form": ComputeForm() if manages and indicator.source else None,
             "chart": charts.svg(charts.targets_and_values_chart(row=row))
             if row.targets or row.values
             else "",
@@ -92,6 +99,73 @@ def indicator_detail(request, pk):
             )[:50],
         },
     )
+
+
+def _source_form(indicator: Indicator) -> IndicatorSourceForm:
+    chosen = indicator.source_filter
+    return IndicatorSourceForm(
+        initial={
+            "source": indicator.source,
+            "kind": chosen.get("kind", ""),
+            "subject": chosen.get("subject", ""),
+            "grades": ", ".join(str(g) for g in chosen.get("grades", [])),
+            "population": indicator.source_population,
+        }
+    )
+
+
+def _managed_indicator(request, pk) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.select_related("program"), pk=pk)
+    selectors.program_get(user=request.user, pk=indicator.program_id)  # 404 outside the scope
+    if not can_manage_municipality(request.user, indicator.program.municipality):
+        raise PermissionDenied
+    return indicator
+
+
+@login_required
+@require_POST
+def indicator_source(request, pk):
+    indicator = _managed_indicator(request, pk)
+    form = IndicatorSourceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        services.indicator_source_save(
+            indicator=indicator,
+            user=request.user,
+            source=form.cleaned_data["source"],
+            results_filter=form.results_filter(),
+            population=form.cleaned_data["population"],
+        )
+    except ValidationError as error:
+        messages.error(request, "Источник не сохранён: " + "; ".join(_error_texts(error)))
+    else:
+        messages.success(request, "Способ расчёта показателя сохранён.")
+    return redirect("programs:indicator_detail", pk=indicator.pk)
+
+
+@login_required
+@require_POST
+def indicator_compute(request, pk):
+    indicator = _managed_indicator(request, pk)
+    form = ComputeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        saved = services.indicator_values_compute(
+            indicator=indicator, user=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, "Значение не рассчитано: " + "; ".join(_error_texts(error)))
+    else:
+        messages.success(request, f"Рассчитано значений: {len(saved)}.")
+    return redirect("programs:indicator_detail", pk=indicator.pk)
+
+
+def _error_texts(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [str(m) for messages_ in error.message_dict.values() for m in messages_]
+    return list(error.messages)
 
 
 @login_required

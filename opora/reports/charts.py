@@ -2,6 +2,7 @@
 documents as PNG, from the same function, so a page and its printed report never disagree."""
 
 import io
+import math
 
 import matplotlib
 
@@ -105,7 +106,10 @@ def targets_and_values_chart(*, row) -> Figure:
     # From zero, so that a flat 100 % does not look like a swing around 100.
     highest = max([v for _, v in target_points + measured] or [1])
     axes.set_ylim(0, highest * 1.15 if highest > 0 else 1)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    # Whole years on the axis, even when the values fall within one year's span.
+    xs = [x for x, _ in target_points + measured]
+    if xs:
+        axes.set_xticks(range(math.floor(min(xs)), math.ceil(max(xs)) + 1))
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="best", frameon=False, fontsize=8)
     return figure

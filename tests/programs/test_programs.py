@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from opora.programs.models import Activity, ActivityStatus, IndicatorValue, Program
-from opora.programs.selectors import indicator_rows, my_activities
+from opora.programs.selectors import indicator_rows, my_activities, roadmap_by_risk_factor
 from opora.programs.services import orders_save, program_create_from_document
 from tests.conftest import PASSWORD
 
@@ -139,6 +139,24 @@ def test_document_becomes_a_program_with_dated_activities(program):
     assert [s.code for s in first.schools.all()] == ["a1"]
     assert second.addressees == "ШНОР" and second.ends_on == datetime.date(2023, 12, 31)
     assert first.is_overdue(TODAY) and not third.is_overdue(TODAY)
+
+
+def test_a_roadmap_without_risk_factors_keeps_the_documents_sections(program):
+    assert roadmap_by_risk_factor(program=program) == []
+
+
+def test_a_roadmap_by_risk_factor_nests_activities_under_their_goal_and_task(program):
+    goal = program.goals.get()
+    goal.risk_factor = "Несформированность внутришкольной системы оценки качества образования"
+    goal.save()
+    (branch, unplaced) = roadmap_by_risk_factor(program=program)
+    assert branch.goal == goal
+    assert [(leaf.task.number, [a.number for a in leaf.activities]) for leaf in branch.tasks] == [
+        ("1.1", ["1"])
+    ]
+    # Activities the document ties to no task are kept, not lost, under their own heading.
+    assert unplaced.goal is None
+    assert [a.number for a in unplaced.tasks[0].activities] == ["2", "3"]
 
 
 def test_an_order_cited_twice_is_stored_once(program, municipality_a):
