@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opora.accounts.permissions import edits_schools
+from opora.monitoring import selectors as monitoring
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
@@ -22,5 +23,9 @@ def home(request):
             "municipalities": registry.municipality_list(user=request.user),
             "can_fill": edits_schools(request.user),
             "overdue": programs.overdue_activities(user=request.user, today=timezone.localdate()),
+            "campaigns_due": monitoring.campaigns_due(
+                user=request.user, today=timezone.localdate()
+            ),
+            "reminders": request.user.reminders.select_related("campaign")[:5],
         },
     )

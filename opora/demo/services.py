@@ -9,6 +9,7 @@ from django.db import transaction
 
 from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
+from opora.demo.monitoring import load_monitoring
 from opora.identification.models import IdentificationRun, RuleSet
 from opora.identification.services import (
     identification_approve,
@@ -80,6 +81,7 @@ def demo_load() -> None:
         _save_clustering(clustering)
     for code in MUNICIPALITY_CODES:
         _load_programs(code)
+    load_monitoring()
 
 
 def _load_municipality(data: dict) -> None:

@@ -72,16 +72,14 @@ def _table(document, block) -> None:
     wide = len(block.header) > 6  # many indicators or dates: a smaller type fits the page
     table = document.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = "Table Grid"
-    for r, row in enumerate([block.header, *block.rows]):
-        for c, value in enumerate(row):
-            cell = table.cell(r, c)
-            cell.text = "" if value is None else str(value)
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(8 if wide else 10)
-                    run.font.bold = r == 0 or (
-                        r > 0 and block.marks and block.marks[r - 1] == "group"
-                    )
+    bold_rows = {0} | {i + 1 for i, mark in enumerate(block.marks) if mark == "group"}
+    size = Pt(8 if wide else 10)
+    # Row by row: python-docx finds table.cell(r, c) by walking the whole grid each time.
+    for r, (row, values) in enumerate(zip(table.rows, [block.header, *block.rows], strict=True)):
+        for cell, value in zip(row.cells, values, strict=True):
+            run = cell.paragraphs[0].add_run("" if value is None else str(value))
+            run.font.size = size
+            run.font.bold = r in bold_rows
 
 
 def report_pdf(report: AnnualReport, blocks: list) -> bytes:

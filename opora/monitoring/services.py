@@ -28,7 +28,9 @@ from opora.monitoring.models import (
     SubmissionValue,
 )
 from opora.programs.models import Indicator, IndicatorScope
+from opora.programs.selectors import indicator_source_label
 from opora.programs.services import indicator_value_save
+from opora.programs.sources import SOURCES, percent, results_year
 from opora.registry.models import Municipality, School
 from opora.registry.years import academic_year_label
 
@@ -119,6 +121,8 @@ def submission_save(
     for indicator_id, (value, link) in values.items():
         if indicator_id not in allowed:
             raise ValidationError("Этот показатель школа в кампании не заполняет.")
+        if allowed[indicator_id].source in SOURCES:
+            continue  # computed from data, not typed in
         SubmissionValue.objects.update_or_create(
             submission=submission,
             indicator_id=indicator_id,
@@ -153,28 +157,34 @@ def _check_complete(submission: Submission, indicators: dict[int, Indicator]) ->
 
 
 def submission_fill_computed(*, submission: Submission) -> int:
-    """Values of indicators computed from imported data (programs/sources.py, when an
-    indicator names its source): filled from data, not typed in. Returns how many."""
-    try:
-        from opora.programs import sources
-    except ImportError:  # the registry of sources arrives with the programs app's next version
-        return 0
+    """Values of indicators computed from imported data (programs/sources.py): filled from
+    the school's own data, not typed in, with the trace of how. Returns how many."""
     filled = 0
+    measured_on = submission.campaign.measured_on
+    year = results_year(measured_on)
     for indicator in selectors.campaign_indicators(
         campaign=submission.campaign, school=submission.school
     ):
-        code = getattr(indicator, "source", "")
-        if not code:
+        if indicator.source not in SOURCES:
             continue
-        computed = sources.indicator_source_value(
-            indicator=indicator, school=submission.school, on=submission.campaign.measured_on
+        fraction = (
+            SOURCES[indicator.source]
+            .measure(
+                school_ids=[submission.school_id], year=year, results_filter=indicator.source_filter
+            )
+            .get(submission.school_id)
         )
-        if computed is None:
+        if fraction is None or fraction[1] <= 0:
             continue
+        described = f"{indicator_source_label(indicator)}, {academic_year_label(year)}"
         SubmissionValue.objects.update_or_create(
             submission=submission,
             indicator=indicator,
-            defaults={"value": computed.value, "computed_from": computed.explanation[:300]},
+            defaults={
+                "value": f"{percent(fraction):.1f}".replace(".", ","),
+                "computed_from": f"{described}: {fraction[0]:g} из {fraction[1]:g}"[:300],
+                "evidence_link": "",
+            },
         )
         filled += 1
     return filled
@@ -196,7 +206,7 @@ def submission_review(
     if accept:
         for item in submission.values.select_related("indicator__program").exclude(indicator=None):
             indicator = item.indicator
-            indicator_value_save(
+            saved = indicator_value_save(
                 indicator=indicator,
                 user=user,
                 measured_on=submission.campaign.measured_on,
@@ -204,6 +214,9 @@ def submission_review(
                 evidence_link=item.evidence_link,
                 school=submission.school if indicator.scope == IndicatorScope.EACH_SCHOOL else None,
             )
+            if saved.computed_from != item.computed_from:
+                saved.computed_from = item.computed_from
+                saved.save()
     submission.status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.RETURNED
     submission.review_comment = comment
     submission.reviewed_at, submission.reviewed_by = timezone.now(), user
