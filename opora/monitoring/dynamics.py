@@ -49,8 +49,8 @@ def assessments_of(dynamics: pl.DataFrame) -> list[tuple[str, str, int]]:
 
 
 def change_sentence(row: Mapping, *, subject_label: str, assessment_label: str) -> str:
-    """A school's change in one assessment in the words of seed 000's report: «Качество знаний
-    по русскому языку (ОГЭ 9 кл.) снизилось на 42,0 п. п.; успеваемость стабильна»."""
+    """A school's change in one assessment in the words of seed 000's report: «ОГЭ русский
+    язык 9 кл.: качество знаний снизилось на 42,0 п. п.; успеваемость стабильна»."""
     parts = []
     for metric, label in SENTENCE_METRICS.items():
         before, now = row.get(f"{metric}_before"), row.get(metric)
@@ -66,10 +66,7 @@ def change_sentence(row: Mapping, *, subject_label: str, assessment_label: str) 
             parts.append(f"{label} {verb} на {_pp(abs(change))}")
     if not parts:
         return f"{assessment_label}: нет данных за прошлый год — динамику не с чем сравнить"
-    first = parts[0]
-    return f"{assessment_label}: {first[0].upper()}{first[1:]}" + "".join(
-        f"; {p}" for p in parts[1:]
-    )
+    return f"{assessment_label}: " + "; ".join(parts)
 
 
 _STABLE = {"quality": "стабильно", "success": "стабильна", "twos": "не изменилась"}

@@ -107,7 +107,8 @@ def submission_save(
     submit: bool,
 ) -> Submission:
     """A school's values (indicator id → value, evidence link) and answers (question → answer,
-    link); `submit` hands the submission in for review. An accepted one is not changed."""
+    link), kept as a draft; `submit` then hands the submission in for review (refused, with
+    what is missing, while anything is empty). An accepted submission is not changed."""
     if not can_fill_submission(user, submission):
         raise PermissionDenied
     campaign = submission.campaign
@@ -138,12 +139,25 @@ def submission_save(
             defaults={"value": value.strip(), "evidence_link": link.strip()},
         )
     submission_fill_computed(submission=submission)
+    submission.status = SubmissionStatus.DRAFT
+    submission.save()
     if submit:
-        _check_complete(submission, allowed)
-        submission.status = SubmissionStatus.SUBMITTED
-        submission.submitted_at, submission.submitted_by = timezone.now(), user
-    else:
-        submission.status = SubmissionStatus.DRAFT
+        submission_submit(user=user, submission=submission)
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, user: User, submission: Submission) -> Submission:
+    if not can_fill_submission(user, submission):
+        raise PermissionDenied
+    if submission.status not in EDITABLE:
+        raise ValidationError("Отчёт уже сдан.")
+    indicators = selectors.campaign_indicators(
+        campaign=submission.campaign, school=submission.school
+    )
+    _check_complete(submission, {i.pk: i for i in indicators})
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at, submission.submitted_by = timezone.now(), user
     submission.save()
     return submission
 

@@ -171,8 +171,10 @@ def submission_detail(request, pk):
                     submission=submission,
                     values=values,
                     answers=answers,
-                    submit="submit" in request.POST,
+                    submit=False,
                 )
+                if "submit" in request.POST:
+                    services.submission_submit(user=request.user, submission=submission)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
