@@ -29,6 +29,7 @@ from opora.reports import charts
 
 # Seed 000 charts Russian and mathematics; the other subjects go in tables only.
 CHART_SUBJECTS = {"rus", "math"}
+CHART_SCHOOLS = 12
 KIND_LABELS = {"VPR": "ВПР", "OGE": "ОГЭ", "EGE": "ЕГЭ", "KDR": "КДР"}
 MONTHS = [
     "январь",
@@ -122,6 +123,7 @@ class ReportData:
     dynamics: selectors.Dynamics
     measures: list[selectors.MeasureRow]
     programs: list[Program]
+    shnor: set[str]
 
     @property
     def year_label(self) -> str:
@@ -141,6 +143,7 @@ def report_data(
     """Everything the sections read, loaded once. The caller has checked the user's scope."""
     dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
     return ReportData(
+        shnor=selectors.shnor_codes(municipality=municipality, year=year),
         municipality=municipality,
         year=year,
         report=report,
@@ -315,7 +318,7 @@ class DynamicsSection(Section):
         addressed = {
             s.code for row in data.measures for v in row.verdicts if v.school for s in [v.school]
         }
-        shown = addressed or selectors.shnor_codes(municipality=data.municipality, year=data.year)
+        shown = addressed or data.shnor
         names = {s.code: s.short_name for s in data.schools}
         blocks: list = [
             Paragraph(
@@ -397,14 +400,20 @@ class DynamicsSection(Section):
         )
 
     def _chart(self, data, label, of_assessment, groups, shown, names):
+        """Quality by year for the schools the measures addressed (ШНОР first, at most
+        CHART_SCHOOLS: a chart of fifty bars is not read) and the groups."""
         year, before = data.year, data.year - 1
-        rows = [r for r in of_assessment.iter_rows(named=True) if r["school_code"] in shown]
+        shnor = data.shnor
+        rows = sorted(
+            (r for r in of_assessment.iter_rows(named=True) if r["school_code"] in shown),
+            key=lambda r: (r["school_code"] not in shnor, names.get(r["school_code"], "")),
+        )[:CHART_SCHOOLS]
         rows += list(groups.iter_rows(named=True))
         labels = [names.get(r["school_code"], r["school_code"]) for r in rows]
         values = {before: [r["quality_before"] for r in rows], year: [r["quality"] for r in rows]}
         return Chart(
             f"Качество знаний, {label}",
-            lambda: charts.metric_by_year_chart(
+            lambda: charts.schools_by_year_chart(
                 labels=labels,
                 years=[before, year],
                 values=values,
