@@ -43,8 +43,11 @@ INSTALLED_APPS = [
     "opora.identification",
     "opora.reports",
     "opora.programs",
+    "opora.meetings",
+    "opora.api",
     "opora.monitoring",
     "opora.demo",
+    "ninja",  # serves the API docs' Swagger UI from local static files
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from opora import views
+from opora.api.api import api
 
 admin.site.site_header = "Опора — администрирование"
 admin.site.site_title = "Опора"
@@ -12,7 +13,10 @@ urlpatterns = [
     path("", include("opora.assessments.urls")),
     path("", include("opora.identification.urls")),
     path("", include("opora.programs.urls")),
+    path("", include("opora.meetings.urls")),
     path("", include("opora.monitoring.urls")),
     path("", include("opora.registry.urls")),
+    path("api/v1/", api.urls),
+    path("api/keys/", include("opora.api.urls")),
     path("admin/", admin.site.urls),
 ]

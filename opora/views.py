@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opora.accounts.permissions import edits_schools
+from opora.meetings import selectors as meetings
 from opora.monitoring import selectors as monitoring
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
@@ -23,6 +24,9 @@ def home(request):
             "municipalities": registry.municipality_list(user=request.user),
             "can_fill": edits_schools(request.user),
             "overdue": programs.overdue_activities(user=request.user, today=timezone.localdate()),
+            "overdue_decisions": meetings.overdue_decisions(
+                user=request.user, today=timezone.localdate()
+            ),
             "campaigns_due": monitoring.campaigns_due(
                 user=request.user, today=timezone.localdate()
             ),

@@ -73,6 +73,13 @@ def can_manage_municipality(user: User, municipality: Municipality) -> bool:
     return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
 
 
+def can_issue_order(user: User, *, region: Region, municipality: Municipality | None) -> bool:
+    """Record an order: a municipality's by whoever manages it, a region's by its operator."""
+    if municipality is not None:
+        return can_manage_municipality(user, municipality)
+    return user.is_superuser or (user.role == Role.REGION and user.region_id == region.pk)
+
+
 def runs_identification(user: User) -> bool:
     """Whether the role runs identification at all (for its region or its municipality)."""
     return user.is_superuser or user.role in (Role.REGION, Role.COORDINATOR)
@@ -124,6 +131,76 @@ def can_enter_indicator_value(user: User, indicator, school=None) -> bool:
     if indicator.scope == "each_school":
         return school is not None and school.pk == user.school_id
     return indicator.school_id == user.school_id
+
+
+def visible_working_groups(user: User):
+    """Working groups of the municipalities a region, coordinator, methodist or observer works
+    in, and any group the user is a member of (a curator in seed 003's group)."""
+    from opora.meetings.models import WorkingGroup  # meetings build on accounts, not the reverse
+
+    if user.is_superuser:
+        return WorkingGroup.objects.all()
+    if not user.is_authenticated:
+        return WorkingGroup.objects.none()
+    groups = WorkingGroup.objects.filter(members__account=user)
+    if user.role in (Role.REGION, Role.COORDINATOR, Role.METHODIST, Role.OBSERVER):
+        groups = groups | WorkingGroup.objects.filter(municipality__in=visible_municipalities(user))
+    return groups.distinct()
+
+
+def can_create_working_group(user: User, municipality: Municipality) -> bool:
+    """The coordinator forms the municipality's group; the region only reads it."""
+    if user.is_superuser:
+        return True
+    return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
+
+
+def can_manage_working_group(user: User, group) -> bool:
+    """Prepare, record and finalise meetings: the municipality's coordinator, or a user who is
+    the group's head or secretary (a member linked to that user, still in the group)."""
+    if can_create_working_group(user, group.municipality):
+        return True
+    if not user.is_authenticated:
+        return False
+    return group.members.filter(
+        account=user, role__in=["head", "secretary"], left_on__isnull=True
+    ).exists()
+
+
+def visible_decisions(user: User):
+    """Decisions of the visible groups; a school team or curator sees those that concern its
+    schools or that its school owns; anyone sees the decisions they own."""
+    from opora.meetings.models import Decision
+
+    if user.is_superuser:
+        return Decision.objects.all()
+    if not user.is_authenticated:
+        return Decision.objects.none()
+    decisions = Decision.objects.filter(
+        item__meeting__group__in=visible_working_groups(user)
+    ) | Decision.objects.filter(owner_member__account=user)
+    if user.role in (Role.SCHOOL, Role.CURATOR):
+        schools = visible_schools(user)
+        decisions = (
+            decisions
+            | Decision.objects.filter(schools__in=schools)
+            | Decision.objects.filter(owner_school__in=schools)
+        )
+    return decisions.distinct()
+
+
+def can_update_decision(user: User, decision) -> bool:
+    """Mark a decision carried out: whoever manages the group, the owner when linked to a user,
+    or the school team of the owning school."""
+    if can_manage_working_group(user, decision.item.meeting.group):
+        return True
+    if decision.owner_member_id and decision.owner_member.account_id == user.pk:
+        return True
+    return (
+        user.role == Role.SCHOOL
+        and decision.owner_school_id is not None
+        and decision.owner_school_id == user.school_id
+    )
 
 
 def can_fill_submission(user: User, submission) -> bool:

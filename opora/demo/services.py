@@ -9,6 +9,7 @@ from django.db import transaction
 
 from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
+from opora.demo.meetings import meetings_load
 from opora.demo.monitoring import load_monitoring
 from opora.identification.models import IdentificationRun, RuleSet
 from opora.identification.services import (
@@ -16,7 +17,7 @@ from opora.identification.services import (
     identification_compute,
     identification_save,
 )
-from opora.programs.models import Indicator, Program
+from opora.programs.models import Indicator, Order, Program
 from opora.programs.services import (
     indicator_values_compute,
     orders_save,
@@ -36,7 +37,7 @@ MUNICIPALITY_CODES = ["ivanteevka", "tyumen", "terbuny", "pirovskoe", "svobodny"
 DEMO_PASSWORD = "opora-demo"
 
 # The lists each seed reports, as identification runs: municipality, year of the list, and the
-# order that approved it where the seed names one (seed 004: the regional order № 80).
+# order (among the seed's orders) that approved it where the seed names one (seed 004: № 80).
 DEMO_LISTS = [
     ("ivanteevka", 2024, None),
     ("tyumen", 2023, None),
@@ -75,12 +76,13 @@ def demo_load() -> None:
     for login, role, scope, name in DEMO_USERS:
         _save_user(login=login, role=role, scope=scope, name=name)
     admin = _save_admin()
+    for code in MUNICIPALITY_CODES:  # first: the orders that approve the lists come with them
+        _load_programs(code)
     for code, year, order in DEMO_LISTS:
         _save_list(municipality_code=code, year=year, order=order, approver=admin)
     for clustering in json.loads((DATA_DIR / "rules" / "clusterings.json").read_text("utf-8")):
         _save_clustering(clustering)
-    for code in MUNICIPALITY_CODES:
-        _load_programs(code)
+    meetings_load(admin=admin)
     load_monitoring()
 
 
@@ -195,7 +197,8 @@ def _save_list(
     run = identification_save(user=None, outcome=outcome)
     if order:
         number, date = order
-        identification_approve(user=approver, run=run, order_number=number, order_date=date)
+        cited = Order.objects.get(region=municipality.region, number=number, date=date)
+        identification_approve(user=approver, run=run, order=cited)
 
 
 def _save_clustering(data: dict) -> None:

@@ -86,7 +86,8 @@ class ParamsForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    order_number = forms.CharField(label="Номер приказа", max_length=50)
-    order_date = forms.DateField(
-        label="Дата приказа", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
-    )
+    order = forms.ModelChoiceField(label="Приказ об утверждении", queryset=None)
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders

@@ -79,8 +79,14 @@ class IdentificationRun(models.Model):
     status = models.CharField(
         "статус", max_length=10, choices=RunStatus.choices, default=RunStatus.DRAFT
     )
-    order_number = models.CharField("номер приказа", max_length=50, blank=True)
-    order_date = models.DateField("дата приказа", null=True, blank=True)
+    order = models.ForeignKey(
+        "programs.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identification_runs",
+        verbose_name="утверждён приказом",
+    )
     created_at = models.DateTimeField("запущено", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -99,10 +105,8 @@ class IdentificationRun(models.Model):
             models.CheckConstraint(
                 name="approved_run_cites_an_order",
                 condition=Q(status="draft")
-                | (
-                    Q(order_date__isnull=False) & ~Q(order_number="") & Q(approved_at__isnull=False)
-                ),
-                violation_error_message="Утверждённый список ссылается на приказ: номер и дата.",
+                | (Q(order__isnull=False) & Q(approved_at__isnull=False)),
+                violation_error_message="Утверждённый список ссылается на приказ.",
             )
         ]
 

@@ -1,6 +1,5 @@
 """Identification: apply a rule set to the data of a territory, keep the run, approve the list."""
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from opora.assessments.selectors import results_frame, subject_labels
 from opora.identification import selectors
 from opora.identification.models import IdentificationRun, RuleSet, RunStatus, Verdict
 from opora.identification.rules import apply_rule, result_counts, rule_from_params
+from opora.programs.models import Order
 from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label
 
@@ -135,17 +135,21 @@ def rule_set_new_version(
 
 @transaction.atomic
 def identification_approve(
-    *, user: User, run: IdentificationRun, order_number: str, order_date: datetime.date
+    *, user: User, run: IdentificationRun, order: Order
 ) -> IdentificationRun:
-    """Make a run the official list, citing the order (приказ) that approved it."""
+    """Make a run the official list, citing the order (приказ) that approved it: an order of
+    the run's region, issued by the region or by the run's municipality."""
     if not can_run_identification(user, region=run.region, municipality=run.municipality):
         raise PermissionDenied
     if run.status == RunStatus.APPROVED:
         raise ValidationError("Этот список уже утверждён.")
-    if not order_number.strip():
-        raise ValidationError({"order_number": "Укажите номер приказа."})
+    if order.region_id != run.region_id or order.municipality_id not in (
+        None,
+        run.municipality_id,
+    ):
+        raise ValidationError({"order": "Приказ издан для другой территории."})
     run.status = RunStatus.APPROVED
-    run.order_number, run.order_date = order_number.strip(), order_date
+    run.order = order
     run.approved_by, run.approved_at = user, timezone.now()
     run.full_clean()
     run.save()

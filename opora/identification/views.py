@@ -2,6 +2,7 @@ import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from opora.identification.exports import verdict_rows
 from opora.identification.forms import ApproveForm, ParamsForm, RunForm
 from opora.identification.models import IdentificationRun, RunStatus
 from opora.identification.rules import CLUSTERING, KIND_LABELS
+from opora.programs.selectors import order_list
 from opora.registry.models import Municipality, Region, School
 
 
@@ -66,7 +68,7 @@ def run_detail(request, pk):
             and can_run_identification(
                 request.user, region=run.region, municipality=run.municipality
             ),
-            "approve_form": ApproveForm(),
+            "approve_form": ApproveForm(orders=_approving_orders(request, run)),
             "categories": selectors.category_counts(user=request.user, run=run)
             if run.rule_set.kind == CLUSTERING
             else [],
@@ -75,13 +77,19 @@ def run_detail(request, pk):
     )
 
 
+def _approving_orders(request, run):
+    """Orders that may approve the run: the region's and, for a municipal run, its own."""
+    orders = order_list(user=request.user).filter(region=run.region)
+    return orders.filter(Q(municipality__isnull=True) | Q(municipality=run.municipality))
+
+
 @login_required
 @require_POST
 def run_approve(request, pk):
     run = _run(request, pk)
-    form = ApproveForm(request.POST)
+    form = ApproveForm(request.POST, orders=_approving_orders(request, run))
     if not form.is_valid():
-        messages.error(request, "Укажите номер и дату приказа (ДД.ММ.ГГГГ).")
+        messages.error(request, "Выберите приказ, которым утверждён список.")
         return redirect("identification:run_detail", pk=run.pk)
     try:
         services.identification_approve(user=request.user, run=run, **form.cleaned_data)

@@ -379,7 +379,7 @@ def public_page(*, code: str) -> PublicPage:
     municipality = get_object_or_404(Municipality.objects.select_related("region"), code=code)
     runs = (
         IdentificationRun.objects.filter(municipality=municipality, status=RunStatus.APPROVED)
-        .select_related("rule_set")
+        .select_related("rule_set", "order")
         .order_by("-year", "-approved_at")
     )
     lists = [

@@ -36,15 +36,18 @@ def _year(request, municipality) -> int:
 def index(request):
     """Monitoring home: campaigns, and per municipality its dashboard, dynamics and reports."""
     municipalities = visible_municipalities(request.user).order_by("name")
+    reports = selectors.report_list(user=request.user)
     if request.user.role in (Role.SCHOOL, Role.CURATOR):
-        municipalities = municipalities.none()
+        # A school team and a curator take part in campaigns; the municipality's pages are not
+        # theirs (its published reports are on the public page).
+        municipalities, reports = municipalities.none(), reports.none()
     return render(
         request,
         "monitoring/index.html",
         {
             "campaigns": selectors.campaign_list(user=request.user),
             "municipalities": municipalities,
-            "reports": selectors.report_list(user=request.user),
+            "reports": reports,
             "regional": request.user.is_superuser or request.user.role == Role.REGION,
         },
     )

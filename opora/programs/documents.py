@@ -1,17 +1,15 @@
 """A program as the seeds lay it out: DOCX with the passport table, goals, indicators and a
 landscape roadmap; XLSX with a sheet of indicators and one of the roadmap, in the seeds' columns."""
 
-import io
 from collections.abc import Iterator
 
-from docx import Document as WordDocument
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from opora.exports import xlsx_workbook_bytes
 from opora.programs.models import Program
 from opora.programs.selectors import indicator_rows
 from opora.reports.documents import Document, register
+from opora.reports.docx import add_landscape_section, add_table, docx_bytes, official_document
 from opora.reports.pdf import render_pdf
 
 INDICATOR_SHEET = "Целевые показатели"
@@ -87,15 +85,18 @@ def program_xlsx(program: Program) -> bytes:
     )
 
 
+# Column widths (cm) that fill a landscape page and give the long texts the room.
+INDICATOR_WIDTHS = [1.2, 3.5, 7.5, 1.8, 2.2, 1.6, 3.9, 4.0]
+ROADMAP_WIDTHS = [1.0, 2.0, 5.5, 2.5, 3.0, 2.7, 3.8, 2.5, 2.7]
+
+
 def program_docx(program: Program) -> bytes:
-    document = WordDocument()
-    document.styles["Normal"].font.name = "Times New Roman"
-    document.styles["Normal"].font.size = Pt(12)
+    document = official_document()
     if program.order:
         order = program.order
         document.add_paragraph(
             f"Утверждена приказом {order.issuer} № {order.number} от {order.date:%d.%m.%Y}"
-        ).alignment = 2
+        ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_heading(program.name, level=1)
     document.add_heading("Паспорт", level=2)
     passport = [
@@ -103,26 +104,23 @@ def program_docx(program: Program) -> bytes:
         ("Срок реализации", program.period),
         *program.passport_rows(),
     ]
-    _table(document, [["Раздел паспорта", "Содержание"], *passport], widths=[Cm(5), Cm(12)])
-    goals = list(program.goals.prefetch_related("tasks"))
+    add_table(document, [["Раздел паспорта", "Содержание"], *passport], [5, 12], font_pt=11)
+    goals = [goal for goal in program.goals.prefetch_related("tasks") if goal.text]
     if goals:
         document.add_heading("Цели и задачи", level=2)
         for goal in goals:
-            document.add_paragraph(f"{goal.number}. {goal.text}".strip(". "), style="List Number")
+            document.add_paragraph().add_run(f"{goal.number}. {goal.text}".lstrip(". ")).bold = True
             for task in goal.tasks.all():
-                document.add_paragraph(f"{task.number} {task.text}", style="List Bullet")
+                document.add_paragraph(f"{task.number} {task.text}".strip())
+    if program.indicators.exists() or program.activities.exists():
+        add_landscape_section(document)
     if program.indicators.exists():
         document.add_heading("Целевые показатели", level=2)
-        _table(document, list(indicator_table(program)))
+        add_table(document, list(indicator_table(program)), INDICATOR_WIDTHS, font_pt=9)
     if program.activities.exists():
-        landscape = document.add_section()
-        landscape.orientation = WD_ORIENT.LANDSCAPE
-        landscape.page_width, landscape.page_height = landscape.page_height, landscape.page_width
         document.add_heading("Дорожная карта", level=2)
-        _table(document, list(roadmap_table(program)))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        add_table(document, list(roadmap_table(program)), ROADMAP_WIDTHS, font_pt=9)
+    return docx_bytes(document)
 
 
 def program_pdf(program: Program) -> bytes:
@@ -134,21 +132,6 @@ def program_pdf(program: Program) -> bytes:
         "roadmap": list(roadmap_table(program)),
     }
     return render_pdf("programs/program_print.html", context)
-
-
-def _table(document, rows: list[list], widths=None) -> None:
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            cell = table.cell(r, c)
-            cell.text = str(value)
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9 if len(row) > 4 else 11)
-                    run.font.bold = r == 0
-            if widths:
-                cell.width = widths[c]
 
 
 def _build(pk: int, file_format: str) -> bytes:

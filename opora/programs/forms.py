@@ -9,7 +9,7 @@ from opora.programs.models import (
     SourcePopulation,
 )
 from opora.programs.sources import source_choices
-from opora.uploads import upload_validator
+from opora.uploads import document_validator, upload_validator
 
 
 class ActivityForm(forms.Form):
@@ -18,6 +18,11 @@ class ActivityForm(forms.Form):
         label="Подтверждение (ссылка на документ, страницу сайта)",
         required=False,
         assume_scheme="https",
+    )
+    evidence_file = forms.FileField(
+        label="Подтверждение (файл: PDF, DOC, DOCX, ODT, JPG, PNG)",
+        required=False,
+        validators=[document_validator],
     )
     comment = forms.CharField(
         label="Комментарий", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -119,3 +124,31 @@ class ComputeForm(forms.Form):
     measured_on = forms.DateField(
         label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
     )
+
+
+class OrderForm(forms.Form):
+    issuer = forms.CharField(label="Кто издал", max_length=400)
+    number = forms.CharField(label="Номер", max_length=50, required=False)
+    date = forms.DateField(
+        label="Дата", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
+    )
+    title = forms.CharField(label="Наименование", widget=forms.Textarea(attrs={"rows": 2}))
+    basis = forms.ModelChoiceField(
+        label="Основание — приказ", queryset=Order.objects.none(), required=False
+    )
+    basis_text = forms.CharField(
+        label="Основание — другой документ (текстом)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    signatory = forms.CharField(label="Подписал", max_length=300, required=False)
+    controller = forms.CharField(label="Контроль исполнения", max_length=300, required=False)
+    file = forms.FileField(
+        label="Файл приказа (PDF, DOC, DOCX, ODT, JPG, PNG)",
+        required=False,
+        validators=[document_validator],
+    )
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].queryset = orders

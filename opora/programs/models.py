@@ -214,6 +214,7 @@ class Activity(models.Model):
         "статус", max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
     evidence_link = models.URLField("подтверждение (ссылка)", blank=True)
+    evidence_file = models.FileField("подтверждение (файл)", upload_to="evidence/", blank=True)
     comment = models.TextField("комментарий", blank=True)
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords(m2m_fields=[schools])

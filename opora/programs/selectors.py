@@ -198,6 +198,16 @@ def order_list(*, user: User) -> QuerySet[Order]:
     )
 
 
+def order_territory(*, user: User) -> tuple | None:
+    """Where the user's new orders belong: (region, municipality) for a coordinator,
+    (region, None) for a region operator; None for roles that do not record orders."""
+    if user.role == Role.COORDINATOR and user.municipality_id:
+        return user.municipality.region, user.municipality
+    if user.role == Role.REGION and user.region_id:
+        return user.region, None
+    return None
+
+
 def value_schools(*, user: User, indicator: Indicator) -> QuerySet | None:
     """For an indicator «каждая школа», the schools whose values the user may enter (the
     municipality's for its coordinator, the own school for a school team); None otherwise."""

@@ -8,6 +8,7 @@ from django.db import transaction
 from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_enter_indicator_value,
+    can_issue_order,
     can_manage_municipality,
     can_update_activity,
 )
@@ -35,7 +36,7 @@ from opora.programs.models import (
 from opora.programs.periods import parse_period
 from opora.programs.selectors import indicator_schools, indicator_source_label
 from opora.programs.sources import SOURCES, percent, pooled, results_year
-from opora.registry.models import Municipality, School
+from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label, current_academic_year
 from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
 
@@ -64,6 +65,37 @@ def orders_save(*, municipality: Municipality, orders: list[dict]) -> dict[str, 
         )
         saved[data["key"]] = order
     return saved
+
+
+ORDER_FIELDS = ("issuer", "number", "date", "title", "basis", "basis_text", "signatory")
+
+
+@transaction.atomic
+def order_save(
+    *,
+    user: User,
+    region: Region,
+    municipality: Municipality | None,
+    fields: dict,
+    file=None,
+    order: Order | None = None,
+) -> Order:
+    """Record an order (приказ) or correct one; a new file replaces the scan, None keeps it."""
+    if not can_issue_order(user, region=region, municipality=municipality):
+        raise PermissionDenied
+    if order is not None and not can_issue_order(
+        user, region=order.region, municipality=order.municipality
+    ):
+        raise PermissionDenied
+    order = order or Order(region=region, municipality=municipality)
+    for name in (*ORDER_FIELDS, "controller"):
+        if name in fields:
+            setattr(order, name, fields[name])
+    if file is not None:
+        order.file = file
+    order.full_clean()
+    order.save()
+    return order
 
 
 @transaction.atomic
@@ -212,11 +244,20 @@ def _activities_save(program: Program, activities: list[dict], tasks: dict[str, 
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, user: User, status: str, evidence_link: str, comment: str
+    *,
+    activity: Activity,
+    user: User,
+    status: str,
+    evidence_link: str,
+    comment: str,
+    evidence_file=None,
 ) -> Activity:
+    """Mark an activity's status with its evidence; a new file replaces the old, None keeps it."""
     if not can_update_activity(user, activity):
         raise PermissionDenied
     activity.status, activity.evidence_link, activity.comment = status, evidence_link, comment
+    if evidence_file is not None:
+        activity.evidence_file = evidence_file
     activity.full_clean()
     activity.save()
     return activity

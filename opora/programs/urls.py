@@ -8,6 +8,8 @@ urlpatterns = [
     path("programs/my-activities/", views.my_activities, name="my_activities"),
     path("programs/orders/", views.order_list, name="order_list"),
     path("programs/orders/<int:pk>/file/", views.order_file, name="order_file"),
+    path("programs/orders/new/", views.order_edit, name="order_create"),
+    path("programs/orders/<int:pk>/edit/", views.order_edit, name="order_edit"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
     re_path(
         r"^programs/(?P<pk>\d+)/export\.(?P<file_format>docx|xlsx|pdf)$",
@@ -24,4 +26,9 @@ urlpatterns = [
         "programs/indicators/<int:pk>/compute/", views.indicator_compute, name="indicator_compute"
     ),
     path("programs/activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path(
+        "programs/activities/<int:pk>/evidence/",
+        views.activity_evidence,
+        name="activity_evidence",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import (
     can_enter_indicator_value,
+    can_issue_order,
     can_manage_municipality,
     can_update_activity,
 )
@@ -17,6 +18,7 @@ from opora.programs.forms import (
     ComputeForm,
     IndicatorSourceForm,
     IndicatorValueForm,
+    OrderForm,
     PassportForm,
     StatusForm,
     TablesUploadForm,
@@ -176,6 +178,7 @@ def activity_detail(request, pk):
     may_update = can_update_activity(request.user, activity)
     form = ActivityForm(
         request.POST or None,
+        request.FILES or None,
         initial={
             "status": activity.status,
             "evidence_link": activity.evidence_link,
@@ -199,6 +202,14 @@ def activity_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+def activity_evidence(request, pk):
+    """The evidence file, only to those who see the program (uploads are never served directly)."""
+    activity = get_object_or_404(Activity, pk=pk)
+    selectors.program_get(user=request.user, pk=activity.program_id)  # 404 outside the scope
+    return _download(activity.evidence_file)
 
 
 @login_required
@@ -289,17 +300,66 @@ def program_copy(request, pk):
 
 @login_required
 def order_list(request):
+    orders = list(selectors.order_list(user=request.user))
+    for order in orders:
+        order.editable = can_issue_order(
+            request.user, region=order.region, municipality=order.municipality
+        )
     return render(
-        request, "programs/order_list.html", {"orders": selectors.order_list(user=request.user)}
+        request,
+        "programs/order_list.html",
+        {"orders": orders, "can_add": selectors.order_territory(user=request.user) is not None},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_edit(request, pk=None):
+    """Record a new order of the user's territory, or correct one (with its scan)."""
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk) if pk else None
+    territory = (
+        (order.region, order.municipality)
+        if order
+        else selectors.order_territory(user=request.user)
+    )
+    if territory is None or not can_issue_order(
+        request.user, region=territory[0], municipality=territory[1]
+    ):
+        raise PermissionDenied
+    orders = selectors.order_list(user=request.user).exclude(pk=pk)
+    initial = {name: getattr(order, name) for name in services.ORDER_FIELDS} if order else {}
+    if order:
+        initial["controller"] = order.controller
+    form = OrderForm(request.POST or None, request.FILES or None, orders=orders, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            saved = services.order_save(
+                user=request.user,
+                region=territory[0],
+                municipality=territory[1],
+                fields=data,
+                file=upload,
+                order=order,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Приказ {saved} сохранён.")
+            return redirect("programs:order_list")
+    return render(request, "programs/order_form.html", {"form": form, "order": order})
 
 
 @login_required
 def order_file(request, pk):
     """The scanned order, only to those who see the order (uploads are never served directly)."""
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
-    if not order.file:
+    return _download(order.file)
+
+
+def _download(stored) -> FileResponse:
+    if not stored:
         raise Http404
-    return FileResponse(
-        order.file.open("rb"), as_attachment=True, filename=order.file.name.rsplit("/", 1)[-1]
-    )
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.split("/")[-1])

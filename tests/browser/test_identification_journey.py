@@ -29,9 +29,26 @@ def test_coordinator_runs_identification_and_approves_the_list(page, cast):
     rows = page.locator("#verdicts tbody tr")
     assert "СОШ с. Альфа" in rows.first.inner_text()
     assert "ВПР математика 5 кл., 2022/23: 34,6 % «2» (9 из 26) ≥ 30 %" in rows.first.inner_text()
-    page.fill("#id_order_number", "71")
-    page.fill("#id_order_date", "01.09.2023")
+    run_url = page.url
+    # The order is not in Opora yet: she records it, with its scan, and comes back.
+    page.click("text=Добавьте приказ")
+    page.fill("#id_issuer", "Управление образования Района А")
+    page.fill("#id_number", "71")
+    page.fill("#id_date", "01.09.2023")
+    page.fill("#id_title", "Об утверждении списка ШНОР на 2023/24 учебный год")
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "prikaz-71.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
+    )
+    page.click("main button[type=submit]")
+    assert "Приказ № 71 от 01.09.2023 сохранён." in page.inner_text("main")
+    page.goto(run_url)
+    page.select_option("#id_order", label="№ 71 от 01.09.2023")
     page.click("#approve-form button")
     assert "Список утверждён." in page.inner_text("main")
     assert "утверждён приказом № 71 от 01.09.2023" in page.inner_text("main")
     assert page.locator("#approve-form").count() == 0
+    page.click("text=№ 71 от 01.09.2023")
+    row = page.locator("#orders tbody tr", has_text="Об утверждении списка ШНОР")
+    assert "ШНОР на 2023/24 · Район А" in row.inner_text()
+    assert row.locator("text=файл приказа").count() == 1

@@ -128,7 +128,8 @@ def test_demo_lists_reproduce_the_seeds(demo):
         )
         assert flagged == SEED_LISTS[run.municipality.code], run.municipality.code
     approved = IdentificationRun.objects.get(status="approved")
-    assert (approved.municipality.code, approved.order_number) == ("svobodny", "80")
+    assert (approved.municipality.code, approved.order.number) == ("svobodny", "80")
+    assert approved.order.issuer == "Министерство образования и науки Амурской области"
 
 
 def test_social_index_reproduces_track_2_of_seed_000(demo):

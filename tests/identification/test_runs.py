@@ -16,6 +16,7 @@ from opora.identification.services import (
     identification_compute,
     identification_save,
 )
+from opora.programs.models import Order
 from opora.registry.models import Region
 from tests.conftest import PASSWORD
 
@@ -96,43 +97,70 @@ def test_coordinator_cannot_run_for_another_municipality(results, cast, fioco, m
         )
 
 
-def test_approval_needs_an_order_and_happens_once(results, cast, fioco, municipality_a):
+def order_of(municipality, number="71", *, region=None):
+    return Order.objects.create(
+        region=region or municipality.region,
+        municipality=municipality,
+        issuer="Управление образования",
+        number=number,
+        date=datetime.date(2023, 9, 1),
+        title="Об утверждении списка ШНОР",
+    )
+
+
+def test_approval_cites_an_order_and_happens_once(results, cast, fioco, municipality_a):
     run = run_for(cast["coordinator_a"], fioco, municipality_a)
-    with pytest.raises(ValidationError):
-        identification_approve(
-            user=cast["coordinator_a"],
-            run=run,
-            order_number=" ",
-            order_date=datetime.date(2023, 9, 1),
-        )
-    identification_approve(
-        user=cast["coordinator_a"], run=run, order_number="71", order_date=datetime.date(2023, 9, 1)
-    )
+    order = order_of(municipality_a)
+    identification_approve(user=cast["coordinator_a"], run=run, order=order)
     run.refresh_from_db()
-    assert (run.status, run.order_number, run.approved_by) == (
-        "approved",
-        "71",
-        cast["coordinator_a"],
-    )
+    assert (run.status, run.order, run.approved_by) == ("approved", order, cast["coordinator_a"])
+    assert list(order.identification_runs.all()) == [run]
     assert [h.status for h in run.history.order_by("history_date")] == ["draft", "approved"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="уже утверждён"):
         identification_approve(
-            user=cast["coordinator_a"],
-            run=run,
-            order_number="72",
-            order_date=datetime.date(2023, 9, 2),
+            user=cast["coordinator_a"], run=run, order=order_of(municipality_a, "72")
         )
+
+
+def test_an_order_of_another_municipality_does_not_approve(
+    results, cast, fioco, municipality_a, municipality_b
+):
+    run = run_for(cast["coordinator_a"], fioco, municipality_a)
+    with pytest.raises(ValidationError, match="другой территории"):
+        identification_approve(user=cast["coordinator_a"], run=run, order=order_of(municipality_b))
+    run.refresh_from_db()
+    assert run.status == "draft" and run.order is None
+
+
+def test_a_draft_may_not_claim_approval_without_an_order(results, cast, fioco, municipality_a):
+    from django.db import IntegrityError, transaction
+
+    run = run_for(cast["coordinator_a"], fioco, municipality_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IdentificationRun.objects.filter(pk=run.pk).update(status="approved")
 
 
 def test_outsider_cannot_approve(results, cast, fioco, municipality_a):
     run = run_for(cast["coordinator_a"], fioco, municipality_a)
     with pytest.raises(PermissionDenied):
-        identification_approve(
-            user=cast["coordinator_b"],
-            run=run,
-            order_number="1",
-            order_date=datetime.date(2023, 9, 1),
-        )
+        identification_approve(user=cast["coordinator_b"], run=run, order=order_of(municipality_a))
+
+
+def test_approval_page_offers_the_orders_of_the_territory_only(
+    client, results, cast, fioco, municipality_a, municipality_b
+):
+    run = run_for(cast["coordinator_a"], fioco, municipality_a)
+    own, other = order_of(municipality_a), order_of(municipality_b, "99")
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("identification:run_approve", args=[run.pk])
+    client.post(url, {"order": other.pk})
+    run.refresh_from_db()
+    assert run.status == "draft"
+    page = client.get(reverse("identification:run_detail", args=[run.pk])).content.decode()
+    assert "№ 71 от 01.09.2023" in page and "№ 99" not in page
+    client.post(url, {"order": own.pk})
+    run.refresh_from_db()
+    assert run.order == own
 
 
 def test_page_compares_with_the_previous_run(client, results, cast, fioco, municipality_a):

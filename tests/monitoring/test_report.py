@@ -14,7 +14,7 @@ from opora.identification.models import IdentificationRun, RuleSet, Verdict
 from opora.monitoring import report as builder
 from opora.monitoring import services
 from opora.monitoring.models import EffectivenessRule
-from opora.programs.models import Program
+from opora.programs.models import Order, Program
 from opora.reports.documents import export_document
 from tests.conftest import PASSWORD
 
@@ -151,13 +151,18 @@ def test_public_page_shows_only_what_is_approved_and_published(
     Program.objects.create(municipality=municipality_a, level="municipal", kind="roadmap",
                            name="Дорожная карта А", status="approved")  # fmt: skip
     run = data["run"]
-    run.status, run.order_number, run.order_date = "approved", "15", datetime.date(2023, 1, 21)
+    order = Order.objects.create(
+        region=municipality_a.region, municipality=municipality_a, issuer="УО района А",
+        number="15", date=datetime.date(2023, 1, 21), title="Об утверждении перечня ШНОР",
+    )  # fmt: skip
+    run.status, run.order = "approved", order
     run.approved_at = run.created_at
     run.approved_by = coordinator_a
     run.save()
     services.report_publish(user=coordinator_a, report=data["report"], published=True)
     page = client.get(url).content.decode()
     assert "МОУ «СОШ с. Альфа»" in page and "Гимназия" not in page  # flagged schools only
+    assert "№ 15 от 21.01.2023" in page
     assert "Дорожная карта А" in page and "Черновик программы" not in page
     assert data["report"].title in page
     assert "coordinator_a" not in page and "@" not in page  # nothing personal

@@ -191,6 +191,32 @@ def test_school_sees_municipal_programs_but_updates_only_its_own_activities(clie
     assert (latest.status, latest.history_user.username) == ("done", "school_team_a1")
 
 
+def test_a_school_attaches_an_evidence_file_that_only_the_programs_readers_download(
+    client, program
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    own = program.activities.first()
+    client.login(username="school_team_a1", password=PASSWORD)
+    url = reverse("programs:activity_detail", args=[own.pk])
+    form = {"status": "done", "evidence_link": "", "comment": ""}
+    refused = client.post(url, {**form, "evidence_file": SimpleUploadedFile("x.html", b"<p>")})
+    assert "файл «x.html» другого вида" in refused.content.decode()
+    own.refresh_from_db()
+    assert own.status == "planned" and not own.evidence_file
+    scan = SimpleUploadedFile("spravka.pdf", b"%PDF-1.4 spravka")
+    client.post(url, {**form, "evidence_file": scan})
+    own.refresh_from_db()
+    assert own.status == "done"
+    download = client.get(reverse("programs:activity_evidence", args=[own.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 spravka"
+    client.post(url, {**form, "comment": "Дополнено"})  # no new file: the old one stays
+    own.refresh_from_db()
+    assert own.evidence_file.read() == b"%PDF-1.4 spravka"
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert client.get(reverse("programs:activity_evidence", args=[own.pk])).status_code == 404
+
+
 def test_outsiders_do_not_see_the_program(client, program):
     client.login(username="coordinator_b", password=PASSWORD)
     assert client.get(reverse("programs:program_detail", args=[program.pk])).status_code == 404

@@ -10,7 +10,7 @@ from django.urls import reverse
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
 from opora.programs.forms import IndicatorSourceForm
-from opora.programs.models import Indicator, IndicatorValue, Program
+from opora.programs.models import Indicator, IndicatorValue, Order, Program
 from opora.programs.services import indicator_source_save, indicator_values_compute
 from opora.programs.sources import SOURCES, pooled, positive_dynamics, results_year
 from tests.conftest import PASSWORD
@@ -65,8 +65,13 @@ def approved_list(municipality_a, school_a1, school_a2):
         schools_count=2,
         flagged_count=1,
         status="approved",
-        order_number="80",
-        order_date=datetime.date(2023, 1, 31),
+        order=Order.objects.create(
+            region=municipality_a.region,
+            issuer="Министерство образования",
+            number="80",
+            date=datetime.date(2023, 1, 31),
+            title="Об утверждении перечня ШНОР",
+        ),
         approved_at=datetime.datetime(2023, 1, 31, tzinfo=datetime.UTC),
     )
     Verdict.objects.create(run=run, school=school_a1, flagged=True)

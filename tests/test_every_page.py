@@ -1,0 +1,48 @@
+"""Every page a demo user can reach by clicking renders: a crawl from the home page, for each
+role, following the links the pages themselves offer."""
+
+import io
+import re
+from collections import Counter, deque
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "region",
+    "coord_pirovskoe",
+    "curator_pirovskoe",
+    "school_barteneva",
+    "methodist_pirovskoe",
+    "observer_svobodny",
+]
+# Files are checked by their own tests; the crawl stays on pages.
+SKIP = re.compile(r"^/(admin|static|accounts/logout)|\.(pdf|docx|xlsx|csv)$|/(file|evidence)/$")
+PER_PATTERN = 3  # pages of one shape (e.g. /schools/<code>/) visited per role
+
+
+def links(html: str) -> list[str]:
+    return [h for h in re.findall(r'href="(/[^"#?]*)', html) if not SKIP.search(h)]
+
+
+def test_every_linked_page_renders_for_every_role(client):
+    call_command("load_demo", stdout=io.StringIO())
+    for username in ROLES:
+        client.login(username=username, password="opora-demo")
+        seen, shapes, queue = {"/"}, Counter(), deque(["/"])
+        while queue:
+            url = queue.popleft()
+            response = client.get(url)
+            assert response.status_code in (200, 302), (username, url, response.status_code)
+            if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+                continue
+            for link in links(response.content.decode()):
+                shape = re.sub(r"\d+", "N", link)
+                if link not in seen and shapes[shape] < PER_PATTERN:
+                    seen.add(link)
+                    shapes[shape] += 1
+                    queue.append(link)
+        assert len(seen) > 10, (username, seen)
+        client.logout()
