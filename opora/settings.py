@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "opora.api",
     "opora.risks",
     "opora.staff",
+    "opora.monitoring",
     "opora.demo",
     "ninja",  # serves the API docs' Swagger UI from local static files
 ]

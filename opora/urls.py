@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("opora.identification.urls")),
     path("", include("opora.programs.urls")),
     path("", include("opora.meetings.urls")),
+    path("", include("opora.monitoring.urls")),
     path("", include("opora.registry.urls")),
     path("api/v1/", api.urls),
     path("api/keys/", include("opora.api.urls")),

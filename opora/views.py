@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from opora.accounts.permissions import edits_schools
 from opora.meetings import selectors as meetings
+from opora.monitoring import selectors as monitoring
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
@@ -29,5 +30,9 @@ def home(request):
             ),
             "notifications": risks.unread_notifications(user=request.user)[:5],
             "unread_count": risks.unread_count(user=request.user),
+            "campaigns_due": monitoring.campaigns_due(
+                user=request.user, today=timezone.localdate()
+            ),
+            "reminders": request.user.reminders.select_related("campaign")[:5],
         },
     )

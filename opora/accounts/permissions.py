@@ -282,3 +282,16 @@ def edits_staff_somewhere(user: User) -> bool:
 
 def records_diagnostics_somewhere(user: User) -> bool:
     return edits_staff_somewhere(user) or user.role == Role.METHODIST
+
+
+def can_fill_submission(user: User, submission) -> bool:
+    """A school team fills its own school's monitoring submission; the municipality may fill
+    any of its schools' (e.g. from a paper form)."""
+    if can_manage_municipality(user, submission.campaign.municipality):
+        return True
+    return user.role == Role.SCHOOL and submission.school_id == user.school_id
+
+
+def can_review_submission(user: User, submission) -> bool:
+    """Accepting or returning a submission is the municipality's (its coordinator or region)."""
+    return can_manage_municipality(user, submission.campaign.municipality)

@@ -10,6 +10,7 @@ from django.db import transaction
 from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
 from opora.demo.meetings import meetings_load
+from opora.demo.monitoring import load_monitoring
 from opora.demo.risks import risks_demo_load
 from opora.demo.staff import staff_demo_load
 from opora.identification.models import IdentificationRun, RuleSet
@@ -86,6 +87,7 @@ def demo_load() -> None:
     meetings_load(admin=admin)
     risks_demo_load()
     staff_demo_load()
+    load_monitoring()
 
 
 def _load_municipality(data: dict) -> None:

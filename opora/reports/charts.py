@@ -113,3 +113,83 @@ def targets_and_values_chart(*, row) -> Figure:
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="best", frameon=False, fontsize=8)
     return figure
+
+
+def series_chart(
+    *, labels: list[str], series: dict[str, list[float | None]], title: str, unit: str = "%"
+) -> Figure:
+    """Horizontal bars: one group per label, one bar per named series (e.g. доля «2» of ШНОР
+    and of the other schools, by assessment); a missing value is written «нет данных»."""
+    names = list(series)
+    height = 0.9 + 0.3 * len(labels) * max(len(names), 1)
+    figure, axes = plt.subplots(figsize=(7.2, height), layout="constrained")
+    bar = 0.8 / max(len(names), 1)
+    highest = max([v for values in series.values() for v in values if v is not None] or [1])
+    for index, name in enumerate(names):
+        positions = [i + index * bar for i in range(len(labels))]
+        values = series[name]
+        bars = axes.barh(
+            positions,
+            [v or 0 for v in values],
+            height=bar,
+            label=name,
+            color=PALETTE[(index + 1) % len(PALETTE)],
+        )
+        for rect, value in zip(bars, values, strict=True):
+            text = "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
+            axes.annotate(
+                text,
+                (rect.get_width(), rect.get_y() + rect.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+    axes.set_yticks([i + bar * (len(names) - 1) / 2 for i in range(len(labels))], labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, highest * 1.25)
+    axes.set_xlabel(unit)
+    axes.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    return figure
+
+
+def schools_by_year_chart(
+    *, labels: list[str], years: list[int], values: dict[int, list[float | None]], title: str
+) -> Figure:
+    """metric_by_year_chart for a report's many charts: the same bars, with margins set from the
+    longest label instead of a constrained layout, which measured every text several times
+    and made a 50-school report's charts take most of its build."""
+    bar = 0.8 / max(len(years), 1)
+    height = 0.9 + 0.32 * len(labels) * max(len(years), 1)
+    figure = plt.figure(figsize=(7.2, height))
+    longest = max((len(label) for label in labels), default=1)
+    left = min(0.45, 0.03 + 0.012 * longest)
+    axes = figure.add_axes((left, 0.55 / height, 0.93 - left, 1 - 1.0 / height))
+    for index, year in enumerate(years):
+        positions = [i + index * bar for i in range(len(labels))]
+        bars = axes.barh(
+            positions,
+            [v if v is not None else 0 for v in values[year]],
+            height=bar,
+            label=academic_year_label(year),
+            color=PALETTE[index % len(PALETTE)],
+        )
+        for rect, value in zip(bars, values[year], strict=True):
+            text = "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
+            axes.text(
+                rect.get_width() + 1,
+                rect.get_y() + rect.get_height() / 2,
+                text,
+                va="center",
+                fontsize=8,
+            )
+    axes.set_yticks([i + bar * (len(years) - 1) / 2 for i in range(len(labels))], labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 110)
+    axes.set_xlabel("%")
+    axes.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    return figure

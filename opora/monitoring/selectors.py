@@ -1,0 +1,511 @@
+"""Reads of monitoring: campaigns and submissions within the user's scope, and the data the
+dynamics, verdicts, dashboards and the report are computed from."""
+
+import datetime
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from opora.accounts.models import Role, User
+from opora.accounts.permissions import (
+    can_manage_municipality,
+    visible_municipalities,
+    visible_schools,
+)
+from opora.assessments.selectors import results_frame, subject_labels
+from opora.identification.models import IdentificationRun, RunStatus, Verdict
+from opora.monitoring import dynamics as dyn
+from opora.monitoring import effectiveness as eff
+from opora.monitoring.models import (
+    AnnualReport,
+    CampaignKind,
+    CampaignStatus,
+    Measure,
+    MonitoringCampaign,
+    Submission,
+    SubmissionStatus,
+)
+from opora.programs.achievement import achievement
+from opora.programs.models import Indicator, IndicatorScope, Program, ProgramStatus
+from opora.registry.models import Municipality, School
+from opora.registry.years import academic_year_label
+
+SHNOR_WORD = "ШНОР"
+PUBLIC_PROGRAM_STATUSES = [
+    ProgramStatus.APPROVED,
+    ProgramStatus.IN_PROGRESS,
+    ProgramStatus.COMPLETED,
+]
+
+
+# --- Campaigns ------------------------------------------------------------------------------
+
+
+def campaign_list(*, user: User) -> QuerySet[MonitoringCampaign]:
+    """Campaigns of the user's municipalities; a school team sees those its school is in."""
+    campaigns = MonitoringCampaign.objects.filter(municipality__in=visible_municipalities(user))
+    if user.role in (Role.SCHOOL, Role.CURATOR):
+        campaigns = campaigns.filter(schools__in=visible_schools(user)).distinct()
+    return campaigns.select_related("municipality").annotate(
+        schools_count=Count("submissions", distinct=True),
+        accepted_count=Count(
+            "submissions", filter=Q(submissions__status=SubmissionStatus.ACCEPTED), distinct=True
+        ),
+    )
+
+
+def campaign_get(*, user: User, pk: int) -> MonitoringCampaign:
+    return get_object_or_404(campaign_list(user=user), pk=pk)
+
+
+@dataclass
+class Completeness:
+    submissions: list[Submission]
+    counts: dict[str, int]  # status -> schools
+    missing: list[Submission]  # not handed in yet (not started, being filled, returned)
+
+    @property
+    def done_percent(self) -> int:
+        total = len(self.submissions)
+        accepted = self.counts.get(SubmissionStatus.ACCEPTED, 0)
+        return round(100 * accepted / total) if total else 0
+
+
+def campaign_completeness(*, user: User, campaign: MonitoringCampaign) -> Completeness:
+    """Who has handed in, who is being checked, who has not submitted yet."""
+    submissions = list(
+        campaign.submissions.filter(school__in=visible_schools(user))
+        .select_related("school", "submitted_by", "reviewed_by")
+        .order_by("school__short_name")
+    )
+    counts = {status: 0 for status in SubmissionStatus.values}
+    for submission in submissions:
+        counts[submission.status] += 1
+    unsubmitted = {SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
+    missing = [s for s in submissions if s.status in unsubmitted]
+    return Completeness(submissions, counts, missing)
+
+
+def submission_get(*, user: User, pk: int) -> Submission:
+    submissions = Submission.objects.filter(
+        school__in=visible_schools(user), campaign__municipality__in=visible_municipalities(user)
+    )
+    return get_object_or_404(submissions.select_related("campaign__municipality", "school"), pk=pk)
+
+
+def campaign_indicators(*, campaign: MonitoringCampaign, school: School) -> list[Indicator]:
+    """The indicators a school reports in a campaign: those «каждая школа» and its own."""
+    return list(
+        campaign.indicators.filter(
+            Q(scope=IndicatorScope.EACH_SCHOOL) | Q(scope=IndicatorScope.SCHOOL, school=school)
+        ).order_by("program", "position")
+    )
+
+
+def municipal_indicators(*, campaign: MonitoringCampaign) -> QuerySet[Indicator]:
+    """Indicators of the whole municipality in a campaign: the coordinator enters them."""
+    return campaign.indicators.filter(scope=IndicatorScope.MUNICIPALITY).order_by(
+        "program", "position"
+    )
+
+
+@dataclass
+class DueCampaign:
+    campaign: MonitoringCampaign
+    submission: Submission | None
+    days_left: int
+
+
+def campaigns_due(*, user: User, today: datetime.date, within_days: int = 7) -> list[DueCampaign]:
+    """Open campaigns whose deadline is within `within_days` (or past) and where the user still
+    has something to do: a school team its submission, a coordinator the schools not in yet."""
+    campaigns = MonitoringCampaign.objects.filter(
+        status=CampaignStatus.OPEN,
+        deadline__lte=today + datetime.timedelta(days=within_days),
+        municipality__in=visible_municipalities(user),
+    ).order_by("deadline")
+    due = []
+    waiting = [SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]
+    for campaign in campaigns:
+        days_left = (campaign.deadline - today).days
+        if user.role == Role.SCHOOL:
+            submission = campaign.submissions.filter(
+                school_id=user.school_id, status__in=waiting
+            ).first()
+            if submission:
+                due.append(DueCampaign(campaign, submission, days_left))
+        elif (
+            can_manage_municipality(user, campaign.municipality)
+            and campaign.submissions.filter(status__in=waiting).exists()
+        ):
+            due.append(DueCampaign(campaign, None, days_left))
+    return due
+
+
+# --- Lists of schools by year ---------------------------------------------------------------
+
+
+def _runs_for(municipality: Municipality) -> QuerySet[IdentificationRun]:
+    """Runs over the municipality or over its whole region."""
+    return IdentificationRun.objects.filter(
+        Q(municipality=municipality) | Q(municipality__isnull=True, region=municipality.region)
+    ).select_related("rule_set")
+
+
+def _official(runs: list[IdentificationRun]) -> dict[int, IdentificationRun]:
+    """Per year, the approved run if there is one, else the latest."""
+    chosen: dict[int, IdentificationRun] = {}
+    for run in sorted(runs, key=lambda r: (r.status == RunStatus.APPROVED, r.created_at)):
+        chosen[run.year] = run
+    return chosen
+
+
+def shnor_flags(*, municipality: Municipality) -> dict[int, dict[int, bool]]:
+    """school id → {year of a list: in ШНОР} from the lists of ШНОР (rules of low results, and
+    clusterings where the school's category names ШНОР)."""
+    runs = [
+        r
+        for r in _runs_for(municipality)
+        if r.rule_set.kind == "low_results"
+        or (r.rule_set.kind == "clustering" and SHNOR_WORD in str(r.params))
+    ]
+    flags: dict[int, dict[int, bool]] = {}
+    for year, run in _official(runs).items():
+        clustering = run.rule_set.kind == "clustering"
+        for verdict in run.verdicts.filter(school__municipality=municipality):
+            shnor = SHNOR_WORD in verdict.category if clustering else verdict.flagged
+            flags.setdefault(verdict.school_id, {})[year] = shnor
+    return flags
+
+
+def school_categories(*, municipality: Municipality, year: int) -> tuple[list[str], dict]:
+    """The clusters of the latest clustering drawn up from this year's data or earlier (its
+    year at most `year + 1`): the category names in order and school id → (category, reasons)."""
+    runs = [r for r in _runs_for(municipality) if r.rule_set.kind == "clustering"]
+    runs = [r for r in runs if r.year <= year + 1]
+    if not runs:
+        return [], {}
+    run = _official(runs)[max(r.year for r in runs)]
+    names = [c["name"] for c in run.params.get("categories", [])]
+    verdicts = Verdict.objects.filter(run=run, school__municipality=municipality)
+    return names, {v.school_id: (v.category, v.reasons, run) for v in verdicts}
+
+
+def shnor_codes(*, municipality: Municipality, year: int) -> set[str]:
+    """Schools in ШНОР in the list that applied in `year` or the one drawn from its data."""
+    codes = dict(School.objects.filter(municipality=municipality).values_list("pk", "code"))
+    return {
+        codes[school_id]
+        for school_id, by_year in shnor_flags(municipality=municipality).items()
+        if by_year.get(year + 1) or by_year.get(year)
+    }
+
+
+# --- Dynamics -------------------------------------------------------------------------------
+
+
+@dataclass
+class Dynamics:
+    year: int
+    schools: pl.DataFrame  # school × assessment (dynamics.school_dynamics)
+    groups: pl.DataFrame  # group × assessment (dynamics.pooled_dynamics)
+    assessments: list[tuple[str, str, int]]
+    labels: dict[str, str]  # subject code -> name
+    group_names: list[str] = field(default_factory=list)
+
+
+def municipality_dynamics(*, municipality: Municipality, year: int) -> Dynamics:
+    """Each school's results of `year` with changes, and the pooled figures of the
+    municipality, the region, ШНОР and the other schools of the municipality."""
+    region_schools = School.objects.filter(municipality__region_id=municipality.region_id)
+    results = results_frame(schools=region_schools, years=[year - 1, year], counts=list(dyn.COUNTS))
+    own = list(School.objects.filter(municipality=municipality).values_list("code", flat=True))
+    shnor = shnor_codes(municipality=municipality, year=year)
+    groups = {
+        municipality.name: own,
+        municipality.region.name: list(region_schools.values_list("code", flat=True)),
+        "ШНОР": [c for c in own if c in shnor],
+        "остальные школы": [c for c in own if c not in shnor],
+    }
+    schools = dyn.school_dynamics(results.filter(pl.col("school_code").is_in(own)), year=year)
+    pooled = dyn.pooled_dynamics(results, year=year, groups=groups)
+    return Dynamics(
+        year=year,
+        schools=schools,
+        groups=pooled,
+        assessments=dyn.assessments_of(schools),
+        labels=subject_labels(),
+        group_names=[name for name, codes in groups.items() if codes],
+    )
+
+
+def report_years(*, municipality: Municipality) -> list[int]:
+    """Years with results in the municipality, latest first."""
+    from opora.assessments.models import SchoolResult
+
+    years = SchoolResult.objects.filter(school__municipality=municipality).values_list(
+        "year", flat=True
+    )
+    return sorted(set(years), reverse=True)
+
+
+# --- Effectiveness --------------------------------------------------------------------------
+
+
+@dataclass
+class MeasureVerdict:
+    school: School | None
+    judgement: eff.Judgement
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    verdicts: list[MeasureVerdict]
+
+
+def indicator_outcome(
+    *, indicator: Indicator, year: int, school: School | None
+) -> eff.IndicatorOutcome:
+    """The indicator's latest value measured in calendar year `year` (the end of the academic
+    year) for the school (or for all) against the target of that year."""
+    targets = {t.year: t.value for t in indicator.targets.all()}
+    values = [
+        v
+        for v in indicator.values.all()
+        if v.measured_on.year == year
+        and (
+            indicator.scope != IndicatorScope.EACH_SCHOOL
+            or school is None
+            or v.school_id == school.pk
+        )
+    ]
+    name = indicator.name if len(indicator.name) < 120 else indicator.name[:117] + "…"
+    if not values or year not in targets:
+        return eff.IndicatorOutcome(name, eff.NOT_MEASURED)
+    latest = max(values, key=lambda v: v.measured_on)
+    status = achievement(
+        target=targets[year], actual=latest.value, higher_is_better=indicator.higher_is_better
+    )
+    return eff.IndicatorOutcome(name, status, latest.value, targets[year])
+
+
+def measure_rows(*, municipality: Municipality, year: int, dynamics: Dynamics) -> list[MeasureRow]:
+    """Every measure of the year with a verdict for each of its schools."""
+    measures = (
+        Measure.objects.filter(municipality=municipality, year=year)
+        .select_related("rule", "activity")
+        .prefetch_related("schools", "indicators__targets", "indicators__values")
+    )
+    evidence_cache: dict[int, dict] = {}
+    rows = []
+    for measure in measures:
+        params = eff.EffectivenessParams.from_params(measure.rule.params)
+        evidence = {}
+        if params.results is not None:
+            if measure.rule_id not in evidence_cache:
+                evidence_cache[measure.rule_id] = eff.results_evidence(
+                    dynamics.schools, params.results, subject_labels=dynamics.labels
+                )
+            evidence = evidence_cache[measure.rule_id]
+        verdicts = []
+        for school in sorted(measure.schools.all(), key=lambda s: s.short_name):
+            indicators = [
+                indicator_outcome(indicator=i, year=year, school=school)
+                for i in measure.indicators.all()
+                if i.scope != IndicatorScope.SCHOOL or i.school_id == school.pk
+            ]
+            judgement = eff.judge(
+                params,
+                results=evidence.get(school.code),
+                indicators=indicators,
+                year_label=academic_year_label(year),
+            )
+            verdicts.append(MeasureVerdict(school, judgement))
+        rows.append(MeasureRow(measure, verdicts))
+    return rows
+
+
+def measure_get(*, user: User, pk: int) -> Measure:
+    return get_object_or_404(
+        Measure.objects.filter(municipality__in=visible_municipalities(user)), pk=pk
+    )
+
+
+@dataclass
+class ListRow:
+    school: School
+    status: eff.ListStatus
+
+
+def list_exits(*, municipality: Municipality) -> list[ListRow]:
+    """Every school that has been in a ШНОР list, with its status and history of lists."""
+    flags = shnor_flags(municipality=municipality)
+    schools = School.objects.in_bulk(list(flags))
+    rows = [
+        ListRow(schools[pk], eff.list_status(by_year, year_label=academic_year_label))
+        for pk, by_year in flags.items()
+        if any(by_year.values())
+    ]
+    return sorted(rows, key=lambda r: (r.status.status, r.school.short_name))
+
+
+# --- Reports and public page ----------------------------------------------------------------
+
+
+def report_list(*, user: User) -> QuerySet[AnnualReport]:
+    return AnnualReport.objects.filter(
+        municipality__in=visible_municipalities(user)
+    ).select_related("municipality")
+
+
+def report_get(*, user: User, pk: int) -> AnnualReport:
+    return get_object_or_404(report_list(user=user), pk=pk)
+
+
+@dataclass
+class PublicPage:
+    municipality: Municipality
+    lists: list[tuple[IdentificationRun, list[Verdict]]]
+    programs: list[Program]
+    reports: list[AnnualReport]
+
+
+def public_page(*, code: str) -> PublicPage:
+    """What a municipality has made public: approved lists, approved programs and roadmaps,
+    published reports. No user is asked: nothing else is read."""
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), code=code)
+    runs = (
+        IdentificationRun.objects.filter(municipality=municipality, status=RunStatus.APPROVED)
+        .select_related("rule_set", "order")
+        .order_by("-year", "-approved_at")
+    )
+    lists = [
+        (
+            run,
+            list(
+                run.verdicts.filter(flagged=True)
+                .select_related("school")
+                .order_by("school__short_name")
+            ),
+        )
+        for run in runs
+    ]
+    programs = list(
+        Program.objects.filter(municipality=municipality, status__in=PUBLIC_PROGRAM_STATUSES)
+        .select_related("order", "school")
+        .order_by("school__short_name", "-start_year", "name")
+    )
+    reports = list(
+        AnnualReport.objects.filter(municipality=municipality, is_published=True).order_by("-year")
+    )
+    return PublicPage(municipality, lists, programs, reports)
+
+
+def campaign_kinds_counts(*, municipality: Municipality) -> dict[str, int]:
+    return dict(
+        MonitoringCampaign.objects.filter(municipality=municipality)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+
+
+KIND_HINTS = {
+    CampaignKind.INDICATORS: "значения целевых показателей на дату",
+    CampaignKind.MSOKO: "результаты оценочных процедур учебного года",
+    CampaignKind.REQUEST: "ответы школ на вопросы муниципалитета",
+}
+
+
+# --- Dashboards -----------------------------------------------------------------------------
+
+
+def rule_list(*, municipality: Municipality):
+    from opora.monitoring.models import EffectivenessRule
+
+    return EffectivenessRule.objects.filter(
+        Q(region__isnull=True) | Q(region_id=municipality.region_id)
+    ).order_by("code", "-version")
+
+
+def municipality_get(*, user: User, code: str) -> Municipality:
+    return get_object_or_404(visible_municipalities(user).select_related("region"), code=code)
+
+
+@dataclass
+class Summary:
+    """The figures of one municipality's dashboard, each with where its data lives."""
+
+    municipality: Municipality
+    year: int
+    categories: list[tuple[str, int]]
+    clustering_run: IdentificationRun | None
+    shnor: int
+    schools: int
+    indicators: dict[str, int]  # achieved / not_achieved / no_data
+    activities: dict[str, int]  # status -> count, and "overdue"
+    campaigns: list[MonitoringCampaign]
+    verdicts: dict[str, int]
+
+
+def municipality_summary(
+    *, municipality: Municipality, year: int, today: datetime.date, measures=None
+) -> Summary:
+    from opora.programs.models import Activity, ActivityStatus
+    from opora.programs.selectors import indicator_rows
+
+    names, placed = school_categories(municipality=municipality, year=year)
+    heads = set(
+        School.objects.filter(municipality=municipality, parent__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    categories = [
+        (name, sum(1 for pk, p in placed.items() if pk in heads and p[0] == name)) for name in names
+    ]
+    run = next(iter(placed.values()))[2] if placed else None
+    indicators = {"achieved": 0, "not_achieved": 0, "no_data": 0}
+    programs = Program.objects.filter(
+        municipality=municipality, school__isnull=True, status__in=PUBLIC_PROGRAM_STATUSES
+    )
+    for program in programs:
+        for row in indicator_rows(program=program):
+            indicators[row.status] += 1
+    activities_qs = Activity.objects.filter(program__in=programs)
+    activities = {s: 0 for s in ActivityStatus.values}
+    activities["overdue"] = 0
+    for activity in activities_qs:
+        activities[activity.status] += 1
+        activities["overdue"] += activity.is_overdue(today)
+    verdicts = {eff.EFFECTIVE: 0, eff.INEFFECTIVE: 0, eff.NO_DATA: 0}
+    for row in measures or []:
+        for verdict in row.verdicts:
+            verdicts[verdict.judgement.verdict] += 1
+    return Summary(
+        municipality=municipality,
+        year=year,
+        categories=categories,
+        clustering_run=run,
+        shnor=len(shnor_codes(municipality=municipality, year=year)),
+        schools=len(heads),
+        indicators=indicators,
+        activities=activities,
+        campaigns=list(campaign_list_for(municipality=municipality).order_by("-deadline")[:6]),
+        verdicts=verdicts,
+    )
+
+
+def campaign_list_for(*, municipality: Municipality) -> QuerySet[MonitoringCampaign]:
+    return MonitoringCampaign.objects.filter(municipality=municipality).annotate(
+        schools_count=Count("submissions", distinct=True),
+        accepted_count=Count(
+            "submissions", filter=Q(submissions__status=SubmissionStatus.ACCEPTED), distinct=True
+        ),
+    )
+
+
+def latest_result_year(*, municipality: Municipality) -> int | None:
+    years = report_years(municipality=municipality)
+    return years[0] if years else None

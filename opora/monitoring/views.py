@@ -1,0 +1,502 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from opora.accounts.models import Role
+from opora.accounts.permissions import (
+    can_fill_submission,
+    can_manage_municipality,
+    can_review_submission,
+    visible_municipalities,
+)
+from opora.monitoring import report as builder
+from opora.monitoring import selectors, services
+from opora.monitoring.documents import KIND
+from opora.monitoring.forms import CampaignForm, CampaignStatusForm, MeasureForm, ReviewForm
+from opora.monitoring.models import AnnualReport, CampaignKind, CampaignStatus, SubmissionStatus
+from opora.programs.models import Indicator
+from opora.registry.models import School
+from opora.reports import charts
+from opora.reports.documents import FORMATS, export_document
+
+
+def _year(request, municipality) -> int:
+    latest = selectors.latest_result_year(municipality=municipality)
+    try:
+        return int(request.GET.get("year") or latest or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def index(request):
+    """Monitoring home: campaigns, and per municipality its dashboard, dynamics and reports."""
+    municipalities = visible_municipalities(request.user).order_by("name")
+    reports = selectors.report_list(user=request.user)
+    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+        # A school team and a curator take part in campaigns; the municipality's pages are not
+        # theirs (its published reports are on the public page).
+        municipalities, reports = municipalities.none(), reports.none()
+    return render(
+        request,
+        "monitoring/index.html",
+        {
+            "campaigns": selectors.campaign_list(user=request.user),
+            "municipalities": municipalities,
+            "reports": reports,
+            "regional": request.user.is_superuser or request.user.role == Role.REGION,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request, code):
+    municipality = selectors.municipality_get(user=request.user, code=code)
+    if not can_manage_municipality(request.user, municipality):
+        raise PermissionDenied
+    indicators = Indicator.objects.filter(
+        program__municipality=municipality, program__school__isnull=True
+    ).select_related("school")
+    form = CampaignForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                user=request.user,
+                municipality=municipality,
+                title=data["title"],
+                kind=data["kind"],
+                year=data["year"],
+                measured_on=data["measured_on"],
+                opens_on=data["opens_on"],
+                deadline=data["deadline"],
+                indicators=list(data["indicators"]),
+                questions=data["questions"].splitlines(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Кампания создана. Откройте сбор, когда будете готовы.")
+            return redirect("monitoring:campaign_detail", pk=campaign.pk)
+    return render(
+        request, "monitoring/campaign_form.html", {"form": form, "municipality": municipality}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_detail(request, pk):
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    manages = can_manage_municipality(request.user, campaign.municipality)
+    form = CampaignStatusForm(request.POST or None, initial={"status": campaign.status})
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if form.is_valid():
+            services.campaign_status_change(
+                user=request.user, campaign=campaign, status=form.cleaned_data["status"]
+            )
+            messages.success(request, "Статус кампании изменён.")
+            return redirect("monitoring:campaign_detail", pk=campaign.pk)
+    return render(
+        request,
+        "monitoring/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "completeness": selectors.campaign_completeness(user=request.user, campaign=campaign),
+            "municipal_indicators": selectors.municipal_indicators(campaign=campaign),
+            "manages": manages,
+            "status_form": form,
+            "today": timezone.localdate(),
+            "hint": selectors.KIND_HINTS[campaign.kind],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_detail(request, pk):
+    submission = selectors.submission_get(user=request.user, pk=pk)
+    campaign = submission.campaign
+    indicators = selectors.campaign_indicators(campaign=campaign, school=submission.school)
+    may_fill = (
+        can_fill_submission(request.user, submission)
+        and submission.status in services.EDITABLE
+        and campaign.status == CampaignStatus.OPEN
+    )
+    may_review = (
+        can_review_submission(request.user, submission)
+        and submission.status == SubmissionStatus.SUBMITTED
+    )
+    review_form = ReviewForm(request.POST or None if "decision" in request.POST else None)
+    if request.method == "POST":
+        if "decision" in request.POST:
+            if not may_review:
+                raise PermissionDenied
+            if review_form.is_valid():
+                try:
+                    services.submission_review(
+                        user=request.user,
+                        submission=submission,
+                        accept=review_form.cleaned_data["decision"] == "accept",
+                        comment=review_form.cleaned_data["comment"],
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, "Решение по отчёту сохранено.")
+                    return redirect("monitoring:campaign_detail", pk=campaign.pk)
+        else:
+            if not may_fill:
+                raise PermissionDenied
+            values = {
+                i.pk: (
+                    request.POST.get(f"value-{i.pk}", ""),
+                    request.POST.get(f"link-{i.pk}", ""),
+                )
+                for i in indicators
+            }
+            answers = {
+                q: (
+                    request.POST.get(f"answer-{n}", ""),
+                    request.POST.get(f"answer-link-{n}", ""),
+                )
+                for n, q in enumerate(campaign.questions)
+            }
+            try:
+                services.submission_save(
+                    user=request.user,
+                    submission=submission,
+                    values=values,
+                    answers=answers,
+                    submit=False,
+                )
+                if "submit" in request.POST:
+                    services.submission_submit(user=request.user, submission=submission)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                text = "Отчёт сдан на проверку." if "submit" in request.POST else "Сохранено."
+                messages.success(request, text)
+            return redirect("monitoring:submission_detail", pk=submission.pk)
+    saved = {v.indicator_id: v for v in submission.values.exclude(indicator=None)}
+    answered = {v.question: v for v in submission.values.filter(indicator=None)}
+    return render(
+        request,
+        "monitoring/submission_detail.html",
+        {
+            "submission": submission,
+            "campaign": campaign,
+            "items": [(i, saved.get(i.pk)) for i in indicators],
+            "questions": [(n, q, answered.get(q)) for n, q in enumerate(campaign.questions)],
+            "may_fill": may_fill,
+            "may_review": may_review,
+            "review_form": review_form,
+            "results_count": School.objects.get(pk=submission.school_id)
+            .results.filter(year=campaign.year)
+            .count()
+            if campaign.kind == CampaignKind.MSOKO
+            else None,
+            "history": submission.history.order_by("-history_date")[:20],
+        },
+    )
+
+
+@login_required
+def dashboard(request, code):
+    municipality = selectors.municipality_get(user=request.user, code=code)
+    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+        raise Http404
+    year = _year(request, municipality)
+    dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
+    measures = selectors.measure_rows(municipality=municipality, year=year, dynamics=dynamics)
+    summary = selectors.municipality_summary(
+        municipality=municipality, year=year, today=timezone.localdate(), measures=measures
+    )
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "years": selectors.report_years(municipality=municipality),
+            "summary": summary,
+            "chart": _groups_chart(dynamics),
+            "manages": can_manage_municipality(request.user, municipality),
+            "report": AnnualReport.objects.filter(municipality=municipality, year=year).first(),
+        },
+    )
+
+
+def _groups_chart(dynamics) -> str:
+    """Доля «2» of ШНОР, the other schools, the municipality and the region, per assessment."""
+    if not dynamics.assessments:
+        return ""
+    labels = [
+        f"{builder.KIND_LABELS.get(k, k)} {dynamics.labels.get(s, s)} {g} кл."
+        for k, s, g in dynamics.assessments
+    ]
+    series = {}
+    for group in dynamics.group_names:
+        rows = {
+            (r["kind"], r["subject"], r["grade"]): r["twos"]
+            for r in dynamics.groups.filter(dynamics.groups["school_code"] == group).iter_rows(
+                named=True
+            )
+        }
+        series[group] = [rows.get(key) for key in dynamics.assessments]
+    return charts.svg(
+        charts.series_chart(labels=labels, series=series, title="Доля «2», %, по группам школ")
+    )
+
+
+@login_required
+def region_dashboard(request):
+    if not (request.user.is_superuser or request.user.role in (Role.REGION, Role.OBSERVER)):
+        raise Http404
+    today = timezone.localdate()
+    summaries = []
+    for municipality in visible_municipalities(request.user).select_related("region"):
+        year = selectors.latest_result_year(municipality=municipality)
+        if year is None:
+            continue
+        dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
+        measures = selectors.measure_rows(municipality=municipality, year=year, dynamics=dynamics)
+        summaries.append(
+            (
+                selectors.municipality_summary(
+                    municipality=municipality, year=year, today=today, measures=measures
+                ),
+                dynamics,
+            )
+        )
+    labels = [s.municipality.name for s, _ in summaries]
+    chart = ""
+    if summaries:
+        chart = charts.svg(
+            charts.series_chart(
+                labels=labels,
+                series={
+                    "школ в ШНОР, %": [
+                        100 * s.shnor / s.schools if s.schools else None for s, _ in summaries
+                    ],
+                    "показателей достигнуто, %": [
+                        _share(s.indicators["achieved"], s.indicators) for s, _ in summaries
+                    ],
+                    "мероприятий выполнено, %": [
+                        _share(s.activities["done"], s.activities, skip="overdue")
+                        for s, _ in summaries
+                    ],
+                },
+                title="Муниципалитеты: ШНОР, показатели, дорожные карты",
+            )
+        )
+    return render(
+        request,
+        "monitoring/region_dashboard.html",
+        {"summaries": [s for s, _ in summaries], "chart": chart},
+    )
+
+
+def _share(part: int, counts: dict, skip: str = "") -> float | None:
+    total = sum(v for k, v in counts.items() if k != skip)
+    return 100 * part / total if total else None
+
+
+def _blocks_page(request, code, sections):
+    municipality = selectors.municipality_get(user=request.user, code=code)
+    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+        raise Http404
+    year = _year(request, municipality)
+    data = builder.report_data(municipality=municipality, year=year)
+    blocks = [b for section in sections for b in section.render(data)]
+    return municipality, year, data, blocks
+
+
+@login_required
+def dynamics(request, code):
+    municipality, year, _, blocks = _blocks_page(request, code, [builder.DynamicsSection()])
+    blocks = [b for b in blocks if b.kind != "conclusion"]
+    return render(
+        request,
+        "monitoring/dynamics.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "years": selectors.report_years(municipality=municipality),
+            "blocks": blocks,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def effectiveness(request, code):
+    municipality, year, data, blocks = _blocks_page(
+        request, code, [builder.EffectivenessSection(), builder.ListExitSection()]
+    )
+    manages = can_manage_municipality(request.user, municipality)
+    form = _measure_form(request, municipality)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if form.is_valid():
+            services.measure_save(
+                user=request.user, municipality=municipality, year=year, **form.cleaned_data
+            )
+            messages.success(request, "Мера добавлена.")
+            return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "monitoring/effectiveness.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "years": selectors.report_years(municipality=municipality),
+            "blocks": [b for b in blocks if b.kind != "conclusion"],
+            "measures": data.measures,
+            "form": form if manages else None,
+        },
+    )
+
+
+def _measure_form(request, municipality, measure=None):
+    initial = {}
+    if measure is not None:
+        initial = {
+            "track": measure.track,
+            "text": measure.text,
+            "schools": measure.schools.all(),
+            "indicators": measure.indicators.all(),
+            "rule": measure.rule,
+            "conclusion": measure.conclusion,
+        }
+    return MeasureForm(
+        request.POST or None,
+        initial=initial,
+        schools=School.objects.filter(municipality=municipality).order_by("short_name"),
+        indicators=Indicator.objects.filter(program__municipality=municipality).select_related(
+            "school"
+        ),
+        rules=selectors.rule_list(municipality=municipality),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_detail(request, pk):
+    measure = selectors.measure_get(user=request.user, pk=pk)
+    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+        raise Http404
+    manages = can_manage_municipality(request.user, measure.municipality)
+    form = _measure_form(request, measure.municipality, measure)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if form.is_valid():
+            services.measure_save(
+                user=request.user,
+                municipality=measure.municipality,
+                year=measure.year,
+                measure=measure,
+                **form.cleaned_data,
+            )
+            messages.success(request, "Мера сохранена.")
+            return redirect("monitoring:measure_detail", pk=measure.pk)
+    dynamics = selectors.municipality_dynamics(municipality=measure.municipality, year=measure.year)
+    rows = selectors.measure_rows(
+        municipality=measure.municipality, year=measure.year, dynamics=dynamics
+    )
+    return render(
+        request,
+        "monitoring/measure_detail.html",
+        {
+            "measure": measure,
+            "row": next(r for r in rows if r.measure.pk == measure.pk),
+            "form": form if manages else None,
+            "history": measure.history.order_by("-history_date")[:20],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_page(request, code, year):
+    municipality = selectors.municipality_get(user=request.user, code=code)
+    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+        raise Http404
+    manages = can_manage_municipality(request.user, municipality)
+    report = AnnualReport.objects.filter(municipality=municipality, year=year).first()
+    if report is None:
+        if not manages:
+            raise Http404
+        report = services.report_open(user=request.user, municipality=municipality, year=year)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if "publish" in request.POST:
+            services.report_publish(
+                user=request.user, report=report, published=request.POST["publish"] == "1"
+            )
+            messages.success(
+                request,
+                "Отчёт опубликован на открытой странице."
+                if report.is_published
+                else "Отчёт снят с публикации.",
+            )
+        else:
+            services.report_conclusions_save(
+                user=request.user,
+                report=report,
+                conclusions={
+                    key: request.POST.get(f"conclusion-{key}", "")
+                    for key, _ in builder.conclusion_fields()
+                },
+            )
+            messages.success(request, "Выводы сохранены.")
+        return redirect("monitoring:report_page", code=code, year=year)
+    data = builder.report_data(municipality=municipality, year=year, report=report)
+    return render(
+        request,
+        "monitoring/report_page.html",
+        {
+            "report": report,
+            "municipality": municipality,
+            "blocks": builder.build(data),
+            "manages": manages,
+            "history": report.history.order_by("-history_date")[:20],
+        },
+    )
+
+
+@login_required
+def report_export(request, pk, file_format):
+    report = selectors.report_get(user=request.user, pk=pk)  # 404 outside the scope
+    if request.user.role in (Role.SCHOOL, Role.CURATOR) and not report.is_published:
+        raise Http404
+    content = export_document(f"{KIND}-{report.pk}", file_format=file_format)
+    response = HttpResponse(content, content_type=FORMATS[file_format])
+    name = f"report-{report.municipality.code}-{report.year}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def public_page(request, code):
+    """No login: only what the municipality has approved or published."""
+    return render(request, "monitoring/public.html", {"page": selectors.public_page(code=code)})
+
+
+def public_report(request, code, pk):
+    page = selectors.public_page(code=code)
+    report = next((r for r in page.reports if r.pk == pk), None)
+    if report is None:
+        raise Http404
+    content = export_document(f"{KIND}-{report.pk}", file_format="pdf")
+    response = HttpResponse(content, content_type=FORMATS["pdf"])
+    response["Content-Disposition"] = f'inline; filename="report-{code}-{report.year}.pdf"'
+    return response

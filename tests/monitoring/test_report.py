@@ -1,0 +1,196 @@
+"""The annual report against its data, its files, the coordinator's conclusions, and the
+public page that shows only what is approved or published."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from docx import Document as WordDocument
+
+from opora.assessments.models import Assessment, SchoolResult, Subject
+from opora.identification.models import IdentificationRun, RuleSet, Verdict
+from opora.monitoring import report as builder
+from opora.monitoring import services
+from opora.monitoring.models import EffectivenessRule
+from opora.programs.models import Order, Program
+from opora.reports.documents import export_document
+from tests.conftest import PASSWORD
+
+
+def result(school, kind, subject, grade, year, marks):
+    subject_obj, _ = Subject.objects.get_or_create(code=subject, defaults={"name": subject})
+    assessment, _ = Assessment.objects.get_or_create(kind=kind, subject=subject_obj, grade=grade)
+    SchoolResult.objects.create(
+        school=school, assessment=assessment, year=year, participants=sum(marks),
+        mark_2=marks[0], mark_3=marks[1], mark_4=marks[2], mark_5=marks[3],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def data(municipality_a, school_a1, school_a2, school_b1, coordinator_a):
+    # A1: доля «2» 3/10 → 1/10 in ВПР math 5 and 2/10 → 1/10 in ОГЭ rus. A2 steady.
+    result(school_a1, "VPR", "math", 5, 2022, [3, 4, 2, 1])
+    result(school_a1, "VPR", "math", 5, 2023, [1, 5, 3, 1])
+    result(school_a1, "OGE", "rus", 9, 2022, [2, 5, 2, 1])
+    result(school_a1, "OGE", "rus", 9, 2023, [1, 5, 3, 1])
+    result(school_a2, "VPR", "math", 5, 2022, [0, 10, 20, 10])
+    result(school_a2, "VPR", "math", 5, 2023, [0, 10, 20, 10])
+    result(school_b1, "VPR", "math", 5, 2023, [5, 5, 0, 0])  # the region, not the municipality
+    rule_set = RuleSet.objects.create(
+        code="t", title="ШНОР", kind="low_results", category="ШНОР", params={}
+    )
+    run = IdentificationRun.objects.create(
+        rule_set=rule_set, year=2023, region=municipality_a.region, municipality=municipality_a,
+        params={}, inputs={}, schools_count=2, flagged_count=1,
+    )  # fmt: skip
+    Verdict.objects.create(run=run, school=school_a1, flagged=True, reasons=["доля «2»"])
+    Verdict.objects.create(run=run, school=school_a2, flagged=False, reasons=[])
+    measure = services.measure_save(
+        user=coordinator_a, municipality=municipality_a, year=2023, text="Куратор для ШНОР",
+        track="Трек 1", schools=[school_a1], indicators=[],
+        rule=EffectivenessRule.objects.get(code="twos-fell"), conclusion="Куратор помог.",
+    )  # fmt: skip
+    report = services.report_open(user=coordinator_a, municipality=municipality_a, year=2023)
+    return {"run": run, "measure": measure, "report": report}
+
+
+def tables_by_title(report):
+    blocks = builder.build(
+        builder.report_data(municipality=report.municipality, year=report.year, report=report)
+    )
+    return {t.title: t for t in builder.tables(blocks)}, blocks
+
+
+def test_dynamics_table_carries_the_figures_of_the_data(data):
+    tables, _ = tables_by_title(data["report"])
+    vpr = tables["ВПР математика 5 кл."]
+    rows = {row[0]: row for row in vpr.rows}
+    # A1: 1 of 10 «2» (was 3 of 10), quality 40 % (was 30 %).
+    assert rows["СОШ с. Альфа"][1:5] == [10, "10,0 (−20,0)", "90,0 (+20,0)", "40,0 (+10,0)"]
+    # The municipality pools 50 pupils: 1 «2» → 2,0 %; the region adds B1's 5 of 10.
+    assert rows["Район А"][2] == "2,0 (−4,0)"
+    assert rows["Тестовая область"][2] == "10,0 (+4,0)"  # 6 of 60, was 3 of 50
+    assert rows["ШНОР"][2] == "10,0 (−20,0)"
+    assert rows["остальные школы"][2] == "0,0 (0,0)"
+    assert vpr.marks[-4:] == ["group"] * 4
+
+
+def test_verdict_and_reasons_in_the_report(data):
+    tables, blocks = tables_by_title(data["report"])
+    measure = next(t for t in tables.values() if t.title.startswith("Мера 1"))
+    school, verdict, reasons = measure.rows[0]
+    # The rule asks for 3 falls; A1 has 2.
+    assert (school, verdict) == ("СОШ с. Альфа", "неэффективно")
+    assert "Доля «2» снизилась в 2 из 2 процедур ВПР, ОГЭ (нужно не менее 3)" in reasons
+    assert "Обоснование координатора: Куратор помог." in [
+        b.text for b in blocks if b.kind == "paragraph"
+    ]
+
+
+def test_the_rule_version_is_what_the_measure_cites(data, coordinator_a):
+    rule = services.rule_save(
+        code="twos-fell", title="Доля «2» снизилась", params={"results": {"min_fewer_twos": 2}}
+    )
+    assert rule.version == 2
+    measure = data["measure"]
+    measure.rule = rule
+    measure.save()
+    tables, _ = tables_by_title(data["report"])
+    title = next(t for t in tables if t.startswith("Мера 1"))
+    assert "версия 2" in title
+    assert tables[title].rows[0][1] == "эффективно"
+
+
+def test_files_of_the_report(data):
+    report = data["report"]
+    document = WordDocument(
+        io.BytesIO(export_document(f"annual_report-{report.pk}", file_format="docx"))
+    )
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "4. Динамика образовательных результатов" in text
+    assert len(document.inline_shapes) == 2  # ВПР math and ОГЭ rus: Russian and maths charted
+    book = openpyxl.load_workbook(
+        io.BytesIO(export_document(f"annual_report-{report.pk}", file_format="xlsx"))
+    )
+    assert "ВПР мат. 5 кл." in book.sheetnames
+    pdf = export_document(f"annual_report-{report.pk}", file_format="pdf")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_conclusions_are_kept_with_their_history(client, data, coordinator_a, coordinator_b):
+    report = data["report"]
+    url = reverse("monitoring:report_page", args=["mun-a", 2023])
+    client.login(username="coordinator_a", password=PASSWORD)
+    page = client.get(url)
+    assert page.status_code == 200
+    client.post(
+        url, {"conclusion-effectiveness": "Меры трека 1 эффективны.", "conclusion-summary": "Итог."}
+    )
+    report.refresh_from_db()
+    assert report.conclusions == {"effectiveness": "Меры трека 1 эффективны.", "summary": "Итог."}
+    _, blocks = tables_by_title(report)
+    assert any(b.kind == "conclusion" and b.text == "Итог." for b in blocks)
+    assert report.history.count() == 2
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert client.get(url).status_code == 404
+    export = reverse("monitoring:report_export", args=[report.pk, "xlsx"])
+    assert client.get(export).status_code == 404
+
+
+def test_public_page_shows_only_what_is_approved_and_published(
+    client, data, coordinator_a, municipality_a
+):
+    url = reverse("monitoring:public", args=["mun-a"])
+    page = client.get(url).content.decode()
+    assert "Утверждённых списков пока нет" in page  # the run is a draft
+    assert "Опубликованных отчётов пока нет" in page
+    Program.objects.create(municipality=municipality_a, level="municipal", kind="mppko",
+                           name="Черновик программы", status="draft")  # fmt: skip
+    Program.objects.create(municipality=municipality_a, level="municipal", kind="roadmap",
+                           name="Дорожная карта А", status="approved")  # fmt: skip
+    run = data["run"]
+    order = Order.objects.create(
+        region=municipality_a.region, municipality=municipality_a, issuer="УО района А",
+        number="15", date=datetime.date(2023, 1, 21), title="Об утверждении перечня ШНОР",
+    )  # fmt: skip
+    run.status, run.order = "approved", order
+    run.approved_at = run.created_at
+    run.approved_by = coordinator_a
+    run.save()
+    services.report_publish(user=coordinator_a, report=data["report"], published=True)
+    page = client.get(url).content.decode()
+    assert "МОУ «СОШ с. Альфа»" in page and "Гимназия" not in page  # flagged schools only
+    assert "№ 15 от 21.01.2023" in page
+    assert "Дорожная карта А" in page and "Черновик программы" not in page
+    assert data["report"].title in page
+    assert "coordinator_a" not in page and "@" not in page  # nothing personal
+    pdf = client.get(reverse("monitoring:public_report", args=["mun-a", data["report"].pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_an_unpublished_report_is_not_downloadable_from_the_public_page(client, data):
+    url = reverse("monitoring:public_report", args=["mun-a", data["report"].pk])
+    assert client.get(url).status_code == 404
+
+
+def test_pages_of_the_municipality_and_the_region(client, data, cast):
+    client.login(username="coordinator_a", password=PASSWORD)
+    for name in ("dashboard", "dynamics", "effectiveness"):
+        page = client.get(reverse(f"monitoring:{name}", args=["mun-a"]) + "?year=2023")
+        assert page.status_code == 200, name
+    page = client.get(
+        reverse("monitoring:dynamics", args=["mun-a"]) + "?year=2023"
+    ).content.decode()
+    assert reverse("assessments:school_results", args=["a1"]) in page  # a figure links to its data
+    assert client.get(reverse("monitoring:region_dashboard")).status_code == 404
+    client.login(username="region_operator", password=PASSWORD)
+    page = client.get(reverse("monitoring:region_dashboard")).content.decode()
+    assert "Район А" in page
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert client.get(reverse("monitoring:dashboard", args=["mun-a"])).status_code == 404
+    client.login(username="school_team_a1", password=PASSWORD)
+    assert client.get(reverse("monitoring:dashboard", args=["mun-a"])).status_code == 404
+    url = reverse("monitoring:measure_detail", args=[data["measure"].pk])
+    assert client.get(url).status_code == 404
