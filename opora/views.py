@@ -33,6 +33,5 @@ def home(request):
             "campaigns_due": monitoring.campaigns_due(
                 user=request.user, today=timezone.localdate()
             ),
-            "reminders": request.user.reminders.select_related("campaign")[:5],
         },
     )

@@ -295,29 +295,3 @@ class ReminderStage(models.TextChoices):
     WEEK = "week", "за неделю до срока"
     DAY = "day", "за день до срока"
     OVERDUE = "overdue", "срок прошёл"
-
-
-class Reminder(models.Model):
-    """An in-app reminder about a campaign's deadline, written by `remind_campaigns`: one per
-    user, campaign and stage, so running the command again sends nothing twice."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
-    )
-    campaign = models.ForeignKey(
-        MonitoringCampaign, on_delete=models.CASCADE, related_name="reminders"
-    )
-    stage = models.CharField("когда", max_length=10, choices=ReminderStage.choices)
-    text = models.CharField("текст", max_length=500)
-    created_at = models.DateTimeField("создано", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "напоминание"
-        verbose_name_plural = "напоминания"
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "campaign", "stage"], name="reminder_once")
-        ]
-
-    def __str__(self) -> str:
-        return self.text

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from opora.accounts.models import Role, User
@@ -21,7 +22,6 @@ from opora.monitoring.models import (
     EffectivenessRule,
     Measure,
     MonitoringCampaign,
-    Reminder,
     ReminderStage,
     Submission,
     SubmissionStatus,
@@ -33,6 +33,7 @@ from opora.programs.services import indicator_value_save
 from opora.programs.sources import SOURCES, percent, results_year
 from opora.registry.models import Municipality, School
 from opora.registry.years import academic_year_label
+from opora.risks.services import notify
 
 EDITABLE = {SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
 
@@ -240,7 +241,7 @@ def submission_review(
 
 
 def reminders_send(*, today: datetime.date) -> int:
-    """In-app reminders for open campaigns: a week and a day before the deadline and after it,
+    """Notifications for open campaigns: a week and a day before the deadline and after it,
     to each school team that has not handed in and to the coordinator. Idempotent: a user gets
     one reminder per campaign and stage. Returns how many were written."""
     written = 0
@@ -273,11 +274,12 @@ def reminders_send(*, today: datetime.date) -> int:
                 recipients.append(
                     (coordinator, f"«{campaign.title}»: не сдали {count} школ, срок {deadline}")
                 )
+        link = reverse("monitoring:campaign_detail", args=[campaign.pk])
         for recipient, text in recipients:
-            _, created = Reminder.objects.get_or_create(
-                user=recipient, campaign=campaign, stage=stage, defaults={"text": text}
+            # One notification mechanism for the whole application (with e-mail when set up).
+            written += notify(
+                users=[recipient], text=text, link=link, key=f"campaign-{campaign.pk}-{stage}"
             )
-            written += created
     return written
 
 

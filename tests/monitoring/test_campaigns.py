@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from opora.monitoring import selectors, services
-from opora.monitoring.models import CampaignKind, CampaignStatus, Reminder, SubmissionStatus
+from opora.monitoring.models import CampaignKind, CampaignStatus, SubmissionStatus
 from opora.programs.models import Indicator, IndicatorValue, Program
+from opora.risks.models import Notification
 from tests.conftest import PASSWORD
 
 TODAY = datetime.date(2024, 1, 25)
@@ -148,10 +149,10 @@ def test_a_school_team_sees_only_its_own_submission(client, campaign, school_tea
 def test_reminders_are_written_once_per_stage(campaign, school_team_a1, coordinator_a):
     call_command("remind_campaigns", date="2024-01-25")
     call_command("remind_campaigns", date="2024-01-26")
-    assert Reminder.objects.filter(user=school_team_a1).count() == 1
-    assert Reminder.objects.get(user=coordinator_a).text.startswith("«Показатели на январь")
+    assert Notification.objects.filter(user=school_team_a1).count() == 1
+    assert Notification.objects.get(user=coordinator_a).text.startswith("«Показатели на январь")
     call_command("remind_campaigns", date="2024-01-31")  # a day before: the second reminder
-    assert Reminder.objects.filter(user=school_team_a1).count() == 2
+    assert Notification.objects.filter(user=school_team_a1).count() == 2
 
 
 def test_home_page_lists_campaigns_due_within_a_week(client, campaign, school_team_a1):
