@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from matplotlib.figure import Figure
 
+from opora.meetings.models import Decision
 from opora.monitoring import dynamics as dyn
 from opora.monitoring import selectors
 from opora.monitoring.effectiveness import EFFECTIVE, INEFFECTIVE
@@ -26,6 +28,8 @@ from opora.programs.models import ActivityStatus, IndicatorScope, Program, Progr
 from opora.registry.models import ContextGroup, ContextValue, Municipality, School
 from opora.registry.years import academic_year_label
 from opora.reports import charts
+from opora.risks import levels as risk_levels
+from opora.risks.selectors import schools_heat_map
 
 # Seed 000 charts Russian and mathematics; the other subjects go in tables only.
 CHART_SUBJECTS = {"rus", "math"}
@@ -181,8 +185,10 @@ class Section:
     def blocks(self, data: ReportData) -> list:
         raise NotImplementedError
 
-    def render(self, data: ReportData) -> list:
-        blocks = [Heading(self.title, 1), *self.blocks(data)]
+    def render(self, data: ReportData, number: int | None = None) -> list:
+        """The section's blocks under its heading: numbered in the report, not on a page."""
+        title = f"{number}. {self.title}" if number else self.title
+        blocks = [Heading(title, 1), *self.blocks(data)]
         if self.conclusion_title:
             blocks.append(Conclusion(self.key, self.conclusion_title, data.conclusion(self.key)))
         return blocks
@@ -190,7 +196,7 @@ class Section:
 
 class GeneralSection(Section):
     key = "general"
-    title = "1. Общие сведения"
+    title = "Общие сведения"
     conclusion_title = "Особенности муниципалитета (текст координатора)"
 
     def blocks(self, data):
@@ -211,7 +217,7 @@ class GeneralSection(Section):
 
 class ClustersSection(Section):
     key = "clusters"
-    title = "2. Школы по категориям"
+    title = "Школы по категориям"
 
     def blocks(self, data):
         names, placed = selectors.school_categories(municipality=data.municipality, year=data.year)
@@ -264,7 +270,7 @@ class ClustersSection(Section):
 
 class DeficitsSection(Section):
     key = "deficits"
-    title = "3. Специфика учреждений: дефициты условий"
+    title = "Специфика учреждений: дефициты условий"
 
     def blocks(self, data):
         values = (
@@ -306,9 +312,50 @@ def _context_text(value: ContextValue | None) -> str:
     return value.text
 
 
+class RisksSection(Section):
+    key = "risks"
+    title = "Рисковые профили школ"
+    conclusion_title = "Вывод по рисковым профилям"
+
+    def blocks(self, data):
+        schools = School.objects.filter(pk__in=[s.pk for s in data.schools])
+        found = schools_heat_map(schools=schools, year=data.year)
+        profiled = [row for row in found.rows if row.profile]
+        if not profiled:
+            return [Paragraph(f"Рисковых профилей школ за {data.year_label} нет.")]
+        changes = found.has_previous
+        header = ["Фактор риска", "высокий", "средний", "низкий"]
+        if changes:
+            header.append(f"изменение с {data.previous_label} (высокий / средний / низкий)")
+        rows = []
+        for total in found.totals:
+            row = [total.factor.title, *(total.counts[level] for level in risk_levels.ORDER)]
+            if changes:
+                row.append(" / ".join(_signed(total.changes[level]) for level in risk_levels.ORDER))
+            rows.append(row)
+        priorities = [
+            f"{row.school.short_name}: "
+            + "; ".join(
+                factor.title
+                for factor, cell in zip(found.factors, row.cells, strict=True)
+                if cell.is_priority
+            )
+            for row in profiled
+            if any(cell.is_priority for cell in row.cells)
+        ]
+        return [
+            Paragraph(
+                f"Рисковые профили за {data.year_label} заполнили {len(profiled)} школ "
+                f"из {len(found.rows)}. Число школ по уровню каждого фактора:"
+            ),
+            Table("Уровни факторов риска", header, rows, "Факторы риска"),
+            *([Paragraph("Приоритетные факторы школ:"), Items(priorities)] if priorities else []),
+        ]
+
+
 class DynamicsSection(Section):
     key = "dynamics"
-    title = "4. Динамика образовательных результатов"
+    title = "Динамика образовательных результатов"
     conclusion_title = "Вывод по динамике результатов"
 
     def blocks(self, data):
@@ -442,6 +489,10 @@ def _with_change(row, metric: str, digits: int = 1) -> str:
     return f"{text} ({dyn.signed(change) if metric != 'average' else _signed_mark(change)})"
 
 
+def _signed(count: int) -> str:
+    return f"+{count}" if count > 0 else str(count)
+
+
 def _signed_mark(value: float) -> str:
     return ("+" if value >= 0 else "−") + f"{abs(value):.2f}".replace(".", ",")
 
@@ -464,7 +515,7 @@ def _sheet(label: str) -> str:
 
 class EffectivenessSection(Section):
     key = "effectiveness"
-    title = "5. Оценка эффективности принятых мер"
+    title = "Оценка эффективности принятых мер"
     conclusion_title = "Заключение об эффективности принятых мер"
 
     def blocks(self, data):
@@ -517,7 +568,7 @@ class EffectivenessSection(Section):
 
 class ListExitSection(Section):
     key = "list_exit"
-    title = "6. Выход школ из списка ШНОР"
+    title = "Выход школ из списка ШНОР"
 
     def blocks(self, data):
         rows = selectors.list_exits(municipality=data.municipality)
@@ -552,7 +603,7 @@ class ListExitSection(Section):
 
 class IndicatorsSection(Section):
     key = "indicators"
-    title = "7. Достижение целевых показателей"
+    title = "Достижение целевых показателей"
     conclusion_title = "Вывод по целевым показателям"
 
     def blocks(self, data):
@@ -635,7 +686,7 @@ def _on_date(day: datetime.date) -> str:
 
 class RoadmapSection(Section):
     key = "roadmap"
-    title = "8. Исполнение дорожной карты"
+    title = "Исполнение дорожной карты"
     conclusion_title = "Вывод по исполнению дорожной карты"
 
     def blocks(self, data):
@@ -689,9 +740,57 @@ class RoadmapSection(Section):
         return blocks or [Paragraph("Дорожных карт с мероприятиями нет.")]
 
 
+class DecisionsSection(Section):
+    key = "decisions"
+    title = "Исполнение решений рабочей группы"
+    conclusion_title = "Вывод по исполнению решений"
+
+    def blocks(self, data):
+        start, end = datetime.date(data.year - 1, 9, 1), datetime.date(data.year, 8, 31)
+        decisions = list(
+            Decision.objects.filter(
+                item__meeting__group__municipality=data.municipality,
+                item__meeting__date__range=(start, end),
+            )
+            .select_related("item__meeting", "owner_member", "owner_school")
+            .order_by("item__meeting__date", "item__number", "number")
+        )
+        if not decisions:
+            return [Paragraph(f"Заседаний рабочей группы за {data.year_label} не записано.")]
+        counts = Counter(d.get_status_display() for d in decisions)
+        overdue = sum(d.is_overdue(min(datetime.date.today(), end)) for d in decisions)
+        summary = ", ".join(f"{label} — {n}" for label, n in counts.most_common())
+        rows = [
+            [
+                f"№ {d.item.meeting.number} от {d.item.meeting.date:%d.%m.%Y}",
+                f"{d.item.number}.{d.number}",
+                d.text,
+                d.owner_label(),
+                d.deadline_text,
+                d.get_status_display(),
+                d.evidence_note or d.evidence_link,
+            ]
+            for d in decisions
+        ]
+        return [
+            Paragraph(f"Решений: {len(decisions)}; {summary}; просрочено — {overdue}."),
+            Table(
+                "Решения заседаний",
+                ["Протокол", "№", "Решение", "Исполнитель", "Срок", "Состояние", "Что сделано"],
+                rows,
+                "Решения рабочей группы",
+                [reverse("meetings:decision_detail", args=[d.pk]) for d in decisions],
+                [
+                    "good" if d.status == "done" else "bad" if d.is_overdue(end) else ""
+                    for d in decisions
+                ],
+            ),
+        ]
+
+
 class ClosingSection(Section):
     key = "closing"
-    title = "9. Заключение"
+    title = "Заключение"
     conclusion_title = "Траектория развития и предложения для управленческих решений"
 
     def blocks(self, data):
@@ -704,11 +803,13 @@ SECTIONS: list[Section] = [
     GeneralSection(),
     ClustersSection(),
     DeficitsSection(),
+    RisksSection(),
     DynamicsSection(),
     EffectivenessSection(),
     ListExitSection(),
     IndicatorsSection(),
     RoadmapSection(),
+    DecisionsSection(),
     ClosingSection(),
 ]
 
@@ -725,7 +826,11 @@ def conclusion_fields() -> list[tuple[str, str]]:
 
 
 def build(data: ReportData) -> list:
-    return [block for section in SECTIONS for block in section.render(data)]
+    return [
+        block
+        for number, section in enumerate(SECTIONS, start=1)
+        for block in section.render(data, number)
+    ]
 
 
 def tables(blocks: list) -> list[Table]:

@@ -134,9 +134,16 @@ def profile_years(*, user: User, municipality: Municipality | None = None) -> li
 
 
 def heat_map(*, user: User, municipality: Municipality, year: int) -> HeatMap:
+    """The heat map of the municipality's schools the user sees."""
+    schools = visible_schools(user).filter(municipality=municipality)
+    return schools_heat_map(schools=schools, year=year)
+
+
+def schools_heat_map(*, schools: QuerySet[School], year: int) -> HeatMap:
     """Schools × risk factors coloured by level for the year, the number of schools at each
-    level per factor, and the change of those numbers since the year before."""
-    schools = visible_schools(user).filter(municipality=municipality).order_by("short_name")
+    level per factor, and the change of those numbers since the year before. The caller has
+    checked that the user may see these schools."""
+    schools = schools.order_by("short_name")
     factors = factors_of(year)
     levels_now = _levels(schools, year)
     levels_before = _levels(schools, year - 1)

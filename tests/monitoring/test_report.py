@@ -109,7 +109,7 @@ def test_files_of_the_report(data):
         io.BytesIO(export_document(f"annual_report-{report.pk}", file_format="docx"))
     )
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "4. Динамика образовательных результатов" in text
+    assert "5. Динамика образовательных результатов" in text
     assert len(document.inline_shapes) == 2  # ВПР math and ОГЭ rus: Russian and maths charted
     book = openpyxl.load_workbook(
         io.BytesIO(export_document(f"annual_report-{report.pk}", file_format="xlsx"))
@@ -194,3 +194,73 @@ def test_pages_of_the_municipality_and_the_region(client, data, cast):
     assert client.get(reverse("monitoring:dashboard", args=["mun-a"])).status_code == 404
     url = reverse("monitoring:measure_detail", args=[data["measure"].pk])
     assert client.get(url).status_code == 404
+
+
+def test_risk_profiles_are_counted_by_level_with_the_change(data, school_a1, school_a2):
+    from opora.risks.models import ProfileFactor, RiskFactor, RiskProfile
+
+    factor = RiskFactor.objects.get(title="Дефицит педагогических кадров")
+    for school, year, level in [
+        (school_a1, 2022, "medium"),
+        (school_a1, 2023, "high"),
+        (school_a2, 2023, "low"),
+    ]:
+        profile, _ = RiskProfile.objects.get_or_create(school=school, year=year)
+        ProfileFactor.objects.create(
+            profile=profile, factor=factor, level=level, is_priority=level == "high"
+        )
+    tables, blocks = tables_by_title(data["report"])
+    row = next(r for r in tables["Уровни факторов риска"].rows if r[0] == factor.title)
+    assert row == [factor.title, 1, 0, 1, "+1 / -1 / +1"]
+    assert (
+        "СОШ с. Альфа: Дефицит педагогических кадров"
+        in next(b for b in blocks if b.kind == "items").items
+    )
+
+
+def test_decisions_of_the_year_and_their_execution(data, coordinator_a, school_a1):
+    from opora.meetings import services as meetings
+
+    group = meetings.working_group_create(
+        user=coordinator_a,
+        municipality=school_a1.municipality,
+        name="рабочая группа",
+        issuer="Управление образованием района А",
+        protocol_heading="Заседания рабочей группы",
+    )
+    head = meetings.member_save(
+        user=coordinator_a,
+        group=group,
+        name="Астраханцева О.В.",
+        position="координатор",
+        role="head",
+    )
+    meeting = meetings.meeting_create(
+        user=coordinator_a, group=group, date=datetime.date(2023, 7, 3), chair=head, secretary=head
+    )
+    item = meetings.agenda_item_save(
+        user=coordinator_a,
+        meeting=meeting,
+        title="О дорожной карте",
+        vote_kind="unanimous",
+        speeches=[],
+    )
+    done = meetings.decision_save(
+        user=coordinator_a, item=item, text="Разместить отчёт", owner_school=school_a1
+    )
+    meetings.decision_status_update(
+        user=coordinator_a, decision=done, status="done", evidence_link="", evidence_note="На сайте"
+    )
+    meetings.decision_save(
+        user=coordinator_a, item=item, text="Провести семинар", deadline_text="до 01.08.2023"
+    )
+    tables, blocks = tables_by_title(data["report"])
+    rows = tables["Решения заседаний"].rows
+    assert [(r[0], r[2], r[5], r[6]) for r in rows] == [
+        ("№ 1 от 03.07.2023", "Разместить отчёт", "исполнено", "На сайте"),
+        ("№ 1 от 03.07.2023", "Провести семинар", "на исполнении", ""),
+    ]
+    assert tables["Решения заседаний"].marks == ["good", "bad"]
+    assert "Решений: 2; исполнено — 1, на исполнении — 1; просрочено — 1." in [
+        b.text for b in blocks if b.kind == "paragraph"
+    ]
