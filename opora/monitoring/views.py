@@ -22,6 +22,7 @@ from opora.programs.models import Indicator
 from opora.registry.models import School
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
+from opora.risks import selectors as risk_selectors
 
 
 def _year(request, municipality) -> int:
@@ -229,8 +230,15 @@ def dashboard(request, code):
             "chart": _groups_chart(dynamics),
             "manages": can_manage_municipality(request.user, municipality),
             "report": AnnualReport.objects.filter(municipality=municipality, year=year).first(),
+            "map": _risk_map(request.user, municipality, year),
         },
     )
+
+
+def _risk_map(user, municipality, year):
+    """The heat map of the year, when any school has filled its risk profile."""
+    found = risk_selectors.heat_map(user=user, municipality=municipality, year=year)
+    return found if any(row.profile for row in found.rows) else None
 
 
 def _groups_chart(dynamics) -> str:
