@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from opora import views
+from opora.accounts.forms import AdminLoginForm
 
 admin.site.site_header = "Опора — администрирование"
 admin.site.site_title = "Опора"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
