@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "opora.reports",
     "opora.programs",
     "opora.demo",
+    "opora.operations",
 ]
 
 MIDDLEWARE = [
