@@ -418,9 +418,11 @@ def machine() -> dict:
     )
     memory_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     connection.ensure_connection()
-    database = f"{connection.vendor} {connection.Database.sqlite_version}" if (
-        connection.vendor == "sqlite"
-    ) else f"{connection.vendor} {connection.cursor().connection.info.server_version}"
+    database = (
+        f"{connection.vendor} {connection.Database.sqlite_version}"
+        if (connection.vendor == "sqlite")
+        else f"{connection.vendor} {connection.cursor().connection.info.server_version}"
+    )
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -472,7 +474,8 @@ def main() -> None:
         f"({report['setup']['requests'] / elapsed:.1f}/s), {args.users} users, "
         f"gunicorn {report['setup']['gunicorn']}; errors: {len(errors)}"
     )
-    print(f"{'page':<15}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'SQL@100':>9}{'SQL@1000':>9}")
+    header = ["n", "p50 ms", "p95 ms", "max ms", "SQL@100", "SQL@1000"]
+    print(f"{'page':<15}{header[0]:>6}" + "".join(f"{h:>9}" for h in header[1:]))
     for page, values in timings.items():
         figures = {
             "requests": len(values),

@@ -33,9 +33,7 @@ def _cell(cell, metric: str) -> str:
     change = ""
     if cell.change is not None:
         sign = "+" if cell.change > 0 else ""
-        change = (
-            f'<span class="change {cell.direction}">{sign}{_number(cell.change, 1)}</span>'
-        )
+        change = f'<span class="change {cell.direction}">{sign}{_number(cell.change, 1)}</span>'
     sort = "" if value is None else conditional_escape(str(value))
     return (
         f'<td class="num{alarm}" data-sort="{sort}" title="участников: {cell.participants}">'
