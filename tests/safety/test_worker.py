@@ -1,6 +1,8 @@
 """Long jobs wait in the database (django-tasks DB backend): a file uploaded while no worker
 runs, or while the worker restarts, is loaded once a worker starts again."""
 
+import importlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -17,6 +19,14 @@ def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.fixture
+def subjects(transactional_db):
+    """A transactional test before this one may have flushed the subjects the migration made."""
+    from django.apps import apps
+
+    importlib.import_module("opora.assessments.migrations.0002_subjects").load(apps, None)
+
+
 def upload(client, name, line):
     content = f"{HEADER}\n{line}\n".encode()
     client.post(reverse("assessments:results_import"), {"file": SimpleUploadedFile(name, content)})
@@ -28,7 +38,7 @@ def worker(*options):
 
 @pytest.mark.django_db(transaction=True)  # the job is queued when the upload's transaction commits
 def test_jobs_queued_without_a_worker_run_when_a_worker_starts(
-    client, cast, school_a1, school_a2, database_queue
+    client, cast, school_a1, school_a2, database_queue, subjects
 ):
     client.login(username="coordinator_a", password=PASSWORD)
     upload(client, "first.csv", "a1,2023,ВПР,math,5,26,9,10,5,2")
