@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_PORT ?= 55432
 PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/opora
 
-.PHONY: run test lint test-sqlite test-postgres system-deps bench clean
+.PHONY: run test lint test-sqlite test-postgres system-deps bench backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ test-postgres: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/identify_db.py
+	$(BIN)/python bench/load.py --json /tmp/opora-load/load.json
+
+# The database named by DATABASE_URL (SQLite or PostgreSQL) and MEDIA_ROOT, in one tar.
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup --output backups/
+
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Укажите архив: make restore FILE=backups/opora-….tar"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

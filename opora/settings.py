@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "opora.staff",
     "opora.monitoring",
     "opora.demo",
+    "opora.operations",
     "ninja",  # serves the API docs' Swagger UI from local static files
 ]
 
@@ -141,6 +142,23 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opora@localhost")
+# Login throttling (opora/accounts/throttling.py) counts failures in the cache. The default
+# cache is per process; with several web processes set CACHE_BACKEND=db (a shared table made by
+# `manage.py createcachetable`), or each process keeps its own count.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "opora_cache"}
+        if os.environ.get("CACHE_BACKEND", "locmem") == "db"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))  # per username
+LOGIN_FAILURE_ADDRESS_LIMIT = int(os.environ.get("LOGIN_FAILURE_ADDRESS_LIMIT", 30))  # per address
+LOGIN_FAILURE_WINDOW = 15 * 60  # seconds in which failures are counted
+LOGIN_LOCKOUT = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
+# Behind nginx every request comes from 127.0.0.1: name the header with the client's address
+# (`proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
+OPORA_CLIENT_IP_HEADER = os.environ.get("OPORA_CLIENT_IP_HEADER", "")
 
 if PRODUCTION:
     # WhiteNoise serves the collected static files; municipal networks reach no CDN.

@@ -1,5 +1,8 @@
 """What an upload may be: a table (CSV, XLSX) to import or a document (a scan of an order,
-evidence) to keep; never larger than OPORA_UPLOAD_MAX_BYTES."""
+evidence) to keep; never larger than OPORA_UPLOAD_MAX_BYTES, and its first bytes must be those of
+the kind its name says (a page saved as «scan.pdf» is not a PDF). Django refuses a request body
+over DATA_UPLOAD_MAX_MEMORY_SIZE apart from files; the web server caps the whole request
+(`client_max_body_size` in docs/operations.md)."""
 
 from pathlib import Path
 
@@ -9,6 +12,17 @@ from django.template.defaultfilters import filesizeformat
 
 TABLE_SUFFIXES = {".csv", ".xlsx"}
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".jpg", ".jpeg", ".png"}
+_ZIP = b"PK\x03\x04"  # XLSX, DOCX and ODT are zip archives
+SIGNATURES = {
+    ".xlsx": _ZIP,
+    ".docx": _ZIP,
+    ".odt": _ZIP,
+    ".pdf": b"%PDF",
+    ".doc": b"\xd0\xcf\x11\xe0",  # the OLE container of old Word files
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+}
 
 
 def upload_validator(upload) -> None:
@@ -24,10 +38,23 @@ def document_validator(upload) -> None:
 
 
 def _check_suffix(upload, suffixes: set[str], wanted: str) -> None:
-    if Path(upload.name).suffix.lower() not in suffixes:
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in suffixes:
         raise ValidationError(
             "Загрузите %(wanted)s (файл «%(name)s» другого вида).",
             params={"wanted": wanted, "name": upload.name},
+        )
+    signature = SIGNATURES.get(suffix)
+    if signature is None:
+        return
+    upload.seek(0)
+    head = upload.read(len(signature))
+    upload.seek(0)
+    if head != signature:
+        raise ValidationError(
+            "Файл «%(name)s» не является файлом %(kind)s, хотя назван так. Сохраните его "
+            "заново в этом формате.",
+            params={"name": upload.name, "kind": suffix[1:].upper()},
         )
 
 

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from opora import views
+from opora.accounts.forms import AdminLoginForm
 from opora.api.api import api
 
 admin.site.site_header = "Опора — администрирование"
 admin.site.site_title = "Опора"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -171,6 +171,12 @@ def result_import_enqueue(*, upload, imported_by: User) -> ResultImportJob:
     return job
 
 
+JOB_FAILED = (
+    "сбой на сервере во время загрузки (записан в журнал). Загрузите файл ещё раз; если сбой "
+    "повторится, сообщите администратору"
+)
+
+
 def result_import_job_run(*, job_id: int) -> None:
     """Load a queued file, recording progress on the job; the file is deleted in every case."""
     job = ResultImportJob.objects.select_related("created_by").get(pk=job_id)
@@ -189,6 +195,13 @@ def result_import_job_run(*, job_id: int) -> None:
     except ImportRefused as refused:
         job.status, job.problems = ImportStatus.REFUSED, [str(p) for p in refused.problems]
         job.summary = "Файл не загружен, данные не изменены."
+    except Exception:
+        # The import is one transaction, so a failure halfway changed nothing; the person
+        # waiting learns that instead of a progress bar that never ends, and the worker
+        # records the traceback for the administrator.
+        job.status, job.problems = ImportStatus.REFUSED, [JOB_FAILED]
+        job.summary = "Файл не загружен, данные не изменены."
+        raise
     else:
         job.status, job.summary, job.progress = ImportStatus.DONE, summary.describe(), 100
     finally:

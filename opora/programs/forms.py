@@ -38,6 +38,8 @@ class IndicatorValueForm(forms.Form):
     evidence_link = forms.URLField(
         label="Подтверждение (ссылка)", required=False, assume_scheme="https"
     )
+    # What the person saw when the page opened (opora.locking): a newer save is not overwritten.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, schools, **kwargs):
         """`schools`: whose values the user may enter, or None when values are not per school."""

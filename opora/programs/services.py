@@ -3,8 +3,9 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from opora import locking
 from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_change_school_program_status,
@@ -273,8 +274,13 @@ def indicator_value_save(
     value: str,
     evidence_link: str,
     school: School | None = None,
+    seen: int | None = None,
 ) -> IndicatorValue:
-    """A value on a date; for an indicator «каждая школа», one value per school."""
+    """A value on a date; for an indicator «каждая школа», one value per school.
+
+    `seen` is the form's `locking.edit_token(IndicatorValue)`: a value someone else saved after
+    it is not overwritten (EditConflict). None saves without the check (documents, commands).
+    """
     if indicator.scope == IndicatorScope.EACH_SCHOOL:
         if school is None or school.municipality_id != indicator.program.municipality_id:
             raise ValidationError(
@@ -284,13 +290,21 @@ def indicator_value_save(
         school = None
     if not can_enter_indicator_value(user, indicator, school):
         raise PermissionDenied
-    saved, _ = IndicatorValue.objects.update_or_create(
-        indicator=indicator,
-        school=school,
-        measured_on=measured_on,
-        defaults={"value": value, "evidence_link": evidence_link, "entered_by": user},
-    )
-    return saved
+    key = {"indicator": indicator, "school": school, "measured_on": measured_on}
+    fields = {"value": value, "evidence_link": evidence_link, "entered_by": user}
+    current = IndicatorValue.objects.select_for_update(of=("self",)).filter(**key).first()
+    if current is None:
+        try:
+            with transaction.atomic():
+                return IndicatorValue.objects.create(**key, **fields)
+        except IntegrityError:  # someone saved a value on this date a moment ago
+            current = IndicatorValue.objects.select_for_update(of=("self",)).get(**key)
+            if seen is not None:
+                raise locking.conflict_with(current, yours=value) from None
+    if seen is not None:
+        locking.ensure_unchanged(current, seen=seen, yours=value)
+    _assign(current, **fields)
+    return current
 
 
 def indicator_source_save(

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opora import locking
 from opora.accounts.permissions import (
     can_enter_indicator_value,
     can_issue_order,
@@ -71,16 +72,26 @@ def indicator_detail(request, pk):
         may_enter = schools.exists()
     else:
         may_enter = can_enter_indicator_value(request.user, indicator)
-    form = IndicatorValueForm(request.POST or None, schools=schools)
+    seen = {"seen": locking.edit_token(IndicatorValue)}
+    form = IndicatorValueForm(request.POST or None, schools=schools, initial=seen)
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied
         if form.is_valid():
-            services.indicator_value_save(
-                indicator=indicator, user=request.user, **form.cleaned_data
-            )
-            messages.success(request, "Значение показателя сохранено.")
-            return redirect("programs:indicator_detail", pk=indicator.pk)
+            try:
+                services.indicator_value_save(
+                    indicator=indicator, user=request.user, **form.cleaned_data
+                )
+            except locking.EditConflict as conflict:
+                # Keep what was typed; sending it again now overwrites knowingly.
+                data = request.POST.copy()
+                data["seen"] = seen["seen"]
+                form = IndicatorValueForm(data, schools=schools)
+                form.is_valid()
+                form.add_error(None, conflict)
+            else:
+                messages.success(request, "Значение показателя сохранено.")
+                return redirect("programs:indicator_detail", pk=indicator.pk)
     row = selectors.indicator_row(indicator=indicator)
     manages = can_manage_municipality(request.user, indicator.program.municipality)
     return render(

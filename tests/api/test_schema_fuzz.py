@@ -37,6 +37,7 @@ def test_no_operation_fails_or_breaks_its_schema(api_schema, key):
             max_examples=15,
             deadline=None,
             database=None,
+            derandomize=True,  # the same examples on every run: CI reproduces what it found
             suppress_health_check=list(HealthCheck),
         )
         def call(case):

@@ -1,0 +1,66 @@
+"""Optimistic locking: when two people edit the same record, the second save is refused with
+who changed it and when, and the refused value is shown back so nothing typed is lost.
+
+Every official record keeps its history (django-simple-history), and history ids only grow, so
+the highest history id of a model at the moment a form is shown says what its user has seen:
+
+    # showing the form
+    form = SomeForm(initial={"seen": locking.edit_token(Protocol)})
+    # saving, inside the service's transaction, with the row locked
+    protocol = Protocol.objects.select_for_update().get(pk=pk)
+    locking.ensure_unchanged(protocol, seen=form.cleaned_data["seen"], yours=new_text)
+    ... save ...
+
+A form that may create a record (a value on a new date) also checks the record it would create:
+when someone else created it meanwhile, the unique constraint fails and `conflict_with` reports
+that record (see `opora.programs.services.indicator_value_save`).
+
+The token is taken from the whole model's history, so a page with many records (an indicator's
+values) needs one hidden field. Views catch `EditConflict`, show its message, keep the user's
+input in the form and give it a fresh token: sending it again then overwrites knowingly, and the
+history keeps the overwritten version.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Model
+from django.utils import timezone
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record after this user opened the form."""
+
+
+def edit_token(model: type[Model]) -> int:
+    """What a form shown now has seen: the model's highest history id (0 with no history)."""
+    return model.history.aggregate(seen=Max("history_id"))["seen"] or 0
+
+
+def ensure_unchanged(instance: Model, *, seen: int, yours: str) -> None:
+    """Refuse the save if `instance` has a history entry newer than `seen`."""
+    newer = instance.history.filter(history_id__gt=seen).order_by("-history_id").first()
+    if newer is not None:
+        raise conflict_with(newer, yours=yours)
+
+
+def conflict_with(record, *, yours: str) -> EditConflict:
+    """The refusal naming who saved `record` (a history entry or a live record) and when."""
+    entry = record if hasattr(record, "history_id") else record.history.latest()
+    who = _person(entry.history_user)
+    when = timezone.localtime(entry.history_date)
+    return EditConflict(
+        "Значение изменил(а) %(who)s в %(time)s %(date)s — обновите страницу; ваше значение: "
+        "«%(yours)s».",
+        code="edit_conflict",
+        params={
+            "who": who,
+            "time": f"{when:%H:%M}",
+            "date": f"{when:%d.%m.%Y}",
+            "yours": yours,
+        },
+    )
+
+
+def _person(user) -> str:
+    if user is None:
+        return "загрузка данных"
+    return user.get_full_name() or user.get_username()
