@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import (
+    can_view_school,
     edits_staff,
     edits_staff_somewhere,
     records_diagnostics,
@@ -547,6 +548,9 @@ def event_detail(request, pk):
         "staff/event_detail.html",
         {
             "event": event,
+            # The host school is named to all; its card opens only to those who see it.
+            "host_opens": bool(event.host_school)
+            and can_view_school(request.user, event.host_school),
             "participants": selectors.visible_participants(user=request.user, event=event),
             "form": form if may_mark else None,
         },
