@@ -48,6 +48,7 @@ test-postgres: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/identify_db.py
+	$(BIN)/python bench/report.py
 	$(BIN)/python bench/load.py --json /tmp/opora-load/load.json
 
 # The database named by DATABASE_URL (SQLite or PostgreSQL) and MEDIA_ROOT, in one tar.
