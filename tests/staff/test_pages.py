@@ -13,6 +13,7 @@ from opora.staff.models import (
     Course,
     Deficit,
     Diagnostic,
+    MethodicalAssociation,
     MethodicalEvent,
     ReviewRole,
     Route,
@@ -251,3 +252,66 @@ def test_every_staff_list_page_opens_for_every_role(client, route):
         login(client, username)
         for name in names:
             assert client.get(reverse(f"staff:{name}")).status_code == 200, (username, name)
+
+
+def test_the_methodist_creates_and_edits_a_methodical_association(client, anna, municipality_a):
+    login(client, "methodist_a")
+    url = reverse("staff:association_list")
+    data = {
+        "municipality": municipality_a.pk,
+        "name": "РМО учителей математики",
+        "subject": Subject.objects.get(code="math").pk,
+        "leader": anna.pk,
+    }
+    assert client.post(url, data).status_code == 302
+    association = MethodicalAssociation.objects.get()
+    assert (association.name, association.leader) == ("РМО учителей математики", anna)
+    assert "РМО учителей математики" in client.get(url).content.decode()
+
+    edit = reverse("staff:association_edit", args=[association.pk])
+    response = client.post(edit, {**data, "name": "ММО математиков", "leader": ""})
+    assert response.status_code == 302
+    association.refresh_from_db()
+    assert (association.name, association.leader) == ("ММО математиков", None)
+    # The association is offered when an event is added.
+    page = client.get(reverse("staff:event_list"))
+    assert "ММО математиков" in page.content.decode()
+
+
+def test_an_association_leader_comes_from_the_associations_municipality(
+    client, coordinator_a, region_operator, municipality_a, school_b1
+):
+    outsider = Teacher.objects.create(school=school_b1, full_name="Чужой Б.Б.", position="учитель")
+    response = login(client, "region_operator").post(
+        reverse("staff:association_list"),
+        {"municipality": municipality_a.pk, "name": "РМО", "leader": outsider.pk},
+    )
+    assert response.status_code == 200
+    assert "другого муниципалитета" in response.content.decode()
+    assert not MethodicalAssociation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("coordinator_a", 200),
+        ("region_operator", 200),
+        ("school_team_a1", 403),
+        ("curator_a1", 403),
+        ("coordinator_b", 404),
+        ("observer_b", 404),
+    ],
+)
+def test_who_edits_a_methodical_association(client, cast, municipality_a, username, status):
+    association = MethodicalAssociation.objects.create(municipality=municipality_a, name="РМО")
+    login(client, username)
+    assert (
+        client.get(reverse("staff:association_edit", args=[association.pk])).status_code == status
+    )
+
+
+@pytest.mark.parametrize("username", ["school_team_a1", "curator_a1", "observer_b"])
+def test_who_runs_no_methodical_work_adds_no_association(client, cast, username):
+    response = login(client, username).post(reverse("staff:association_list"), {"name": "РМО"})
+    assert response.status_code == 403
+    assert not MethodicalAssociation.objects.exists()
