@@ -272,7 +272,7 @@ def _school_figures(overview, totals) -> Section:
         "Показатели школ, которые программы используют как целевые",
         "Показатели школ",
         rows,
-        _split([4.1, 1.8], len(columns), LANDSCAPE_WIDTH_CM),
+        _split([4.1, 2.1], len(columns), LANDSCAPE_WIDTH_CM),
         note=note,
         landscape=True,
         numeric=set(range(1, len(rows[0]))),
