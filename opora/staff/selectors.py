@@ -8,7 +8,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import User
-from opora.accounts.permissions import visible_municipalities, visible_schools
+from opora.accounts.permissions import (
+    route_review_duty,
+    visible_municipalities,
+    visible_schools,
+)
 from opora.assessments.models import Subject
 from opora.registry.models import Municipality, School
 from opora.registry.years import current_academic_year
@@ -25,6 +29,7 @@ from opora.staff.models import (
     MethodicalEvent,
     Period,
     Route,
+    RouteActivity,
     RouteStatus,
     RouteTemplate,
     Teacher,
@@ -447,3 +452,34 @@ def at_risk_table(*, schools: QuerySet[School]) -> tuple[list[tuple[int, str]], 
         if any(cells):
             lines.append(AtRiskLine(school, cells))
     return [(y, Period(p).label) for y, p in keys], lines
+
+
+def routes_awaiting_review(*, user: User) -> QuerySet[Route]:
+    """ИОМ not yet completed that the user's side (the methodist, the school) has not reviewed."""
+    role = route_review_duty(user)
+    if role is None:
+        return Route.objects.none()
+    return (
+        Route.objects.filter(teacher__school__in=visible_schools(user))
+        .exclude(status=RouteStatus.COMPLETED)
+        .exclude(reviews__role=role)
+        .select_related("teacher__school")
+        .order_by("-year", "teacher__school__short_name", "teacher__full_name")
+    )
+
+
+def overdue_route_activities(*, user: User, today: datetime.date) -> QuerySet[RouteActivity]:
+    """Activities of ИОМ in progress whose end date has passed without a mark of completion;
+    asked of those who follow ИОМ (the methodist, the school team)."""
+    if route_review_duty(user) is None:
+        return RouteActivity.objects.none()
+    return (
+        RouteActivity.objects.filter(
+            route__teacher__school__in=visible_schools(user),
+            ends_on__lt=today,
+            completed_on__isnull=True,
+        )
+        .exclude(route__status=RouteStatus.COMPLETED)
+        .select_related("route__teacher__school")
+        .order_by("ends_on", "pk")
+    )

@@ -315,3 +315,37 @@ def test_who_runs_no_methodical_work_adds_no_association(client, cast, username)
     response = login(client, username).post(reverse("staff:association_list"), {"name": "РМО"})
     assert response.status_code == 403
     assert not MethodicalAssociation.objects.exists()
+
+
+def test_the_home_page_asks_the_methodist_and_the_school_for_what_needs_them(
+    client, route, methodist_a
+):
+    overdue = RouteActivity.objects.create(
+        route=route, kind="internship", title="Стажировка в школе-лидере", ends_on=D(2023, 3, 1)
+    )
+    RouteActivity.objects.create(
+        route=route,
+        kind="open_lesson",
+        title="Открытый урок",
+        ends_on=D(2023, 3, 1),
+        completed_on=D(2023, 2, 20),
+        evidence="протокол",
+    )
+    for username in ("methodist_a", "school_team_a1"):
+        home = login(client, username).get(reverse("home"))
+        assert list(home.context["routes_to_review"]) == [route]
+        assert list(home.context["overdue_route_activities"]) == [overdue]
+        assert "Стажировка в школе-лидере" in home.content.decode()
+    # The methodist's review takes the ИОМ off the methodist's list, not off the school's.
+    route.reviews.create(role=ReviewRole.METHODIST, verdict="approved", reviewed_by=methodist_a)
+    assert not login(client, "methodist_a").get(reverse("home")).context["routes_to_review"]
+    assert list(login(client, "school_team_a1").get(reverse("home")).context["routes_to_review"])
+    # Those who do not follow ИОМ day to day, and those outside the scope, are not asked.
+    for username in ("coordinator_a", "coordinator_b", "observer_b"):
+        home = login(client, username).get(reverse("home"))
+        assert "routes-to-review" not in home.content.decode()
+        assert "overdue-route-activities" not in home.content.decode()
+    route.status = RouteStatus.COMPLETED
+    route.save()
+    home = login(client, "school_team_a1").get(reverse("home"))
+    assert not home.context["routes_to_review"] and not home.context["overdue_route_activities"]
