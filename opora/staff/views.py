@@ -522,15 +522,21 @@ def pair_list(request):
     )
 
 
+def _association_form(request, municipalities, association) -> forms.AssociationForm:
+    """Offered: the municipalities where the user runs methodical work and their teachers."""
+    return forms.AssociationForm(
+        request.POST or None,
+        instance=association,
+        municipalities=municipalities,
+        teachers=selectors.association_leaders(municipalities=municipalities),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def association_list(request):
     municipalities = _methodical_municipalities(request.user)
-    form = forms.AssociationForm(
-        request.POST or None,
-        municipalities=municipalities,
-        teachers=selectors.association_leaders(municipalities=municipalities),
-    )
+    form = _association_form(request, municipalities, None)
     if request.method == "POST":
         if not municipalities:
             raise PermissionDenied
@@ -555,13 +561,7 @@ def association_edit(request, pk):
     association = selectors.association_get(user=request.user, pk=pk)
     if not runs_methodical_work(request.user, association.municipality):
         raise PermissionDenied
-    municipalities = _methodical_municipalities(request.user)
-    form = forms.AssociationForm(
-        request.POST or None,
-        instance=association,
-        municipalities=municipalities,
-        teachers=selectors.association_leaders(municipalities=municipalities),
-    )
+    form = _association_form(request, _methodical_municipalities(request.user), association)
     if request.method == "POST" and form.is_valid():
         services.association_save(association=association, values=form.cleaned_data)
         messages.success(request, "Методическое объединение сохранено.")

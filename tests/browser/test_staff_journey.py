@@ -7,21 +7,9 @@ import pytest
 
 from opora.assessments.models import Subject
 from opora.staff.models import Deficit, Diagnostic, Route, RouteStatus, Teacher
-from tests.conftest import PASSWORD
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="ru-RU")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-    return page
 
 
 @pytest.fixture
