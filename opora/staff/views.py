@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import (
+    can_view_school,
     edits_staff,
     edits_staff_somewhere,
     records_diagnostics,
@@ -623,6 +624,9 @@ def event_detail(request, pk):
         {
             "event": event,
             "participants": selectors.visible_participants(user=request.user, event=event),
+            # A curator sees the event of the municipality, not necessarily its host school.
+            "host_visible": bool(event.host_school)
+            and can_view_school(request.user, event.host_school),
             "form": form if may_mark else None,
         },
     )

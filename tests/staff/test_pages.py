@@ -349,3 +349,18 @@ def test_the_home_page_asks_the_methodist_and_the_school_for_what_needs_them(
     route.save()
     home = login(client, "school_team_a1").get(reverse("home"))
     assert not home.context["routes_to_review"] and not home.context["overdue_route_activities"]
+
+
+def test_an_event_links_its_host_school_only_for_who_sees_the_school(client, cast, school_a2):
+    event = MethodicalEvent.objects.create(
+        municipality=school_a2.municipality,
+        kind="seminar",
+        title="Семинар",
+        held_on=D(2023, 1, 1),
+        host_school=school_a2,
+    )
+    link = reverse("registry:school_detail", args=["a2"])
+    url = reverse("staff:event_detail", args=[event.pk])
+    assert link in login(client, "methodist_a").get(url).content.decode()
+    page = login(client, "curator_a1").get(url).content.decode()  # curates a1, not a2
+    assert link not in page and "Гимназия г. Альфа" in page
