@@ -11,6 +11,7 @@ from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
 from opora.risks import selectors as risks
+from opora.staff import selectors as staff
 
 
 @login_required
@@ -31,6 +32,10 @@ def home(request):
             "notifications": risks.unread_notifications(user=request.user)[:5],
             "unread_count": risks.unread_count(user=request.user),
             "campaigns_due": monitoring.campaigns_due(
+                user=request.user, today=timezone.localdate()
+            ),
+            "routes_to_review": staff.routes_awaiting_review(user=request.user),
+            "overdue_route_activities": staff.overdue_route_activities(
                 user=request.user, today=timezone.localdate()
             ),
         },

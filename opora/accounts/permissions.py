@@ -295,3 +295,20 @@ def can_fill_submission(user: User, submission) -> bool:
 def can_review_submission(user: User, submission) -> bool:
     """Accepting or returning a submission is the municipality's (its coordinator or region)."""
     return can_manage_municipality(user, submission.campaign.municipality)
+
+
+def sees_whole_municipality(user: User, municipality: Municipality) -> bool:
+    """Municipal summaries (all schools of a municipality in one document): the region, and the
+    coordinator, methodist or observer of the municipality. A school team or a curator sees
+    only some of its schools, so it gets none."""
+    if user.is_superuser:
+        return True
+    if user.role == Role.REGION:
+        return municipality.region_id == user.region_id
+    return user.municipality_id is not None and municipality.pk == user.municipality_id
+
+
+def route_review_duty(user: User) -> str | None:
+    """Whose review of teachers' ИОМ the home page asks of this user: the methodist's or the
+    school team's («methodist», «school»); the others review when they choose to."""
+    return {Role.METHODIST: "methodist", Role.SCHOOL: "school"}.get(user.role)

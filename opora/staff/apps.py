@@ -7,6 +7,7 @@ class StaffConfig(AppConfig):
 
     def ready(self):
         from opora.programs.sources import IndicatorSource, register
+        from opora.staff import documents  # noqa: F401  (registers the staff summary document)
         from opora.staff.indicators import INDICATOR_SOURCES
 
         for code, (title, measure) in INDICATOR_SOURCES.items():

@@ -8,6 +8,7 @@ from opora.staff.models import (
     Deficit,
     Diagnostic,
     MentoringPair,
+    MethodicalAssociation,
     MethodicalEvent,
     ReviewVerdict,
     Route,
@@ -209,6 +210,31 @@ class EventForm(forms.ModelForm):
         municipality, host = data.get("municipality"), data.get("host_school")
         if municipality and host and host.municipality_id != municipality.pk:
             self.add_error("host_school", "Школа другого муниципалитета.")
+        return data
+
+
+class AssociationForm(forms.ModelForm):
+    class Meta:
+        model = MethodicalAssociation
+        fields = ["municipality", "name", "subject", "leader"]
+        help_texts = {
+            "name": "Например: «РМО учителей математики».",
+            "subject": "Пусто — не предметное (классные руководители, молодые педагоги …).",
+        }
+
+    def __init__(self, *args, municipalities, teachers, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_municipalities(self, municipalities)
+        self.fields["subject"].empty_label = "без предмета"
+        self.fields["leader"].queryset = teachers
+        self.fields["leader"].empty_label = "не назначен"
+        self.fields["leader"].label_from_instance = lambda t: f"{t.full_name} ({t.school})"
+
+    def clean(self):
+        data = super().clean()
+        municipality, leader = data.get("municipality"), data.get("leader")
+        if municipality and leader and leader.school.municipality_id != municipality.pk:
+            self.add_error("leader", "Педагог школы другого муниципалитета.")
         return data
 
 

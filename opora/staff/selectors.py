@@ -8,7 +8,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import User
-from opora.accounts.permissions import visible_municipalities, visible_schools
+from opora.accounts.permissions import (
+    route_review_duty,
+    visible_municipalities,
+    visible_schools,
+)
 from opora.assessments.models import Subject
 from opora.registry.models import Municipality, School
 from opora.registry.years import current_academic_year
@@ -21,9 +25,11 @@ from opora.staff.models import (
     Deficit,
     Diagnostic,
     MentoringPair,
+    MethodicalAssociation,
     MethodicalEvent,
     Period,
     Route,
+    RouteActivity,
     RouteStatus,
     RouteTemplate,
     Teacher,
@@ -57,7 +63,11 @@ def staff_years(*, user: User, today: datetime.date) -> list[int]:
 
 def default_year(*, user: User, today: datetime.date) -> int:
     """The latest year that has data, so that a page never opens empty when data exist."""
-    schools = visible_schools(user)
+    return latest_year(schools=visible_schools(user)) or current_academic_year(today)
+
+
+def latest_year(*, schools) -> int | None:
+    """The latest academic year with an ИОМ, a diagnostic or at-risk figures of these schools."""
     latest = [
         Route.objects.filter(teacher__school__in=schools)
         .order_by("-year")
@@ -77,7 +87,7 @@ def default_year(*, user: User, today: datetime.date) -> int:
     if last_diagnostic:
         latest.append(current_academic_year(last_diagnostic))
     years = [y for y in latest if y]
-    return max(years) if years else current_academic_year(today)
+    return max(years) if years else None
 
 
 def scoped_schools(*, user: User, municipality: str = "") -> QuerySet[School]:
@@ -95,12 +105,12 @@ class OverviewRow:
 
 
 def overview(*, user: User, year: int, municipality: str = "") -> list[OverviewRow]:
+    return overview_rows(schools=scoped_schools(user=user, municipality=municipality), year=year)
+
+
+def overview_rows(*, schools: QuerySet[School], year: int) -> list[OverviewRow]:
     """Per school: teachers and each figure of OVERVIEW_COLUMNS for the year."""
-    schools = list(
-        scoped_schools(user=user, municipality=municipality).annotate(
-            teacher_count=Count("teachers", distinct=True)
-        )
-    )
+    schools = list(schools.annotate(teacher_count=Count("teachers", distinct=True)))
     ids = [s.pk for s in schools]
     values = {
         code: indicators.INDICATOR_SOURCES[code][1](school_ids=ids, year=year)
@@ -184,11 +194,14 @@ class RouteClosureLine:
 
 
 def route_closure_list(*, user: User, year: int, municipality: str = "") -> list[RouteClosureLine]:
-    """Every ИОМ of the year in scope with its deficits: addressed and closed by a diagnostic."""
+    return closure_lines(schools=scoped_schools(user=user, municipality=municipality), year=year)
+
+
+def closure_lines(*, schools: QuerySet[School], year: int) -> list[RouteClosureLine]:
+    """Every ИОМ of the year of these schools with its deficits: addressed and closed by a
+    diagnostic."""
     routes = (
-        Route.objects.filter(
-            teacher__school__in=scoped_schools(user=user, municipality=municipality), year=year
-        )
+        Route.objects.filter(teacher__school__in=schools, year=year)
         .select_related("teacher__school")
         .prefetch_related("deficits")
         .order_by("teacher__school__short_name", "teacher__full_name")
@@ -225,10 +238,16 @@ class DeficitMatrix:
 
 
 def deficit_matrix(*, user: User, year: int, municipality: str = "") -> DeficitMatrix:
+    return deficit_matrix_of(
+        schools=scoped_schools(user=user, municipality=municipality), year=year
+    )
+
+
+def deficit_matrix_of(*, schools: QuerySet[School], year: int) -> DeficitMatrix:
     """Subject × school: of the teachers diagnosed in a subject during the year, how many had
     deficits in their latest diagnostic of it. And by deficit: teachers who have it, and how many
     of them have an ИОМ of the year addressing it."""
-    schools = list(scoped_schools(user=user, municipality=municipality))
+    schools = list(schools)
     diagnostics = (
         Diagnostic.objects.filter(
             teacher__school__in=schools, taken_on__range=indicators.year_dates(year)
@@ -315,6 +334,33 @@ def pair_list(*, user: User) -> QuerySet[MentoringPair]:
     )
 
 
+def association_list(*, user: User) -> QuerySet[MethodicalAssociation]:
+    return (
+        MethodicalAssociation.objects.filter(municipality__in=visible_municipalities(user))
+        .select_related("municipality", "subject", "leader__school")
+        .annotate(event_count=Count("events", distinct=True))
+        .order_by("municipality__name", "name")
+    )
+
+
+def association_get(*, user: User, pk: int) -> MethodicalAssociation:
+    return get_object_or_404(
+        MethodicalAssociation.objects.filter(
+            municipality__in=visible_municipalities(user)
+        ).select_related("municipality"),
+        pk=pk,
+    )
+
+
+def association_leaders(*, municipalities) -> QuerySet[Teacher]:
+    """Teachers who may lead an association: those of the municipalities where it is run."""
+    return (
+        Teacher.objects.filter(school__municipality__in=municipalities)
+        .select_related("school")
+        .order_by("school__short_name", "full_name")
+    )
+
+
 def event_list(*, user: User) -> QuerySet[MethodicalEvent]:
     return (
         MethodicalEvent.objects.filter(municipality__in=visible_municipalities(user))
@@ -380,9 +426,13 @@ class AtRiskLine:
 def at_risk_overview(
     *, user: User, municipality: str = ""
 ) -> tuple[list[tuple[int, str]], list[AtRiskLine]]:
+    return at_risk_table(schools=scoped_schools(user=user, municipality=municipality))
+
+
+def at_risk_table(*, schools: QuerySet[School]) -> tuple[list[tuple[int, str]], list[AtRiskLine]]:
     """Per school and period (year, period label): students, at risk, with a plan, improved —
     from the rows that stand for the school (whole school, all subjects; else its grades)."""
-    schools = list(scoped_schools(user=user, municipality=municipality))
+    schools = list(schools)
     figures = AtRiskFigure.objects.filter(school__in=schools, subject__isnull=True)
     grouped = defaultdict(list)
     for f in figures:
@@ -402,3 +452,34 @@ def at_risk_overview(
         if any(cells):
             lines.append(AtRiskLine(school, cells))
     return [(y, Period(p).label) for y, p in keys], lines
+
+
+def routes_awaiting_review(*, user: User) -> QuerySet[Route]:
+    """ИОМ not yet completed that the user's side (the methodist, the school) has not reviewed."""
+    role = route_review_duty(user)
+    if role is None:
+        return Route.objects.none()
+    return (
+        Route.objects.filter(teacher__school__in=visible_schools(user))
+        .exclude(status=RouteStatus.COMPLETED)
+        .exclude(reviews__role=role)
+        .select_related("teacher__school")
+        .order_by("-year", "teacher__school__short_name", "teacher__full_name")
+    )
+
+
+def overdue_route_activities(*, user: User, today: datetime.date) -> QuerySet[RouteActivity]:
+    """Activities of ИОМ in progress whose end date has passed without a mark of completion;
+    asked of those who follow ИОМ (the methodist, the school team)."""
+    if route_review_duty(user) is None:
+        return RouteActivity.objects.none()
+    return (
+        RouteActivity.objects.filter(
+            route__teacher__school__in=visible_schools(user),
+            ends_on__lt=today,
+            completed_on__isnull=True,
+        )
+        .exclude(route__status=RouteStatus.COMPLETED)
+        .select_related("route__teacher__school")
+        .order_by("ends_on", "pk")
+    )

@@ -27,6 +27,7 @@ from opora.staff.models import (
     Diagnostic,
     DiagnosticKind,
     MentoringPair,
+    MethodicalAssociation,
     MethodicalEvent,
     Route,
     RouteActivity,
@@ -645,6 +646,19 @@ def mentoring_pair_save(*, values: dict) -> MentoringPair:
     pair.full_clean()
     pair.save()
     return pair
+
+
+@transaction.atomic
+def association_save(
+    *, association: MethodicalAssociation | None, values: dict
+) -> MethodicalAssociation:
+    """A new methodical association (РМО / ММО) or the changes of one."""
+    association = association or MethodicalAssociation()
+    for name, value in values.items():
+        setattr(association, name, value)
+    association.full_clean()
+    association.save()
+    return association
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from opora.staff import views
 
@@ -6,6 +6,11 @@ app_name = "staff"
 urlpatterns = [
     path("staff/", views.overview, name="overview"),
     path("staff/deficits/", views.deficits, name="deficits"),
+    re_path(
+        r"^staff/summary/(?P<code>[^/]+)/export\.(?P<file_format>docx|xlsx|pdf)$",
+        views.summary_export,
+        name="summary_export",
+    ),
     path("staff/routes/", views.closure, name="closure"),
     path("staff/routes/<int:pk>/", views.route_detail, name="route_detail"),
     path("staff/route-activities/<int:pk>/", views.route_activity_edit, name="route_activity_edit"),
@@ -20,6 +25,8 @@ urlpatterns = [
     path("staff/courses/", views.course_list, name="course_list"),
     path("staff/courses/<int:pk>/", views.course_detail, name="course_detail"),
     path("staff/mentoring/", views.pair_list, name="pair_list"),
+    path("staff/associations/", views.association_list, name="association_list"),
+    path("staff/associations/<int:pk>/", views.association_edit, name="association_edit"),
     path("staff/events/", views.event_list, name="event_list"),
     path("staff/events/<int:pk>/", views.event_detail, name="event_detail"),
     path("staff/at-risk/", views.at_risk_overview, name="at_risk_overview"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,11 +15,13 @@ from opora.accounts.permissions import (
     records_diagnostics_somewhere,
     reviews_routes_as_methodist,
     runs_methodical_work,
+    sees_whole_municipality,
     visible_municipalities,
     visible_schools,
 )
 from opora.registry.models import Municipality
 from opora.registry.years import current_academic_year
+from opora.reports.documents import FORMATS, export_document
 from opora.staff import forms, selectors, services
 from opora.staff.models import (
     AtRiskFigure,
@@ -77,6 +80,14 @@ def overview(request):
     )
 
 
+def _summarised_municipalities(user, code: str = "") -> list[Municipality]:
+    """Municipalities whose summary document the user may take (all their schools seen)."""
+    municipalities = selectors.municipality_choices(user=user)
+    if code:
+        municipalities = municipalities.filter(code=code)
+    return [m for m in municipalities if sees_whole_municipality(user, m)]
+
+
 @login_required
 def deficits(request):
     form, year, municipality = _filters(request)
@@ -90,8 +101,23 @@ def deficits(request):
                 user=request.user, year=year, municipality=municipality
             ),
             "several_municipalities": len(form.fields["municipality"].choices) > 2,
+            "summaries": _summarised_municipalities(request.user, municipality),
         },
     )
+
+
+@login_required
+def summary_export(request, code, file_format):
+    """«Сводка по профессиональным дефицитам и ИОМ» of a municipality as a file."""
+    found = _summarised_municipalities(request.user, code)
+    if not found:
+        raise Http404
+    municipality = found[0]
+    content = export_document(f"staff_summary-{municipality.pk}", file_format=file_format)
+    response = HttpResponse(content, content_type=FORMATS[file_format])
+    name = f"staff-summary-{municipality.code}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -497,6 +523,55 @@ def pair_list(request):
     )
 
 
+def _association_form(request, municipalities, association) -> forms.AssociationForm:
+    """Offered: the municipalities where the user runs methodical work and their teachers."""
+    return forms.AssociationForm(
+        request.POST or None,
+        instance=association,
+        municipalities=municipalities,
+        teachers=selectors.association_leaders(municipalities=municipalities),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_list(request):
+    municipalities = _methodical_municipalities(request.user)
+    form = _association_form(request, municipalities, None)
+    if request.method == "POST":
+        if not municipalities:
+            raise PermissionDenied
+        if form.is_valid():
+            services.association_save(association=None, values=form.cleaned_data)
+            messages.success(request, "Методическое объединение добавлено.")
+            return redirect("staff:association_list")
+    return render(
+        request,
+        "staff/association_list.html",
+        {
+            "associations": selectors.association_list(user=request.user),
+            "may_edit": municipalities.exists(),
+            "form": form if municipalities else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_edit(request, pk):
+    association = selectors.association_get(user=request.user, pk=pk)
+    if not runs_methodical_work(request.user, association.municipality):
+        raise PermissionDenied
+    form = _association_form(request, _methodical_municipalities(request.user), association)
+    if request.method == "POST" and form.is_valid():
+        services.association_save(association=association, values=form.cleaned_data)
+        messages.success(request, "Методическое объединение сохранено.")
+        return redirect("staff:association_list")
+    return render(
+        request, "staff/association_edit.html", {"association": association, "form": form}
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_list(request):
@@ -548,10 +623,10 @@ def event_detail(request, pk):
         "staff/event_detail.html",
         {
             "event": event,
-            # The host school is named to all; its card opens only to those who see it.
-            "host_opens": bool(event.host_school)
-            and can_view_school(request.user, event.host_school),
             "participants": selectors.visible_participants(user=request.user, event=event),
+            # A curator sees the event of the municipality, not necessarily its host school.
+            "host_visible": bool(event.host_school)
+            and can_view_school(request.user, event.host_school),
             "form": form if may_mark else None,
         },
     )

@@ -77,13 +77,13 @@ function showUploadProgress(form) {
       label.textContent = "Файл передан, идёт проверка и загрузка данных…";
     });
     request.addEventListener("load", () => {
-      if (request.responseURL && request.responseURL !== window.location.href) {
-        window.location.href = request.responseURL;
-      } else {
-        document.open();
-        document.write(request.responseText);
-        document.close();
-      }
+      // The request followed the redirect itself, so its response is the page that carries the
+      // one-time success message: show it rather than load the address again without it.
+      const redirected = request.responseURL && request.responseURL !== window.location.href;
+      document.open();
+      document.write(request.responseText);
+      document.close();
+      if (redirected) window.history.replaceState(null, "", request.responseURL);
     });
     request.send(new FormData(form));
   });

@@ -7,6 +7,8 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,3 +56,16 @@ def page(browser, live_server, reference_data):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def login(browser, live_server, username):
+    """A fresh browser context signed in as `username` (the stories switch between people)."""
+    context = browser.new_context(base_url=live_server.url, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    return page

@@ -6,7 +6,7 @@ import importlib
 import pytest
 from django.apps import apps
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,18 +14,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def risk_reference(reference_data):
     importlib.import_module("opora.risks.migrations.0002_reference_data").load(apps, None)
-
-
-def login(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="ru-RU")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-    return page
 
 
 def test_from_empty_questionnaire_to_approved_antirisk_program(

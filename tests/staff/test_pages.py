@@ -13,6 +13,7 @@ from opora.staff.models import (
     Course,
     Deficit,
     Diagnostic,
+    MethodicalAssociation,
     MethodicalEvent,
     ReviewRole,
     Route,
@@ -251,3 +252,115 @@ def test_every_staff_list_page_opens_for_every_role(client, route):
         login(client, username)
         for name in names:
             assert client.get(reverse(f"staff:{name}")).status_code == 200, (username, name)
+
+
+def test_the_methodist_creates_and_edits_a_methodical_association(client, anna, municipality_a):
+    login(client, "methodist_a")
+    url = reverse("staff:association_list")
+    data = {
+        "municipality": municipality_a.pk,
+        "name": "РМО учителей математики",
+        "subject": Subject.objects.get(code="math").pk,
+        "leader": anna.pk,
+    }
+    assert client.post(url, data).status_code == 302
+    association = MethodicalAssociation.objects.get()
+    assert (association.name, association.leader) == ("РМО учителей математики", anna)
+    assert "РМО учителей математики" in client.get(url).content.decode()
+
+    edit = reverse("staff:association_edit", args=[association.pk])
+    response = client.post(edit, {**data, "name": "ММО математиков", "leader": ""})
+    assert response.status_code == 302
+    association.refresh_from_db()
+    assert (association.name, association.leader) == ("ММО математиков", None)
+    # The association is offered when an event is added.
+    page = client.get(reverse("staff:event_list"))
+    assert "ММО математиков" in page.content.decode()
+
+
+def test_an_association_leader_comes_from_the_associations_municipality(
+    client, coordinator_a, region_operator, municipality_a, school_b1
+):
+    outsider = Teacher.objects.create(school=school_b1, full_name="Чужой Б.Б.", position="учитель")
+    response = login(client, "region_operator").post(
+        reverse("staff:association_list"),
+        {"municipality": municipality_a.pk, "name": "РМО", "leader": outsider.pk},
+    )
+    assert response.status_code == 200
+    assert "другого муниципалитета" in response.content.decode()
+    assert not MethodicalAssociation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("coordinator_a", 200),
+        ("region_operator", 200),
+        ("school_team_a1", 403),
+        ("curator_a1", 403),
+        ("coordinator_b", 404),
+        ("observer_b", 404),
+    ],
+)
+def test_who_edits_a_methodical_association(client, cast, municipality_a, username, status):
+    association = MethodicalAssociation.objects.create(municipality=municipality_a, name="РМО")
+    login(client, username)
+    assert (
+        client.get(reverse("staff:association_edit", args=[association.pk])).status_code == status
+    )
+
+
+@pytest.mark.parametrize("username", ["school_team_a1", "curator_a1", "observer_b"])
+def test_who_runs_no_methodical_work_adds_no_association(client, cast, username):
+    response = login(client, username).post(reverse("staff:association_list"), {"name": "РМО"})
+    assert response.status_code == 403
+    assert not MethodicalAssociation.objects.exists()
+
+
+def test_the_home_page_asks_the_methodist_and_the_school_for_what_needs_them(
+    client, route, methodist_a
+):
+    overdue = RouteActivity.objects.create(
+        route=route, kind="internship", title="Стажировка в школе-лидере", ends_on=D(2023, 3, 1)
+    )
+    RouteActivity.objects.create(
+        route=route,
+        kind="open_lesson",
+        title="Открытый урок",
+        ends_on=D(2023, 3, 1),
+        completed_on=D(2023, 2, 20),
+        evidence="протокол",
+    )
+    for username in ("methodist_a", "school_team_a1"):
+        home = login(client, username).get(reverse("home"))
+        assert list(home.context["routes_to_review"]) == [route]
+        assert list(home.context["overdue_route_activities"]) == [overdue]
+        assert "Стажировка в школе-лидере" in home.content.decode()
+    # The methodist's review takes the ИОМ off the methodist's list, not off the school's.
+    route.reviews.create(role=ReviewRole.METHODIST, verdict="approved", reviewed_by=methodist_a)
+    assert not login(client, "methodist_a").get(reverse("home")).context["routes_to_review"]
+    assert list(login(client, "school_team_a1").get(reverse("home")).context["routes_to_review"])
+    # Those who do not follow ИОМ day to day, and those outside the scope, are not asked.
+    for username in ("coordinator_a", "coordinator_b", "observer_b"):
+        home = login(client, username).get(reverse("home"))
+        assert "routes-to-review" not in home.content.decode()
+        assert "overdue-route-activities" not in home.content.decode()
+    route.status = RouteStatus.COMPLETED
+    route.save()
+    home = login(client, "school_team_a1").get(reverse("home"))
+    assert not home.context["routes_to_review"] and not home.context["overdue_route_activities"]
+
+
+def test_an_event_links_its_host_school_only_for_who_sees_the_school(client, cast, school_a2):
+    event = MethodicalEvent.objects.create(
+        municipality=school_a2.municipality,
+        kind="seminar",
+        title="Семинар",
+        held_on=D(2023, 1, 1),
+        host_school=school_a2,
+    )
+    link = reverse("registry:school_detail", args=["a2"])
+    url = reverse("staff:event_detail", args=[event.pk])
+    assert link in login(client, "methodist_a").get(url).content.decode()
+    page = login(client, "curator_a1").get(url).content.decode()  # curates a1, not a2
+    assert link not in page and "Гимназия г. Альфа" in page
