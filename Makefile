@@ -38,12 +38,15 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two processes: the machines that run the tests have two cores (TEST_PROCESSES=1 for one).
+TEST_PROCESSES ?= 2
+
 test-sqlite: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES)
 
 test-postgres: $(VENV)/.installed-dev
 	scripts/test-postgres.sh start $(PG_PORT)
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n $(TEST_PROCESSES)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
