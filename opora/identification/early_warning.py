@@ -28,6 +28,15 @@ from opora.registry.years import academic_year_label
 
 COLUMNS = ("school_code", "year", "kind", "subject", "grade", "participants", "mark_2")
 _CERTAIN = 1 - 1e-9  # a chance of 1 would make the arithmetic below divide by zero
+# Gauss–Hermite nodes and weights for a standard normal (five points).
+_NODES = [-2.856970013872806, -1.355626179974266, 0.0, 1.355626179974266, 2.856970013872806]
+_NODE_WEIGHTS = [
+    0.011257411327721,
+    0.222075922005613,
+    0.533333333333333,
+    0.222075922005613,
+    0.011257411327721,
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,19 +51,22 @@ class EarlyWarningRule:
     """
 
     code: str = "early-warning"
-    drift: float = 0.06
+    drift: float = 0.04
     trend_weight: float = 0.5
+    shrink: float = 30.0
     min_probability: float = 0.3
     near_margin: float = 0.10
     small_class: int = 15
 
     def __post_init__(self) -> None:
-        for name in ("drift", "trend_weight", "min_probability", "near_margin"):
+        for name in ("drift", "trend_weight", "shrink", "min_probability", "near_margin"):
             object.__setattr__(self, name, float(getattr(self, name)))
         if not 0 <= self.drift <= 0.5:
             raise ValueError("Колебание доли «2» от года к году — от 0 до 0,5")
         if not 0 <= self.trend_weight <= 2:
             raise ValueError("Вес тенденции — от 0 до 2")
+        if self.shrink < 0:
+            raise ValueError("Сглаживание не может быть отрицательным")
         if not 0 < self.min_probability < 1:
             raise ValueError("Порог вероятности — больше 0 и меньше 1")
         if not 0 <= self.near_margin < 1:
@@ -141,13 +153,23 @@ def early_warning(
         .sort("school_code", "year")
     )
     centred = pl.col("year") - pl.col("year").mean()
-    trends = pooled.group_by("school_code").agg(
-        slope=pl.when(pl.len() > 1)
-        .then((centred * (pl.col("share") - pl.col("share").mean())).sum() / (centred**2).sum())
-        .otherwise(0.0),
-        shares=pl.struct("year", "twos", "participants"),
-        rising=(pl.len() >= 2) & (pl.col("share").diff().drop_nulls() > 0).all(),
-        years=pl.len(),
+    trends = (
+        pooled.group_by("school_code")
+        .agg(
+            slope=pl.when(pl.len() > 1)
+            .then((centred * (pl.col("share") - pl.col("share").mean())).sum() / (centred**2).sum())
+            .otherwise(0.0),
+            shares=pl.struct("year", "twos", "participants"),
+            rising=(pl.len() >= 2) & (pl.col("share").diff().drop_nulls() > 0).all(),
+            years=pl.len(),
+            mean_share=pl.col("twos").sum() / pl.col("participants").sum(),
+            mean_year=(pl.col("year") * pl.col("participants")).sum()
+            / pl.col("participants").sum(),
+        )
+        .with_columns(
+            level=pl.col("mean_share")
+            + warning.trend_weight * pl.col("slope") * (year - pl.col("mean_year"))
+        )
     )
     # Which of the years before the next list already have an assessment at the threshold.
     hit_years = (
@@ -161,22 +183,54 @@ def early_warning(
     )
     last = (
         data.filter(pl.col("year") == year - 1)
-        .join(trends.select("school_code", "slope"), on="school_code", how="left")
+        .join(trends.select("school_code", "level"), on="school_code", how="left")
         .join(previous, on=keys, how="left")
-        .with_columns(share=share, adjusted=(pl.col("mark_2") + 1) / (pl.col("participants") + 2))
         .with_columns(
-            expected=(pl.col("share") + warning.trend_weight * pl.col("slope")).clip(0, 1),
-            spread=(
-                pl.col("adjusted") * (1 - pl.col("adjusted")) / pl.col("participants")
-                + warning.drift**2
-            ).sqrt(),
+            share=share,
+            # A class's own share, pulled toward the school's level the more the fewer took part.
+            expected=(
+                (pl.col("mark_2") + warning.shrink * pl.col("level"))
+                / (pl.col("participants") + warning.shrink)
+            ).clip(0, 1),
         )
-        .with_columns(chance=1 - _normal_cdf((threshold - pl.col("expected")) / pl.col("spread")))
+        .with_columns(
+            spread=(
+                (pl.col("expected") * pl.col("participants") + 1)
+                / (pl.col("participants") + 2)
+                * (
+                    1
+                    - (pl.col("expected") * pl.col("participants") + 1)
+                    / (pl.col("participants") + 2)
+                )
+                / pl.col("participants")
+            ).sqrt()
+        )
     )
-    per_school = last.group_by("school_code").agg(
-        at_least_one=_at_least(1),
-        at_least_k=_at_least(rule.min_hits_last_year or 1),
-        mean_participants=pl.col("participants").mean(),
+    # The year's shift of the whole school is shared by its classes: the chances are averaged
+    # over it (Gauss–Hermite nodes of a normal with sd `drift`), the classes independent given it.
+    nodes = pl.DataFrame({"node": _NODES, "node_weight": _NODE_WEIGHTS})
+    chances = last.join(nodes, how="cross").with_columns(
+        chance=1
+        - _normal_cdf(
+            (threshold - pl.col("expected") - warning.drift * pl.col("node")) / pl.col("spread")
+        )
+    )
+    per_school = (
+        chances.group_by("school_code", "node", "node_weight")
+        .agg(
+            at_least_one=_at_least(1),
+            at_least_k=_at_least(rule.min_hits_last_year or 1),
+            mean_participants=pl.col("participants").mean(),
+        )
+        .group_by("school_code")
+        .agg(
+            at_least_one=(pl.col("at_least_one") * pl.col("node_weight")).sum(),
+            at_least_k=(pl.col("at_least_k") * pl.col("node_weight")).sum(),
+            mean_participants=pl.col("mean_participants").first(),
+        )
+    )
+    last = last.with_columns(
+        chance=1 - _normal_cdf((threshold - pl.col("expected")) / pl.col("spread"))
     )
     needed_years = list(range(year - (rule.consecutive_years or 1) + 1, year))
     frame = (
