@@ -178,6 +178,7 @@ def _size_band(size: pl.Expr, bounds: tuple[int, ...]) -> tuple[pl.Expr, pl.Expr
     band = pl.lit(len(bounds), dtype=pl.Int64)
     for position, bound in reversed(list(enumerate(bounds))):
         band = pl.when(size <= bound).then(pl.lit(position, dtype=pl.Int64)).otherwise(band)
+    band = pl.when(size.is_not_null()).then(band)  # no results, no size: not «more than …»
     words = [f"до {bounds[0]}"] if bounds else ["любого размера"]
     words += [f"{low + 1}–{high}" for low, high in zip(bounds, bounds[1:], strict=False)]
     words += [f"более {bounds[-1]}"] if bounds else []
@@ -198,8 +199,9 @@ def comparable_groups(
 
     `schools`: school_code, region and, when known, school_type, is_rural, social_index.
     `results`: school results (RESULT_COLUMNS); the size of a school is the average number of
-    participants of its assessments of `year`. Returns school_code, group_key, group_label (the
-    group in words), group_size (schools in it, the school included), criteria_used,
+    participants of its assessments of `year`; schools without results of `year` are nobody's
+    peers. Returns school_code, group_key, group_label (the group in words), group_size (schools
+    with results in it, the school included), criteria_used,
     criteria_dropped (with the reason in words), size, sorted by code.
     """
     return _groups(schools, results, rule=rule, year=year)[0]
@@ -294,7 +296,16 @@ def _groups(
             ).alias(f"key_m{mask}")
             for mask in masks
         )
-    ).with_columns(pl.len().over(f"key_m{mask}").alias(f"count_m{mask}") for mask in masks)
+    ).with_columns(
+        # Only schools with results of the year count: the others have nothing to compare.
+        pl.col("size")
+        .is_not_null()
+        .sum()
+        .over(f"key_m{mask}")
+        .cast(pl.Int64)
+        .alias(f"count_m{mask}")
+        for mask in masks
+    )
 
     def at_level(prefix: str, number: int) -> pl.Expr:
         expression = pl.lit(None)
@@ -351,7 +362,9 @@ def _groups(
     # Who belongs to each chosen group: every school with the same figures on its criteria.
     members = pl.concat(
         [
-            groups.select("school_code", group_key=f"key_m{mask}").drop_nulls()
+            groups.filter(pl.col("size").is_not_null())
+            .select("school_code", group_key=f"key_m{mask}")
+            .drop_nulls()
             for mask in groups["group_mask"].unique().to_list()
         ]
     ).join(groups.select("group_key").unique(), on="group_key", how="semi")
