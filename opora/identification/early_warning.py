@@ -28,15 +28,10 @@ from opora.registry.years import academic_year_label
 
 COLUMNS = ("school_code", "year", "kind", "subject", "grade", "participants", "mark_2")
 _CERTAIN = 1 - 1e-9  # a chance of 1 would make the arithmetic below divide by zero
-# Gauss–Hermite nodes and weights for a standard normal (five points).
-_NODES = [-2.856970013872806, -1.355626179974266, 0.0, 1.355626179974266, 2.856970013872806]
-_NODE_WEIGHTS = [
-    0.011257411327721,
-    0.222075922005613,
-    0.533333333333333,
-    0.222075922005613,
-    0.011257411327721,
-]
+# Gauss–Hermite nodes and weights for a standard normal (three points: exact for polynomials
+# up to the fifth degree, plenty for a smooth chance).
+_NODES = [-math.sqrt(3), 0.0, math.sqrt(3)]
+_NODE_WEIGHTS = [1 / 6, 2 / 3, 1 / 6]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,10 +88,10 @@ def _normal_cdf(x: pl.Expr) -> pl.Expr:
     return pl.when(x >= 0).then(0.5 * (1 + erf)).otherwise(0.5 * (1 - erf))
 
 
-def _at_least(k: int) -> pl.Expr:
-    """P(at least k of independent events with chances `chance`), inside a group_by: exact for
+def _at_least(k: int, column: str = "chance") -> pl.Expr:
+    """P(at least k of independent events with chances `column`), inside a group_by: exact for
     k ≤ 2, the Poisson approximation beyond."""
-    chance = pl.col("chance").clip(0, _CERTAIN)
+    chance = pl.col(column).clip(0, _CERTAIN)
     none = (1 - chance).log().sum().exp()
     if k <= 1:
         return 1 - none
@@ -121,8 +116,7 @@ def early_warning(
 
     Returns one row per school (of `schools`, else of `results`): school_code, listed (already in
     the list for `year`), probability (null without results of `year` − 1), warned, rank (1 = the
-    most likely, among the warned), shares (pooled share of «2» by year, oldest first), reasons,
-    sorted by rank, then by probability and code.
+    most likely, among the warned), reasons, sorted by rank, then by probability and code.
     """
     codes = None if schools is None else list(schools)
     lazy = results.lazy()
@@ -146,45 +140,56 @@ def early_warning(
     )
     threshold = rule.threshold
     share = pl.col("mark_2") / pl.col("participants")
-    pooled = (
-        data.group_by("school_code", "year")
-        .agg(twos=pl.col("mark_2").sum(), participants=pl.col("participants").sum())
-        .with_columns(share=pl.col("twos") / pl.col("participants"))
-        .sort("school_code", "year")
-    )
-    centred = pl.col("year") - pl.col("year").mean()
+    # The pooled share of «2» of each of the three years, side by side (k = 1 is year − 1).
+    back = (1, 2, 3)
+    in_year = {k: pl.col("year") == year - k for k in back}
     trends = (
-        pooled.group_by("school_code")
+        data.lazy()
+        .group_by("school_code")
         .agg(
-            slope=pl.when(pl.len() > 1)
-            .then((centred * (pl.col("share") - pl.col("share").mean())).sum() / (centred**2).sum())
-            .otherwise(0.0),
-            shares=pl.struct("year", "twos", "participants"),
-            rising=(pl.len() >= 2) & (pl.col("share").diff().drop_nulls() > 0).all(),
-            years=pl.len(),
-            mean_share=pl.col("twos").sum() / pl.col("participants").sum(),
-            mean_year=(pl.col("year") * pl.col("participants")).sum()
-            / pl.col("participants").sum(),
-        )
-        .with_columns(
-            level=pl.col("mean_share")
-            + warning.trend_weight * pl.col("slope") * (year - pl.col("mean_year"))
+            *(pl.col("mark_2").filter(in_year[k]).sum().alias(f"twos_{k}") for k in back),
+            *(pl.col("participants").filter(in_year[k]).sum().alias(f"part_{k}") for k in back),
+            *(((share >= threshold) & in_year[k]).any().alias(f"hit_{k}") for k in back),
         )
     )
-    # Which of the years before the next list already have an assessment at the threshold.
-    hit_years = (
-        data.filter(share >= threshold)
-        .group_by("school_code")
-        .agg(hit_years=pl.col("year").unique())
+    present = {k: pl.col(f"part_{k}") > 0 for k in back}
+    shares = {k: pl.col(f"twos_{k}") / pl.col(f"part_{k}") for k in back}
+    count = pl.sum_horizontal(present[k].cast(pl.Float64) for k in back)
+    mean_t = pl.sum_horizontal(pl.when(present[k]).then(-k).otherwise(0) for k in back) / count
+    mean_s = (
+        pl.sum_horizontal(pl.when(present[k]).then(shares[k]).otherwise(0) for k in back) / count
+    )
+    covariance = pl.sum_horizontal(
+        pl.when(present[k]).then((-k - mean_t) * (shares[k] - mean_s)).otherwise(0) for k in back
+    )
+    spread_t = pl.sum_horizontal(
+        pl.when(present[k]).then((-k - mean_t) ** 2).otherwise(0) for k in back
+    )
+    twos_all = pl.sum_horizontal(pl.col(f"twos_{k}") for k in back)
+    part_all = pl.sum_horizontal(pl.col(f"part_{k}") for k in back)
+    # Weighted by participants, as the level is: years with more pupils count more.
+    mean_year = pl.sum_horizontal((year - k) * pl.col(f"part_{k}") for k in back) / part_all
+    # Rising: every year present has a higher share than the present year before it.
+    steps = [
+        pl.when(present[1] & present[2]).then(shares[1] > shares[2]),
+        pl.when(present[2] & present[3]).then(shares[2] > shares[3]),
+        pl.when(present[1] & ~present[2] & present[3]).then(shares[1] > shares[3]),
+    ]
+    trends = trends.with_columns(
+        years=count.cast(pl.Int64),
+        slope=pl.when(count > 1).then(covariance / spread_t).otherwise(0.0),
+    ).with_columns(
+        level=twos_all / part_all + warning.trend_weight * pl.col("slope") * (year - mean_year),
+        rising=(pl.col("years") >= 2) & pl.all_horizontal(s.fill_null(True) for s in steps),
     )
     keys = ["school_code", "kind", "subject", "grade"]
     previous = data.filter(pl.col("year") == year - 2).select(
         *keys, previous_share=share, previous_twos="mark_2", previous_participants="participants"
     )
     last = (
-        data.filter(pl.col("year") == year - 1)
+        data.lazy()
+        .filter(pl.col("year") == year - 1)
         .join(trends.select("school_code", "level"), on="school_code", how="left")
-        .join(previous, on=keys, how="left")
         .with_columns(
             share=share,
             # A class's own share, pulled toward the school's level the more the fewer took part.
@@ -206,32 +211,33 @@ def early_warning(
             ).sqrt()
         )
     )
+
     # The year's shift of the whole school is shared by its classes: the chances are averaged
     # over it (Gauss–Hermite nodes of a normal with sd `drift`), the classes independent given it.
-    nodes = pl.DataFrame({"node": _NODES, "node_weight": _NODE_WEIGHTS})
-    chances = last.join(nodes, how="cross").with_columns(
-        chance=1
-        - _normal_cdf(
-            (threshold - pl.col("expected") - warning.drift * pl.col("node")) / pl.col("spread")
-        )
+    def chance_at(node: float) -> pl.Expr:
+        shifted = threshold - pl.col("expected") - warning.drift * node
+        return 1 - _normal_cdf(shifted / pl.col("spread"))
+
+    chances = last.select(
+        "school_code",
+        "participants",
+        *(chance_at(node).alias(f"chance_{i}") for i, node in enumerate(_NODES)),
     )
-    per_school = (
-        chances.group_by("school_code", "node", "node_weight")
-        .agg(
-            at_least_one=_at_least(1),
-            at_least_k=_at_least(rule.min_hits_last_year or 1),
-            mean_participants=pl.col("participants").mean(),
-        )
-        .group_by("school_code")
-        .agg(
-            at_least_one=(pl.col("at_least_one") * pl.col("node_weight")).sum(),
-            at_least_k=(pl.col("at_least_k") * pl.col("node_weight")).sum(),
-            mean_participants=pl.col("mean_participants").first(),
-        )
+    k = rule.min_hits_last_year or 1
+    per_school = chances.group_by("school_code").agg(
+        at_least_one=pl.sum_horizontal(
+            weight * _at_least(1, f"chance_{i}") for i, weight in enumerate(_NODE_WEIGHTS)
+        ),
+        at_least_k=pl.sum_horizontal(
+            weight * _at_least(k, f"chance_{i}") for i, weight in enumerate(_NODE_WEIGHTS)
+        ),
+        mean_participants=pl.col("participants").mean(),
     )
     last = last.with_columns(
         chance=1 - _normal_cdf((threshold - pl.col("expected")) / pl.col("spread"))
     )
+    # Lazy so that the repeated parts of the formulas are worked out once, the plans in parallel.
+    trends, last, per_school = pl.collect_all([trends, last, per_school])
     needed_years = list(range(year - (rule.consecutive_years or 1) + 1, year))
     frame = (
         (
@@ -241,15 +247,10 @@ def early_warning(
         )
         .join(per_school, on="school_code", how="left")
         .join(trends, on="school_code", how="left")
-        .join(hit_years, on="school_code", how="left")
         .with_columns(
             chain=pl.lit(rule.consecutive_years is not None)
-            & (
-                pl.col("hit_years")
-                .fill_null(pl.lit([], dtype=pl.List(pl.Int64)))
-                .list.set_intersection(pl.lit(needed_years, dtype=pl.List(pl.Int64)))
-                .list.len()
-                == len(needed_years)
+            & pl.all_horizontal(
+                pl.col(f"hit_{year - needed}").fill_null(False) for needed in needed_years
             )
         )
     )
@@ -270,15 +271,20 @@ def early_warning(
         )
     )
     reasons = _reasons(
-        frame, last, rule=rule, warning=warning, year=year, subject_labels=subject_labels
+        frame,
+        last,
+        previous,
+        rule=rule,
+        warning=warning,
+        year=year,
+        subject_labels=subject_labels,
     )
     return (
         frame.join(reasons, on="school_code", how="left")
         .with_columns(
             pl.col("reasons").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            shares=pl.col("shares").fill_null(pl.lit([])),
         )
-        .select("school_code", "listed", "probability", "warned", "rank", "shares", "reasons")
+        .select("school_code", "listed", "probability", "warned", "rank", "reasons")
         .sort(
             pl.col("rank").fill_null(1 << 30),
             pl.col("probability").fill_null(-1),
@@ -291,6 +297,7 @@ def early_warning(
 def _reasons(
     frame: pl.DataFrame,
     last: pl.DataFrame,
+    previous: pl.DataFrame,
     *,
     rule: LowResultsRule,
     warning: EarlyWarningRule,
@@ -343,9 +350,13 @@ def _reasons(
             pl.when(pl.col("chain")).then(pl.lit(f" — {criterion}")).otherwise(pl.lit("")),
         ),
     )
-    near = last.join(open_schools.select("school_code"), on="school_code").filter(
-        (pl.col("share") < rule.threshold)
-        & (pl.col("share") >= rule.threshold - warning.near_margin)
+    near = (
+        last.join(open_schools.select("school_code"), on="school_code")
+        .filter(
+            (pl.col("share") < rule.threshold)
+            & (pl.col("share") >= rule.threshold - warning.near_margin)
+        )
+        .join(previous, on=["school_code", "kind", "subject", "grade"], how="left")
     )
     earlier = pl.when(pl.col("previous_share").is_not_null()).then(
         pl.format(
@@ -367,10 +378,16 @@ def _reasons(
             _fixed(100 * (rule.threshold - pl.col("share"))),
         ),
     )
-    shares = pl.col("shares")
-    pooled_text = shares.list.eval(
-        percent_expr(pl.element().struct.field("twos"), pl.element().struct.field("participants"))
-    ).list.join(" % → ")
+    pooled_text = pl.concat_str(
+        [
+            pl.when(pl.col(f"part_{k}") > 0).then(
+                percent_expr(pl.col(f"twos_{k}"), pl.col(f"part_{k}"))
+            )
+            for k in (3, 2, 1)
+        ],
+        separator=" % → ",
+        ignore_nulls=True,
+    )
     trend_texts = open_schools.filter(pl.col("rising").fill_null(False)).select(
         "school_code",
         order=pl.lit(3),

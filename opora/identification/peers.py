@@ -225,7 +225,7 @@ def _groups(
     *,
     rule: PeerRule,
     year: int,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     data = _checked_results(results, rule.kinds)
     sizes = (
         data.filter((pl.col("year") == year) & (pl.col("participants") >= rule.min_participants))
@@ -282,20 +282,7 @@ def _groups(
         set().union(*(frame[f"mask_{n}"].unique().to_list() for n in range(len(levels))))
     )
     frame = frame.with_columns(
-        *(
-            pl.format(
-                "{}:{}",
-                pl.lit(mask),
-                pl.concat_str(
-                    [
-                        pl.col("region"),
-                        *(pl.col(f"attr_{c}") for c in rule.criteria if mask & bit[c]),
-                    ],
-                    separator=_KEY_SEPARATOR,
-                ),
-            ).alias(f"key_m{mask}")
-            for mask in masks
-        )
+        *(_key_expr(mask, rule.criteria).alias(f"key_m{mask}") for mask in masks)
     ).with_columns(
         # Only schools with results of the year count: the others have nothing to compare.
         pl.col("size")
@@ -377,7 +364,20 @@ def _groups(
         "criteria_dropped",
         "size",
     ).sort("school_code")
-    return public, members
+    return public, members, groups
+
+
+def _key_expr(mask: int, criteria: tuple[str, ...]) -> pl.Expr:
+    """The key of a group: the criteria kept (as a bit mask), the region and the school's figure
+    on each kept criterion; null when a figure is missing."""
+    kept = [c for position, c in enumerate(criteria) if mask & (1 << position)]
+    return pl.format(
+        "{}:{}",
+        pl.lit(mask),
+        pl.concat_str(
+            [pl.col("region"), *(pl.col(f"attr_{c}") for c in kept)], separator=_KEY_SEPARATOR
+        ),
+    )
 
 
 def _band_words(bands: int) -> list[str]:
@@ -422,84 +422,124 @@ def fair_change(
     base_year = year - 1 if base_year is None else base_year
     if base_year >= year:
         raise ValueError("Базовый год должен быть раньше года сравнения")
-    groups, members = _groups(schools, results, rule=rule, year=base_year)
-    data = _checked_results(results, rule.kinds).filter(
-        pl.col("year").is_in([base_year, year]) & (pl.col("participants") >= rule.min_participants)
+    groups, _, full = _groups(schools, results, rule=rule, year=base_year)
+    attributes = [c for c in full.columns if c.startswith("attr_")]
+    # Whole numbers stand for schools, assessments, cells (region and figures) and groups: the
+    # joins and sums below run on them rather than on text.
+    cell_table = full.select("region", *attributes).unique().with_row_index("cell")
+    group_table = full.select("group_key").unique().with_row_index("gid")
+    full = (
+        full.with_row_index("sid")
+        .join(cell_table, on=["region", *attributes], nulls_equal=True)
+        .join(group_table, on="group_key")
+    )
+    data = (
+        _checked_results(results, rule.kinds)
+        .filter(
+            pl.col("year").is_in([base_year, year])
+            & (pl.col("participants") >= rule.min_participants)
+        )
+        .join(full.lazy().select("school_code", "sid"), on="school_code")
     )
     assessment = ["kind", "subject", "grade"]
     counted = {
         metric: pl.sum_horizontal(*(pl.col(mark) for mark in marks))
         for metric, (marks, _, _) in METRICS.items()
     }
-    per_year = data.select(
-        "school_code",
-        *assessment,
+    assessments = data.select(assessment).unique().with_row_index("aid")
+    per_year = data.join(assessments, on=assessment).select(
+        "sid",
+        "aid",
         "year",
         "participants",
         *(expression.alias(metric) for metric, expression in counted.items()),
     )
     before = per_year.filter(pl.col("year") == base_year).drop("year")
     after = per_year.filter(pl.col("year") == year).drop("year")
-    # One row per school, assessment and metric taken in both years.
-    matched = (
-        before.join(after, on=["school_code", *assessment], suffix="_after")
-        .rename({"participants": "n0", "participants_after": "n1"})
-        .unpivot(
-            on=[*METRICS, *(f"{m}_after" for m in METRICS)],
-            index=["school_code", *assessment, "n0", "n1"],
-            variable_name="column",
-            value_name="x",
-        )
-        .with_columns(
-            metric=pl.col("column").str.strip_suffix("_after"),
-            moment=pl.col("column").str.ends_with("_after"),
-        )
-        .collect()
-        .pivot(on="moment", index=["school_code", *assessment, "n0", "n1", "metric"], values="x")
-        .rename({"false": "x0", "true": "x1"})
+    sums = ["n0", "n1", *(f"{m}0" for m in METRICS), *(f"{m}1" for m in METRICS)]
+    upper = {name: name.upper() for name in sums}
+    # One row per school and assessment taken in both years: participants and each metric's
+    # count of pupils, before (0) and after (1).
+    matched = before.join(after, on=["sid", "aid"], suffix="_after").rename(
+        {
+            "participants": "n0",
+            "participants_after": "n1",
+            **{m: f"{m}0" for m in METRICS},
+            **{f"{m}_after": f"{m}1" for m in METRICS},
+        }
+    )
+    # Sums by cell (region and figures) and assessment first: a group's sums are sums of cells.
+    cells = (
+        matched.join(full.lazy().select("sid", "cell"), on="sid")
+        .group_by("cell", "aid")
+        .agg(pl.col(sums).sum())
+    )
+    chosen = full.select("group_key", "group_mask", "gid").unique("gid")
+    cell_groups = pl.concat(
+        [
+            cell_table.with_columns(group_key=_key_expr(mask, rule.criteria))
+            .join(chosen.filter(pl.col("group_mask") == mask), on="group_key")
+            .select("cell", "gid")
+            for mask in chosen["group_mask"].unique().to_list()
+        ]
     )
     peer_sums = (
-        matched.join(members, on="school_code")
-        .group_by("group_key", *assessment, "metric")
-        .agg(
-            N0=pl.col("n0").sum(),
-            N1=pl.col("n1").sum(),
-            X0=pl.col("x0").sum(),
-            X1=pl.col("x1").sum(),
-        )
-    )
-    # Leave the school itself out of its peers.
-    compared = (
-        matched.join(groups.select("school_code", "group_key"), on="school_code")
-        .join(peer_sums, on=["group_key", *assessment, "metric"])
-        .with_columns(
-            N0=pl.col("N0") - pl.col("n0"),
-            N1=pl.col("N1") - pl.col("n1"),
-            X0=pl.col("X0") - pl.col("x0"),
-            X1=pl.col("X1") - pl.col("x1"),
-        )
-        .filter((pl.col("N0") > 0) & (pl.col("N1") > 0))
+        cells.join(cell_groups.lazy(), on="cell")
+        .group_by("gid", "aid")
+        .agg(pl.col(sums).sum().name.to_uppercase())
     )
 
     def variance(x: pl.Expr, n: pl.Expr) -> pl.Expr:
         adjusted = (x + 1) / (n + 2)
         return adjusted * (1 - adjusted) / (n + 2)
 
-    n0_total = pl.col("n0").sum()
-    n1_total = pl.col("n1").sum()
-    weight0, weight1 = pl.col("n0") / n0_total, pl.col("n1") / n1_total
-    summary = compared.group_by("school_code", "metric").agg(
-        assessments=pl.len().cast(pl.Int64),
-        participants_before=n0_total,
-        participants_after=n1_total,
-        x0=pl.col("x0").sum(),
-        x1=pl.col("x1").sum(),
-        peer_before=(weight0 * pl.col("X0") / pl.col("N0")).sum(),
-        peer_after=(weight1 * pl.col("X1") / pl.col("N1")).sum(),
-        peer_variance=(
-            weight0**2 * variance(pl.col("X0"), pl.col("N0"))
-            + weight1**2 * variance(pl.col("X1"), pl.col("N1"))
-        ).sum(),
+    # Leave the school itself out of its peers; then the peers' shares on the school's
+    # assessments, weighted by the school's own participants (summed, divided after).
+    compared = (
+        matched.join(full.lazy().select("sid", "gid"), on="sid")
+        .join(peer_sums, on=["gid", "aid"])
+        .with_columns(pl.col(upper[name]) - pl.col(name) for name in sums)
+        .filter((pl.col("N0") > 0) & (pl.col("N1") > 0))
+        .with_columns(
+            *(
+                expression.alias(f"{name}_{m}")
+                for m in METRICS
+                for name, expression in {
+                    "peer0": pl.col("n0") * pl.col(f"{m.upper()}0") / pl.col("N0"),
+                    "peer1": pl.col("n1") * pl.col(f"{m.upper()}1") / pl.col("N1"),
+                    "var0": pl.col("n0") ** 2 * variance(pl.col(f"{m.upper()}0"), pl.col("N0")),
+                    "var1": pl.col("n1") ** 2 * variance(pl.col(f"{m.upper()}1"), pl.col("N1")),
+                }.items()
+            )
+        )
+    )
+    summed = [
+        "n0",
+        "n1",
+        *(f"{m}{i}" for m in METRICS for i in (0, 1)),
+        *(f"{name}_{m}" for m in METRICS for name in ("peer0", "peer1", "var0", "var1")),
+    ]
+    per_school = (
+        compared.group_by("sid")
+        .agg(pl.len().cast(pl.Int64).alias("assessments"), pl.col(summed).sum())
+        .collect()
+        .join(full.select("sid", "school_code"), on="sid")
+    )
+    n0, n1 = pl.col("n0"), pl.col("n1")
+    summary = pl.concat(
+        per_school.select(
+            "school_code",
+            "assessments",
+            participants_before=n0,
+            participants_after=n1,
+            metric=pl.lit(m),
+            x0=pl.col(f"{m}0"),
+            x1=pl.col(f"{m}1"),
+            peer_before=pl.col(f"peer0_{m}") / n0,
+            peer_after=pl.col(f"peer1_{m}") / n1,
+            peer_variance=pl.col(f"var0_{m}") / n0**2 + pl.col(f"var1_{m}") / n1**2,
+        )
+        for m in METRICS
     )
     scope = (
         groups.select("school_code")
