@@ -48,6 +48,7 @@ test-postgres: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/identify_db.py
+	$(BIN)/python bench/early_warning_check.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
