@@ -196,7 +196,9 @@ def list_rule_sets(*, user: User) -> QuerySet[RuleSet]:
 def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
     """What comparable schools are chosen by: region, type, urban/rural and the social-context
     index of the region's ШНСУ rule from figures known before `year` ends (null without them)."""
-    rows = list(schools.values_list("code", "municipality__region_id", "school_type", "is_rural"))
+    rows = list(
+        schools.values_list("code", "municipality__region__name", "school_type", "is_rural")
+    )
     frame = pl.DataFrame(
         rows,
         schema={
@@ -212,13 +214,13 @@ def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
     for region in regions:
         rule_set = (
             RuleSet.objects.filter(kind=SOCIAL_INDEX)
-            .filter(Q(region_id=region) | Q(region__isnull=True))
+            .filter(Q(region__name=region) | Q(region__isnull=True))
             .order_by(F("region").desc(nulls_last=True), "code", "-version")
             .first()
         )
         if rule_set is None:
             continue
-        in_region = schools.filter(municipality__region_id=region)
+        in_region = schools.filter(municipality__region__name=region)
         indices.append(
             engine.social_index(
                 context_frame(schools=in_region, before_year=year + 1),
