@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import (
+    can_view_school,
     edits_staff,
     edits_staff_somewhere,
     records_diagnostics,
@@ -549,6 +550,9 @@ def event_detail(request, pk):
             "event": event,
             "participants": selectors.visible_participants(user=request.user, event=event),
             "form": form if may_mark else None,
+            # A curator may see an event held at a school outside their list: name it, no link.
+            "host_visible": event.host_school is not None
+            and can_view_school(request.user, event.host_school),
         },
     )
 
