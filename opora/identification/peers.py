@@ -440,6 +440,8 @@ def fair_change(
             & (pl.col("participants") >= rule.min_participants)
         )
         .join(full.lazy().select("school_code", "sid"), on="school_code")
+        .drop("school_code")
+        .collect()
     )
     assessment = ["kind", "subject", "grade"]
     counted = {
@@ -447,12 +449,16 @@ def fair_change(
         for metric, (marks, _, _) in METRICS.items()
     }
     assessments = data.select(assessment).unique().with_row_index("aid")
-    per_year = data.join(assessments, on=assessment).select(
-        "sid",
-        "aid",
-        "year",
-        "participants",
-        *(expression.alias(metric) for metric, expression in counted.items()),
+    per_year = (
+        data.lazy()
+        .join(assessments.lazy(), on=assessment)
+        .select(
+            "sid",
+            "aid",
+            "year",
+            "participants",
+            *(expression.alias(metric) for metric, expression in counted.items()),
+        )
     )
     before = per_year.filter(pl.col("year") == base_year).drop("year")
     after = per_year.filter(pl.col("year") == year).drop("year")
@@ -460,17 +466,22 @@ def fair_change(
     upper = {name: name.upper() for name in sums}
     # One row per school and assessment taken in both years: participants and each metric's
     # count of pupils, before (0) and after (1).
-    matched = before.join(after, on=["sid", "aid"], suffix="_after").rename(
-        {
-            "participants": "n0",
-            "participants_after": "n1",
-            **{m: f"{m}0" for m in METRICS},
-            **{f"{m}_after": f"{m}1" for m in METRICS},
-        }
+    matched = (
+        before.join(after, on=["sid", "aid"], suffix="_after")
+        .rename(
+            {
+                "participants": "n0",
+                "participants_after": "n1",
+                **{m: f"{m}0" for m in METRICS},
+                **{f"{m}_after": f"{m}1" for m in METRICS},
+            }
+        )
+        .collect()
     )
     # Sums by cell (region and figures) and assessment first: a group's sums are sums of cells.
     cells = (
-        matched.join(full.lazy().select("sid", "cell"), on="sid")
+        matched.lazy()
+        .join(full.lazy().select("sid", "cell"), on="sid")
         .group_by("cell", "aid")
         .agg(pl.col(sums).sum())
     )
@@ -496,7 +507,8 @@ def fair_change(
     # Leave the school itself out of its peers; then the peers' shares on the school's
     # assessments, weighted by the school's own participants (summed, divided after).
     compared = (
-        matched.join(full.lazy().select("sid", "gid"), on="sid")
+        matched.lazy()
+        .join(full.lazy().select("sid", "gid"), on="sid")
         .join(peer_sums, on=["gid", "aid"])
         .with_columns(pl.col(upper[name]) - pl.col(name) for name in sums)
         .filter((pl.col("N0") > 0) & (pl.col("N1") > 0))
