@@ -52,6 +52,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/identify_db.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/early_warning_check.py
 	$(BIN)/python bench/load.py --json /tmp/opora-load/load.json
 
 # The database named by DATABASE_URL (SQLite or PostgreSQL) and MEDIA_ROOT, in one tar.

@@ -112,3 +112,192 @@ def _verdict(school, *, rule, year, years, subject_labels) -> tuple[bool, list[s
     if not school["seen"]:
         reasons.append(f"нет результатов учитываемых оценочных процедур за {format_years(years)}")
     return flagged, reasons
+
+
+# --- Comparable schools and fair change, one school at a time ----------------------------------
+
+
+def fair_change_rows(
+    schools: list[Mapping], rows: Iterable[Mapping], *, rule, year: int
+) -> dict[tuple[str, str], tuple[float, float] | None]:
+    """peers.fair_change as a loop over dictionaries: (school_code, metric) → (difference,
+    margin), None when nothing can be compared. Same method (docs/methods.md)."""
+    import math
+
+    from opora.identification.peers import METRICS
+
+    base = year - 1
+    counted: dict[str, dict[tuple, dict[int, dict]]] = {}
+    sizes: dict[str, list[int]] = {}
+    for row in rows:
+        if row["kind"] not in rule.kinds or row["participants"] < rule.min_participants:
+            continue
+        if row["year"] not in (base, year):
+            continue
+        key = (row["kind"], row["subject"], row["grade"])
+        marks = {m: sum(row[mark] for mark in METRICS[m][0]) for m in METRICS}
+        counted.setdefault(row["school_code"], {}).setdefault(key, {})[row["year"]] = {
+            "n": row["participants"],
+            **marks,
+        }
+        if row["year"] == base:
+            sizes.setdefault(row["school_code"], []).append(row["participants"])
+    size = {code: round(sum(v) / len(v)) for code, v in sizes.items()}
+    by_region: dict[str, list[Mapping]] = {}
+    for school in schools:
+        by_region.setdefault(school["region"], []).append(school)
+    attributes: dict[str, dict[str, object]] = {}
+    for region_schools in by_region.values():
+        indexed = sorted(s["social_index"] for s in region_schools if s["social_index"] is not None)
+        for school in region_schools:
+            code, index = school["school_code"], school["social_index"]
+            band = None
+            if index is not None:
+                rank = indexed.index(index) + 1
+                band = (rank - 1) * rule.social_bands // len(indexed)
+            size_band = None
+            if code in size:
+                size_band = sum(1 for bound in rule.size_bounds if size[code] > bound)
+            attributes[code] = {
+                "social": band,
+                "size": size_band,
+                "rural": school["is_rural"],
+                "type": rule.type_groups.get(school["school_type"], school["school_type"]),
+            }
+    answers = {}
+    for school in schools:
+        code, region = school["school_code"], school["region"]
+        own = attributes[code]
+        peers = None
+        for drop in range(len(rule.criteria) + 1):
+            used = [c for c in rule.criteria[: len(rule.criteria) - drop] if own[c] is not None]
+            members = [
+                other["school_code"]
+                for other in by_region[region]
+                if other["school_code"] in size
+                and all(attributes[other["school_code"]][c] == own[c] for c in used)
+            ]
+            peers = members
+            if len(members) - (code in size) >= rule.min_peers:
+                break
+        for metric in METRICS:
+            answers[(code, metric)] = _fair_one(
+                code, metric, [p for p in peers if p != code], counted, base, year, rule.z, math
+            )
+    return answers
+
+
+def _fair_one(code, metric, peers, counted, base, year, z, math):
+    def variance(x, n):
+        adjusted = (x + 1) / (n + 2)
+        return adjusted * (1 - adjusted) / (n + 2)
+
+    rows = []
+    for key, years in counted.get(code, {}).items():
+        if base not in years or year not in years:
+            continue
+        big_n0 = big_n1 = big_x0 = big_x1 = 0
+        for peer in peers:
+            other = counted.get(peer, {}).get(key, {})
+            if base in other and year in other:
+                big_n0 += other[base]["n"]
+                big_n1 += other[year]["n"]
+                big_x0 += other[base][metric]
+                big_x1 += other[year][metric]
+        if big_n0 and big_n1:
+            rows.append((years[base], years[year], big_n0, big_n1, big_x0, big_x1))
+    if not rows:
+        return None
+    n0 = sum(r[0]["n"] for r in rows)
+    n1 = sum(r[1]["n"] for r in rows)
+    x0 = sum(r[0][metric] for r in rows)
+    x1 = sum(r[1][metric] for r in rows)
+    peer_before = sum(r[0]["n"] / n0 * r[4] / r[2] for r in rows)
+    peer_after = sum(r[1]["n"] / n1 * r[5] / r[3] for r in rows)
+    peer_variance = sum(
+        (r[0]["n"] / n0) ** 2 * variance(r[4], r[2]) + (r[1]["n"] / n1) ** 2 * variance(r[5], r[3])
+        for r in rows
+    )
+    difference = 100 * (x1 / n1 - x0 / n0) - 100 * (peer_after - peer_before)
+    margin = 100 * z * math.sqrt(variance(x0, n0) + variance(x1, n1) + peer_variance)
+    return difference, margin
+
+
+# --- Early warning, one school at a time --------------------------------------------------------
+
+
+def early_warning_rows(
+    rows: Iterable[Mapping], *, rule: LowResultsRule, warning, year: int
+) -> dict[str, float | None]:
+    """early_warning's probability as a loop over dictionaries: school_code → probability
+    (None without results of year − 1) for schools not in the list for `year`."""
+    import math
+
+    from opora.identification.early_warning import _NODE_WEIGHTS, _NODES
+
+    listed = {
+        c
+        for c, (flagged, _) in identify_low_results_rows(rows, rule=rule, year=year).items()
+        if flagged
+    }
+    by_school: dict[str, list[Mapping]] = {}
+    for row in rows:
+        if (
+            year - 3 <= row["year"] <= year - 1
+            and _selected(row, rule)
+            and row["participants"] >= rule.min_participants
+        ):
+            by_school.setdefault(row["school_code"], []).append(row)
+    answers: dict[str, float | None] = {}
+    threshold = rule.threshold
+    for code, school_rows in by_school.items():
+        if code in listed:
+            continue
+        pooled: dict[int, list[int]] = {}
+        for row in school_rows:
+            entry = pooled.setdefault(row["year"], [0, 0])
+            entry[0] += row["mark_2"]
+            entry[1] += row["participants"]
+        years = sorted(pooled)
+        shares = [pooled[y][0] / pooled[y][1] for y in years]
+        slope = 0.0
+        if len(years) > 1:
+            mean_year = sum(years) / len(years)
+            mean_share = sum(shares) / len(shares)
+            slope = sum(
+                (y - mean_year) * (s - mean_share) for y, s in zip(years, shares, strict=True)
+            )
+            slope /= sum((y - mean_year) ** 2 for y in years)
+        twos = sum(p[0] for p in pooled.values())
+        participants = sum(p[1] for p in pooled.values())
+        weighted_year = sum(y * pooled[y][1] for y in years) / participants
+        level = twos / participants + warning.trend_weight * slope * (year - weighted_year)
+        last = [r for r in school_rows if r["year"] == year - 1]
+        if not last:
+            answers[code] = None
+            continue
+        hit_years = {r["year"] for r in school_rows if r["mark_2"] / r["participants"] >= threshold}
+        needed = set(range(year - (rule.consecutive_years or 1) + 1, year))
+        chain = rule.consecutive_years is not None and needed <= hit_years
+        at_least_one = at_least_two = 0.0
+        for node, weight in zip(_NODES, _NODE_WEIGHTS, strict=True):
+            chances = []
+            for row in last:
+                n = row["participants"]
+                expected = min(
+                    max((row["mark_2"] + warning.shrink * level) / (n + warning.shrink), 0), 1
+                )
+                adjusted = (expected * n + 1) / (n + 2)
+                spread = math.sqrt(adjusted * (1 - adjusted) / n)
+                x = (threshold - expected - warning.drift * node) / spread
+                chances.append(min(max(1 - 0.5 * (1 + math.erf(x / math.sqrt(2))), 0), 1 - 1e-9))
+            none = math.prod(1 - c for c in chances)
+            at_least_one += weight * (1 - none)
+            at_least_two += weight * max(0.0, 1 - none - none * sum(c / (1 - c) for c in chances))
+        by_count = (
+            (at_least_two if (rule.min_hits_last_year or 1) == 2 else at_least_one)
+            if rule.min_hits_last_year
+            else 0.0
+        )
+        answers[code] = max(by_count, at_least_one if chain else 0.0)
+    return answers

@@ -109,15 +109,82 @@ def generate_student_results(
     )
 
 
+TYPES = ("СОШ", "ООШ", "НОШ", "гимназия", "лицей")
+
+
+def generate_schools(*, schools: int = SCHOOLS, seed: int = SEED) -> pl.DataFrame:
+    """What comparable schools are chosen by: region, type, urban or rural, and a social-context
+    index that is higher (worse) where results are weaker, as in the seeds."""
+    rng = np.random.default_rng(seed)
+    _cohort, weakness = _school_profile(rng, schools)
+    codes = school_codes(schools)
+    index = np.round(10 * weakness + rng.normal(0, 0.4, size=schools), 3)
+    return pl.DataFrame(
+        {
+            "school_code": codes,
+            "region": codes.str.slice(0, 2),
+            "school_type": np.array(TYPES)[
+                rng.choice(len(TYPES), size=schools, p=(0.6, 0.2, 0.05, 0.1, 0.05))
+            ],
+            "is_rural": rng.random(schools) < 0.55,
+            # One school in ten has no index: the rule must do without it.
+            "social_index": pl.Series(index).set(pl.Series(rng.random(schools) < 0.1), None),
+        }
+    )
+
+
+def generate_history(
+    *,
+    schools: int = 4_000,
+    years: tuple[int, ...] = (2018, 2019, 2020, 2021, 2022, 2023),
+    seed: int = SEED,
+) -> pl.DataFrame:
+    """Results of several years with a known mechanism, to check the early warning against:
+    each school has a real share of «2» that moves by its own trend (a third of schools get
+    worse by 0–4 points a year, a third better, a third stay) plus a cohort effect of the year
+    (±3 points), and each class draws its marks from it (binomial)."""
+    rng = np.random.default_rng(seed + 2)
+    cohort, weakness = _school_profile(rng, schools)
+    trend = rng.choice(np.array([-1.0, 0.0, 1.0]), size=schools) * rng.uniform(0, 0.04, schools)
+    per_school = len(ASSESSMENTS) * len(years)
+    school = np.repeat(np.arange(schools), per_school)
+    assessment = np.tile(np.repeat(np.arange(len(ASSESSMENTS)), len(years)), schools)
+    year_index = np.tile(np.arange(len(years)), schools * len(ASSESSMENTS))
+    cohort_effect = rng.normal(0, 0.03, size=(schools, len(years)))
+    real = weakness[school] + trend[school] * year_index + cohort_effect[school, year_index]
+    chance = np.clip(real + rng.normal(0, 0.02, size=school.size), 0, 1)
+    participants = rng.poisson(cohort[school] * 0.9)
+    twos = rng.binomial(participants, chance)
+    others = rng.multinomial(participants - twos, PASS_MARKS)
+    kinds, subjects, grades = (np.array(column) for column in zip(*ASSESSMENTS, strict=True))
+    return pl.DataFrame(
+        {
+            "school_code": school_codes(schools).gather(school),
+            "year": np.array(years)[year_index],
+            "kind": kinds[assessment],
+            "subject": subjects[assessment],
+            "grade": grades[assessment].astype(np.int64),
+            "participants": participants,
+            "mark_2": twos,
+            "mark_3": others[:, 0],
+            "mark_4": others[:, 1],
+            "mark_5": others[:, 2],
+        }
+    )
+
+
 def write_country(directory: Path = DEFAULT_DIR) -> dict[str, Path]:
-    """Write school_results.parquet, students.parquet and students.csv; return their paths."""
+    """Write school_results.parquet, schools.parquet, students.parquet and students.csv; return
+    their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {
         "school_results": directory / "school_results.parquet",
+        "schools": directory / "schools.parquet",
         "students": directory / "students.parquet",
         "students_csv": directory / "students.csv",
     }
     generate_school_results().write_parquet(paths["school_results"])
+    generate_schools().write_parquet(paths["schools"])
     students = generate_student_results()
     students.write_parquet(paths["students"])
     students.write_csv(paths["students_csv"])

@@ -145,6 +145,90 @@ def step_identify_rows(directory: Path) -> dict:
     return {"runs": runs, "rows": len(rows), "schools": ROW_BY_ROW_SCHOOLS, "loaded_mib": loaded}
 
 
+def step_peers_engine(directory: Path) -> dict:
+    import polars as pl
+
+    from opora.identification.peers import PeerRule, fair_change
+
+    results = pl.read_parquet(directory / "school_results.parquet")
+    schools = pl.read_parquet(directory / "schools.parquet")
+    loaded = _rss_mib()
+    outcome = {}
+
+    def compare() -> None:
+        outcome["frame"] = fair_change(schools, results, rule=PeerRule(), year=YEAR - 1)
+
+    runs = timed(IDENTIFICATION_REPEAT, compare)
+    frame = outcome["frame"]
+    return {
+        "runs": runs,
+        "rows": results.height,
+        "schools": schools.height,
+        "better": int((frame["verdict"] == "better").sum()),
+        "worse": int((frame["verdict"] == "worse").sum()),
+        "loaded_mib": loaded,
+    }
+
+
+def step_peers_rows(directory: Path) -> dict:
+    import polars as pl
+    from baselines import fair_change_rows
+
+    from opora.identification.peers import PeerRule
+
+    results = _subset(pl.read_parquet(directory / "school_results.parquet"), ROW_BY_ROW_SCHOOLS)
+    schools = pl.read_parquet(directory / "schools.parquet")
+    schools = schools.filter(pl.col("school_code").is_in(results["school_code"].unique().implode()))
+    rows, school_rows = results.to_dicts(), schools.to_dicts()
+    del results
+    loaded = _rss_mib()
+    runs = timed(1, lambda: fair_change_rows(school_rows, rows, rule=PeerRule(), year=YEAR - 1))
+    return {"runs": runs, "rows": len(rows), "schools": len(school_rows), "loaded_mib": loaded}
+
+
+def step_warning_engine(directory: Path) -> dict:
+    import polars as pl
+
+    from opora.identification.early_warning import EarlyWarningRule, early_warning
+    from opora.identification.engine import SHNOR_FIOCO
+
+    results = pl.read_parquet(directory / "school_results.parquet")
+    loaded = _rss_mib()
+    outcome = {}
+
+    def warn() -> None:
+        outcome["frame"] = early_warning(
+            results, rule=SHNOR_FIOCO, warning=EarlyWarningRule(), year=YEAR
+        )
+
+    runs = timed(IDENTIFICATION_REPEAT, warn)
+    frame = outcome["frame"]
+    return {
+        "runs": runs,
+        "rows": results.height,
+        "schools": frame.height,
+        "warned": int(frame["warned"].sum()),
+        "loaded_mib": loaded,
+    }
+
+
+def step_warning_rows(directory: Path) -> dict:
+    import polars as pl
+    from baselines import early_warning_rows
+
+    from opora.identification.early_warning import EarlyWarningRule
+    from opora.identification.engine import SHNOR_FIOCO
+
+    rows = _subset(pl.read_parquet(directory / "school_results.parquet"), ROW_BY_ROW_SCHOOLS)
+    rows = rows.to_dicts()
+    loaded = _rss_mib()
+    runs = timed(
+        1,
+        lambda: early_warning_rows(rows, rule=SHNOR_FIOCO, warning=EarlyWarningRule(), year=YEAR),
+    )
+    return {"runs": runs, "rows": len(rows), "schools": ROW_BY_ROW_SCHOOLS, "loaded_mib": loaded}
+
+
 def step_verify(directory: Path) -> dict:
     """The fast and the plain implementations give the same answers (on samples)."""
     import pandas as pd
@@ -175,7 +259,53 @@ def step_verify(directory: Path) -> dict:
         "runs": [],
         "aggregation_agrees": aggregation_agrees,
         "identification_agrees": identification_agrees,
+        "peers_agree": _peers_agree(directory, subset),
+        "warning_agrees": _warning_agrees(subset),
     }
+
+
+def _peers_agree(directory: Path, subset) -> bool:
+    import polars as pl
+    from baselines import fair_change_rows
+
+    from opora.identification.peers import PeerRule, fair_change
+
+    schools = pl.read_parquet(directory / "schools.parquet").filter(
+        pl.col("school_code").is_in(subset["school_code"].unique().implode())
+    )
+    fast = fair_change(schools, subset, rule=PeerRule(), year=YEAR - 1)
+    plain = fair_change_rows(schools.to_dicts(), subset.to_dicts(), rule=PeerRule(), year=YEAR - 1)
+    for row in fast.iter_rows(named=True):
+        expected = plain[(row["school_code"], row["metric"])]
+        if expected is None:
+            if row["difference"] is not None:
+                return False
+        elif row["difference"] is None or (
+            abs(row["difference"] - expected[0]) > 1e-6 or abs(row["margin"] - expected[1]) > 1e-6
+        ):
+            return False
+    return len(plain) == fast.height
+
+
+def _warning_agrees(subset) -> bool:
+    import polars as pl
+    from baselines import early_warning_rows
+
+    from opora.identification.early_warning import EarlyWarningRule, early_warning
+    from opora.identification.engine import SHNOR_FIOCO
+
+    warning = EarlyWarningRule()
+    fast = early_warning(subset, rule=SHNOR_FIOCO, warning=warning, year=YEAR).filter(
+        ~pl.col("listed")
+    )
+    plain = early_warning_rows(subset.to_dicts(), rule=SHNOR_FIOCO, warning=warning, year=YEAR)
+    for code, probability in fast.select("school_code", "probability").iter_rows():
+        expected = plain.get(code)
+        if (expected is None) != (probability is None):
+            return False
+        if expected is not None and abs(expected - probability) > 1e-6:
+            return False
+    return len(plain) == fast.height
 
 
 def _subset(results, schools: int):
@@ -201,6 +331,10 @@ STEPS = {
     "identify-engine": step_identify_engine,
     "identify-extended": step_identify_extended,
     "identify-rows": step_identify_rows,
+    "peers-engine": step_peers_engine,
+    "peers-rows": step_peers_rows,
+    "warning-engine": step_warning_engine,
+    "warning-rows": step_warning_rows,
     "verify": step_verify,
 }
 
@@ -321,6 +455,24 @@ def report(figures: dict, host: dict, rounds: int) -> str:
         "identify-rows",
         seconds=rows_scaled,
     )
+    peers_scale = figures["peers-engine"]["schools"] / figures["peers-rows"]["schools"]
+    peers_rows = figures["peers-rows"]["best"] * peers_scale
+    warning_scale = figures["warning-engine"]["schools"] / figures["warning-rows"]["schools"]
+    warning_rows = figures["warning-rows"]["best"] * warning_scale
+    line("fair change against comparable schools, engine", "peers-engine")
+    line(
+        f"fair change, row-by-row Python ({figures['peers-rows']['schools']:,} timed, "
+        f"×{peers_scale:g})",
+        "peers-rows",
+        seconds=peers_rows,
+    )
+    line("early warning (risk group for next year), engine", "warning-engine")
+    line(
+        f"early warning, row-by-row Python ({figures['warning-rows']['schools']:,} timed, "
+        f"×{warning_scale:g})",
+        "warning-rows",
+        seconds=warning_rows,
+    )
     verified = figures["verify"]
     lines += [
         "",
@@ -333,8 +485,17 @@ def report(figures: dict, host: dict, rounds: int) -> str:
         "peak memory: every step "
         + _met(all(data["peak_mib"] < 4096 for data in figures.values()))
         + " the 4 GiB limit (peak RSS of the step's own process, input data included)",
+        f"fair change: {figures['peers-engine']['best']:.3f} s (goal < 2 s) — "
+        f"{_met(figures['peers-engine']['best'] < 2)}; engine "
+        f"{peers_rows / figures['peers-engine']['best']:.1f}× row-by-row",
+        f"early warning: {figures['warning-engine']['best']:.3f} s (goal < 2 s) — "
+        f"{_met(figures['warning-engine']['best'] < 2)}; engine "
+        f"{warning_rows / figures['warning-engine']['best']:.1f}× row-by-row; "
+        f"{figures['warning-engine']['warned']:,} schools warned",
         f"answers agree (samples): aggregation {_yes(verified['aggregation_agrees'])}, "
-        f"identification {_yes(verified['identification_agrees'])}",
+        f"identification {_yes(verified['identification_agrees'])}, "
+        f"fair change {_yes(verified['peers_agree'])}, "
+        f"early warning {_yes(verified['warning_agrees'])}",
     ]
     return "\n".join(lines)
 

@@ -8,8 +8,12 @@ from opora.assessments import selectors, services
 from opora.assessments.forms import ResultsFilterForm, ResultsUploadForm
 from opora.assessments.metrics import METRICS
 from opora.assessments.models import ImportStatus, ResultImportJob
+from opora.identification.peers import METRICS as FAIR_METRICS
+from opora.identification.selectors import school_fair_change
 from opora.registry.selectors import school_get
 from opora.reports import charts
+
+METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()}
 
 
 @login_required
@@ -70,7 +74,15 @@ def school_results(request, code):
     return render(
         request,
         "assessments/school_results.html",
-        {"school": school, "years": years, "rows": rows, "charts": chart_data},
+        {
+            "school": school,
+            "years": years,
+            "rows": rows,
+            "charts": chart_data,
+            # The raw change beside the change against comparable schools (identification).
+            "fair": school_fair_change(user=request.user, school=school) if rows else None,
+            "metric_labels": METRIC_LABELS,
+        },
     )
 
 

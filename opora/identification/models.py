@@ -145,3 +145,85 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}: {'да' if self.flagged else 'нет'}"
+
+
+class WarningRun(models.Model):
+    """«Группа риска на следующий год»: who, not in the list for `year`, may be in the list for
+    `year` + 1 — kept with the parameters and data it was drawn from, like an identification run."""
+
+    rule_set = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        related_name="warning_runs",
+        verbose_name="правило списка",
+    )
+    warning_rule = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="параметры предупреждения",
+    )
+    year = models.PositiveSmallIntegerField("учебный год списка")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="регион")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="муниципалитет",
+        help_text="Пусто — весь регион.",
+    )
+    params = models.JSONField("параметры на момент расчёта")
+    inputs = models.JSONField("исходные данные")
+    schools_count = models.PositiveIntegerField("школ рассмотрено")
+    warned_count = models.PositiveIntegerField("школ в группе риска")
+    created_at = models.DateTimeField("рассчитано", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "расчёт группы риска"
+        verbose_name_plural = "расчёты группы риска"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Группа риска на {academic_year_label(self.year + 1)} · {self.scope_name}"
+
+    @property
+    def scope_name(self) -> str:
+        return self.municipality.name if self.municipality_id else self.region.name
+
+    @property
+    def next_year(self) -> int:
+        return self.year + 1
+
+
+class WarningEntry(models.Model):
+    """One school not in the list: its estimated chance to enter it next year and why."""
+
+    run = models.ForeignKey(
+        WarningRun, on_delete=models.CASCADE, related_name="entries", verbose_name="расчёт"
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="warnings", verbose_name="школа"
+    )
+    probability = models.FloatField("оценка вероятности", null=True, blank=True)
+    warned = models.BooleanField("в группе риска")
+    rank = models.PositiveIntegerField("место", null=True, blank=True)
+    reasons = models.JSONField("обоснование", default=list)
+
+    class Meta:
+        verbose_name = "школа в расчёте группы риска"
+        verbose_name_plural = "школы в расчёте группы риска"
+        ordering = ["rank", "-probability"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "school"], name="warning_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.probability}"
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.probability is None else round(100 * self.probability)

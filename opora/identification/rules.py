@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from opora.identification import categories, engine
+from opora.identification import categories, early_warning, engine, peers
 
 LOW_RESULTS = "low_results"
 SOCIAL_INDEX = "social_index"
@@ -18,6 +18,8 @@ POSITIVE_DYNAMICS = "positive_dynamics"
 HIGH_RESULTS = "high_results"
 CONTEXT_CONDITIONS = "context_conditions"
 CLUSTERING = "clustering"
+COMPARABLE_SCHOOLS = "comparable_schools"
+EARLY_WARNING = "early_warning"
 KIND_LABELS = {
     LOW_RESULTS: "низкие результаты (доля «2»)",
     SOCIAL_INDEX: "индекс социального контекста (ШНСУ)",
@@ -26,7 +28,11 @@ KIND_LABELS = {
     HIGH_RESULTS: "высокие результаты",
     CONTEXT_CONDITIONS: "условия работы школы",
     CLUSTERING: "кластеризация: категории по порядку",
+    COMPARABLE_SCHOOLS: "похожие школы и изменение относительно них",
+    EARLY_WARNING: "группа риска на следующий год",
 }
+# Rules that do not draw up a list: they set how schools are compared and warned about.
+ANALYSIS_KINDS = (COMPARABLE_SCHOOLS, EARLY_WARNING)
 MARKS = ["mark_2", "mark_3", "mark_4", "mark_5"]
 JOURNAL = ["journal_lowered", "journal_confirmed", "journal_raised"]
 ALL_COUNTS = ["participants", *MARKS, *JOURNAL]
@@ -35,6 +41,8 @@ RULE_CLASSES = {
     POSITIVE_DYNAMICS: categories.PositiveDynamicsRule,
     HIGH_RESULTS: categories.HighResultsRule,
     CONTEXT_CONDITIONS: categories.ContextConditionsRule,
+    COMPARABLE_SCHOOLS: peers.PeerRule,
+    EARLY_WARNING: early_warning.EarlyWarningRule,
 }
 
 

@@ -2,14 +2,31 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_municipalities, visible_schools
 from opora.assessments.models import SchoolResult
-from opora.identification.models import IdentificationRun, RuleSet, RunStatus, Verdict
+from opora.assessments.selectors import results_frame
+from opora.identification import engine, peers
+from opora.identification.models import (
+    IdentificationRun,
+    RuleSet,
+    RunStatus,
+    Verdict,
+    WarningEntry,
+    WarningRun,
+)
+from opora.identification.rules import (
+    ANALYSIS_KINDS,
+    COMPARABLE_SCHOOLS,
+    LOW_RESULTS,
+    SOCIAL_INDEX,
+    rule_from_params,
+)
 from opora.registry.models import ContextIndicator, ContextValue, School
 
 
@@ -43,9 +60,9 @@ def indicator_labels() -> dict[str, str]:
 def rule_set_list(*, user: User) -> QuerySet[RuleSet]:
     """The latest version of each rule set the user's region may use."""
     regions = {m.region_id for m in visible_municipalities(user)}
-    rule_sets = RuleSet.objects.filter(region__isnull=True) | RuleSet.objects.filter(
-        region__in=regions
-    )
+    rule_sets = (
+        RuleSet.objects.filter(region__isnull=True) | RuleSet.objects.filter(region__in=regions)
+    ).exclude(kind__in=ANALYSIS_KINDS)
     latest = {}
     for rule_set in rule_sets.order_by("code", "-version"):
         latest.setdefault(rule_set.code, rule_set)
@@ -157,3 +174,153 @@ def supported_schools(*, municipality, year: int) -> QuerySet[School]:
     return School.objects.filter(
         municipality=municipality, verdicts__run=latest, verdicts__flagged=True
     )
+
+
+# --- Comparable schools, fair change and the risk group ------------------------------------------
+
+
+def analysis_rule(*, kind: str, region) -> RuleSet:
+    """The latest version of the region's own parameters of `kind`, else of the built-in ones."""
+    rule_sets = RuleSet.objects.filter(kind=kind).filter(Q(region=region) | Q(region__isnull=True))
+    found = rule_sets.order_by(F("region").desc(nulls_last=True), "-version").first()
+    if found is None:
+        raise RuleSet.DoesNotExist(f"Нет правила вида «{kind}»")
+    return found
+
+
+def list_rule_sets(*, user: User) -> QuerySet[RuleSet]:
+    """Rule sets a warning can be about: the low-results lists (ШНОР)."""
+    return rule_set_list(user=user).filter(kind=LOW_RESULTS)
+
+
+def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
+    """What comparable schools are chosen by: region, type, urban/rural and the social-context
+    index of the region's ШНСУ rule from figures known before `year` ends (null without them)."""
+    rows = list(
+        schools.values_list("code", "municipality__region__name", "school_type", "is_rural")
+    )
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "school_code": pl.String,
+            "region": pl.String,
+            "school_type": pl.String,
+            "is_rural": pl.Boolean,
+        },
+        orient="row",
+    )
+    regions = {region for _, region, _, _ in rows}
+    indices = []
+    for region in regions:
+        rule_set = (
+            RuleSet.objects.filter(kind=SOCIAL_INDEX)
+            .filter(Q(region__name=region) | Q(region__isnull=True))
+            .order_by(F("region").desc(nulls_last=True), "code", "-version")
+            .first()
+        )
+        if rule_set is None:
+            continue
+        in_region = schools.filter(municipality__region__name=region)
+        indices.append(
+            engine.social_index(
+                context_frame(schools=in_region, before_year=year + 1),
+                rule=rule_from_params(SOCIAL_INDEX, rule_set.params),
+                schools=list(in_region.values_list("code", flat=True)),
+            ).select("school_code", social_index="index")
+        )
+    index = (
+        pl.concat(indices)
+        if indices
+        else pl.DataFrame(schema={"school_code": pl.String, "social_index": pl.Float64})
+    )
+    return frame.join(index, on="school_code", how="left")
+
+
+@dataclass
+class FairChange:
+    """A school's change against comparable schools, for the school page."""
+
+    school: School
+    year: int
+    base_year: int
+    rule_set: RuleSet
+    rule: peers.PeerRule
+    rows: list[dict]  # one per metric: the columns of peers.fair_change
+    group_label: str
+    group_size: int
+    criteria_dropped: list[str]
+    peers_shown: list[School]  # the peers the user may see
+    peers_hidden: int  # the others, counted only
+    verdict: str
+    verdict_reasons: list[str]
+
+
+def school_fair_change(*, user: User, school: School, year: int | None = None) -> FairChange | None:
+    """The school's change from the year before `year` (default: its latest year with results)
+    against comparable schools of its region; None without two years of results. Peers' figures
+    enter only as a group total; their names are shown where the user may see them."""
+    years = sorted(set(SchoolResult.objects.filter(school=school).values_list("year", flat=True)))
+    if year is None:
+        year = years[-1] if years else None
+    if year is None or year - 1 not in years or year not in years:
+        return None
+    base_year = year - 1
+    rule_set = analysis_rule(kind=COMPARABLE_SCHOOLS, region=school.municipality.region)
+    rule = peers.PeerRule.from_params(rule_set.params)
+    region_schools = School.objects.filter(municipality__region=school.municipality.region_id)
+    results = results_frame(schools=region_schools, years=[base_year, year])
+    frame = schools_frame(schools=region_schools, year=base_year)
+    fair = peers.fair_change(frame, results, rule=rule, year=year, only=[school.code])
+    groups = peers.comparable_groups(frame, results, rule=rule, year=base_year)
+    own = groups.filter(pl.col("school_code") == school.code).row(0, named=True)
+    members = peers.group_members(frame, results, rule=rule, year=base_year)
+    peer_codes = set(members.filter(pl.col("group_key") == own["group_key"])["school_code"]) - {
+        school.code
+    }
+    shown = list(visible_schools(user).filter(code__in=peer_codes).order_by("short_name"))
+    verdict, verdict_reasons = peers.fair_change_verdict(fair, school_code=school.code)
+    return FairChange(
+        school=school,
+        year=year,
+        base_year=base_year,
+        rule_set=rule_set,
+        rule=rule,
+        rows=fair.to_dicts(),
+        group_label=own["group_label"],
+        group_size=own["group_size"],
+        criteria_dropped=list(own["criteria_dropped"]),
+        peers_shown=shown,
+        peers_hidden=len(peer_codes) - len(shown),
+        verdict=verdict,
+        verdict_reasons=verdict_reasons,
+    )
+
+
+def warning_run_list(*, user: User) -> QuerySet[WarningRun]:
+    municipalities = visible_municipalities(user)
+    runs = WarningRun.objects.filter(municipality__in=municipalities)
+    if user.is_superuser or user.region_id:
+        runs = runs | WarningRun.objects.filter(
+            municipality__isnull=True, region__in=municipalities.values("region")
+        )
+    return runs.select_related("rule_set", "warning_rule", "region", "municipality", "created_by")
+
+
+def warning_entries(
+    *, user: User, run: WarningRun, municipality: str = "", warned_only: bool = True
+) -> QuerySet[WarningEntry]:
+    """The run's schools the user may see (of one municipality if given), most likely first."""
+    entries = run.entries.filter(school__in=visible_schools(user))
+    if municipality:
+        entries = entries.filter(school__municipality__code=municipality)
+    if warned_only:
+        entries = entries.filter(warned=True)
+    return entries.select_related("school__municipality").order_by(
+        F("rank").asc(nulls_last=True), F("probability").desc(nulls_last=True), "school__short_name"
+    )
+
+
+def warning_municipality_counts(*, user: User, run: WarningRun) -> list[tuple[Any, int]]:
+    """How many warned schools each municipality of the run has (for a region's run)."""
+    counts = Counter(e.school.municipality for e in warning_entries(user=user, run=run))
+    return sorted(counts.items(), key=lambda item: item[0].name)

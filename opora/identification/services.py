@@ -12,9 +12,22 @@ from django.utils import timezone
 from opora.accounts.models import User
 from opora.accounts.permissions import can_run_identification
 from opora.assessments.selectors import results_frame, subject_labels
-from opora.identification import selectors
-from opora.identification.models import IdentificationRun, RuleSet, RunStatus, Verdict
-from opora.identification.rules import apply_rule, result_counts, rule_from_params
+from opora.identification import early_warning, selectors
+from opora.identification.models import (
+    IdentificationRun,
+    RuleSet,
+    RunStatus,
+    Verdict,
+    WarningEntry,
+    WarningRun,
+)
+from opora.identification.rules import (
+    EARLY_WARNING,
+    LOW_RESULTS,
+    apply_rule,
+    result_counts,
+    rule_from_params,
+)
 from opora.programs.models import Order
 from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label
@@ -153,4 +166,77 @@ def identification_approve(
     run.approved_by, run.approved_at = user, timezone.now()
     run.full_clean()
     run.save()
+    return run
+
+
+# --- The risk group for next year --------------------------------------------------------------
+
+
+@transaction.atomic
+def warning_run_create(
+    *,
+    user: User | None,
+    rule_set: RuleSet,
+    year: int,
+    region: Region,
+    municipality: Municipality | None = None,
+) -> WarningRun:
+    """Draw up «Группа риска на следующий год» for the territory: which schools not in the list
+    of `rule_set` for `year` may be in it for `year` + 1, and keep the run with its parameters."""
+    if user is not None and not can_run_identification(
+        user, region=region, municipality=municipality
+    ):
+        raise PermissionDenied
+    if rule_set.kind != LOW_RESULTS:
+        raise ValidationError(
+            {"rule_set": "Группа риска строится по правилу о низких результатах."}
+        )
+    warning_rule = selectors.analysis_rule(kind=EARLY_WARNING, region=region)
+    rule = rule_from_params(LOW_RESULTS, rule_set.params)
+    warning = rule_from_params(EARLY_WARNING, warning_rule.params)
+    schools = School.objects.filter(municipality__region=region)
+    if municipality is not None:
+        schools = schools.filter(municipality=municipality)
+    codes = list(schools.values_list("code", flat=True))
+    results = results_frame(
+        schools=schools, years=[year - 3, year - 2, year - 1], counts=["participants", "mark_2"]
+    )
+    frame = early_warning.early_warning(
+        results,
+        rule=rule,
+        warning=warning,
+        year=year,
+        schools=codes,
+        subject_labels=subject_labels(),
+    )
+    open_schools = frame.filter(~pl.col("listed"))
+    run = WarningRun.objects.create(
+        rule_set=rule_set,
+        warning_rule=warning_rule,
+        year=year,
+        region=region,
+        municipality=municipality,
+        params={"rule": rule_set.params, "warning": warning_rule.params},
+        inputs={
+            "schools": len(codes),
+            "listed": frame.height - open_schools.height,
+            "results": results.height,
+            "result_years": [academic_year_label(y) for y in sorted(results["year"].unique())],
+        },
+        schools_count=len(codes),
+        warned_count=int(open_schools["warned"].sum()),
+        created_by=user,
+    )
+    school_ids = dict(schools.values_list("code", "pk"))
+    WarningEntry.objects.bulk_create(
+        WarningEntry(
+            run=run,
+            school_id=school_ids[row["school_code"]],
+            probability=row["probability"],
+            warned=row["warned"],
+            rank=row["rank"],
+            reasons=list(row["reasons"]),
+        )
+        for row in open_schools.iter_rows(named=True)
+    )
     return run

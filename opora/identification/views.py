@@ -13,14 +13,18 @@ from opora.accounts.permissions import (
     runs_identification,
     visible_municipalities,
 )
-from opora.exports import csv_bytes
+from opora.exports import csv_bytes, xlsx_workbook_bytes
 from opora.identification import selectors, services
-from opora.identification.exports import verdict_rows
+from opora.identification.exports import verdict_rows, warning_rows
 from opora.identification.forms import ApproveForm, ParamsForm, RunForm
-from opora.identification.models import IdentificationRun, RunStatus
+from opora.identification.models import IdentificationRun, RunStatus, WarningRun
+from opora.identification.peers import METRICS
 from opora.identification.rules import CLUSTERING, KIND_LABELS
 from opora.programs.selectors import order_list
 from opora.registry.models import Municipality, Region, School
+from opora.registry.selectors import school_get
+
+METRIC_LABELS = {metric: label for metric, (_, label, _) in METRICS.items()}
 
 
 @login_required
@@ -205,3 +209,97 @@ def _territory(user, municipality_code: str) -> tuple[Region, Municipality | Non
         return user.region, None
     municipality = get_object_or_404(visible_municipalities(user), code=municipality_code)
     return municipality.region, municipality
+
+
+# --- Fair change and the risk group --------------------------------------------------------------
+
+
+@login_required
+def school_fair_change(request, code):
+    school = school_get(user=request.user, code=code)
+    year = request.GET.get("year")
+    fair = selectors.school_fair_change(
+        user=request.user, school=school, year=int(year) if year and year.isdigit() else None
+    )
+    return render(
+        request,
+        "identification/fair_change.html",
+        {"school": school, "fair": fair, "metric_labels": METRIC_LABELS},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_group(request):
+    form = _run_form(request)
+    if form is not None:
+        form.fields["rule_set"].queryset = selectors.list_rule_sets(user=request.user)
+    if form is not None and request.method == "POST" and form.is_valid():
+        region, municipality = _territory(request.user, form.cleaned_data["municipality"])
+        try:
+            run = services.warning_run_create(
+                user=request.user,
+                rule_set=form.cleaned_data["rule_set"],
+                year=form.cleaned_data["year"],
+                region=region,
+                municipality=municipality,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        return redirect("identification:risk_group_run", pk=run.pk)
+    return render(
+        request,
+        "identification/risk_group.html",
+        {
+            "form": form,
+            "runs": selectors.warning_run_list(user=request.user).order_by("-created_at")[:100],
+        },
+    )
+
+
+@login_required
+def risk_group_run(request, pk):
+    run = _warning_run(request, pk)
+    municipality = request.GET.get("municipality", "")
+    return render(
+        request,
+        "identification/risk_group_run.html",
+        {
+            "run": run,
+            "entries": selectors.warning_entries(
+                user=request.user, run=run, municipality=municipality
+            ),
+            "municipality": municipality,
+            "municipalities": selectors.warning_municipality_counts(user=request.user, run=run)
+            if run.municipality_id is None
+            else [],
+        },
+    )
+
+
+@login_required
+def risk_group_export(request, pk, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    run = _warning_run(request, pk)
+    municipality = request.GET.get("municipality", "")
+    rows = warning_rows(
+        selectors.warning_entries(user=request.user, run=run, municipality=municipality)
+    )
+    name = f"risk-group-{run.pk}{'-' + municipality if municipality else ''}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            xlsx_workbook_bytes({"Группа риска": rows}),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(csv_bytes(rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _warning_run(request, pk):
+    try:
+        return selectors.warning_run_list(user=request.user).get(pk=pk)
+    except WarningRun.DoesNotExist:
+        raise Http404 from None
