@@ -324,3 +324,16 @@ def warning_municipality_counts(*, user: User, run: WarningRun) -> list[tuple[An
     """How many warned schools each municipality of the run has (for a region's run)."""
     counts = Counter(e.school.municipality for e in warning_entries(user=user, run=run))
     return sorted(counts.items(), key=lambda item: item[0].name)
+
+
+def municipality_fair_verdicts(*, municipality, year: int, codes: list[str]) -> pl.DataFrame:
+    """For the listed schools of a municipality: school_code, verdict, reasons — each school's
+    change from `year − 1` against comparable schools of its region. The caller has checked the
+    user's scope; peers enter only as group figures."""
+    region = municipality.region
+    rule = peers.PeerRule.from_params(analysis_rule(kind=COMPARABLE_SCHOOLS, region=region).params)
+    region_schools = School.objects.filter(municipality__region=region)
+    results = results_frame(schools=region_schools, years=[year - 1, year])
+    frame = schools_frame(schools=region_schools, year=year - 1)
+    fair = peers.fair_change(frame, results, rule=rule, year=year, only=codes)
+    return peers.fair_change_verdicts(fair)

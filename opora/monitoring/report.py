@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from matplotlib.figure import Figure
 
+from opora.identification.selectors import municipality_fair_verdicts
 from opora.meetings.models import Decision
 from opora.monitoring import dynamics as dyn
 from opora.monitoring import selectors
@@ -513,6 +514,42 @@ def _sheet(label: str) -> str:
     return label.replace("язык", "яз.").replace("математика", "мат.")[:31]
 
 
+class FairChangeSection(Section):
+    key = "fair"
+    title = "Изменения относительно похожих школ"
+
+    def blocks(self, data):
+        """Raw changes reward luck and punish small schools: each supported school's change
+        set against schools like it, with an interval from its number of participants."""
+        codes = sorted(data.shnor) or [s.code for s in data.schools]
+        verdicts = municipality_fair_verdicts(
+            municipality=data.municipality, year=data.year, codes=codes
+        )
+        names = {s.code: s.short_name for s in data.schools}
+        rows = [
+            [names.get(r["school_code"], r["school_code"]), r["verdict"], "; ".join(r["reasons"])]
+            for r in verdicts.sort("school_code").iter_rows(named=True)
+        ]
+        if not rows:
+            return [
+                Paragraph(f"Нет школ с результатами за {data.previous_label} и {data.year_label}.")
+            ]
+        return [
+            Paragraph(
+                "Изменение доли «2» и качества знаний школы сравнивается с изменением похожих "
+                "школ региона (по индексу условий, размеру, типу, городская или сельская), с "
+                "погрешностью, которая тем шире, чем меньше участников. «Эффективно» — только "
+                "если школа опередила похожие школы больше погрешности. Метод — docs/methods.md."
+            ),
+            Table(
+                "Изменения относительно похожих школ",
+                ["Школа", "Вывод", "Обоснование"],
+                rows,
+                "Похожие школы",
+            ),
+        ]
+
+
 class EffectivenessSection(Section):
     key = "effectiveness"
     title = "Оценка эффективности принятых мер"
@@ -805,6 +842,7 @@ SECTIONS: list[Section] = [
     DeficitsSection(),
     RisksSection(),
     DynamicsSection(),
+    FairChangeSection(),
     EffectivenessSection(),
     ListExitSection(),
     IndicatorsSection(),

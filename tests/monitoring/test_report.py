@@ -110,6 +110,7 @@ def test_files_of_the_report(data):
     )
     text = "\n".join(p.text for p in document.paragraphs)
     assert "5. Динамика образовательных результатов" in text
+    assert "6. Изменения относительно похожих школ" in text
     assert len(document.inline_shapes) == 2  # ВПР math and ОГЭ rus: Russian and maths charted
     book = openpyxl.load_workbook(
         io.BytesIO(export_document(f"annual_report-{report.pk}", file_format="xlsx"))
@@ -264,3 +265,12 @@ def test_decisions_of_the_year_and_their_execution(data, coordinator_a, school_a
     assert "Решений: 2; исполнено — 1, на исполнении — 1; просрочено — 1." in [
         b.text for b in blocks if b.kind == "paragraph"
     ]
+
+
+def test_supported_schools_are_judged_against_schools_like_them(data):
+    tables, _ = tables_by_title(data["report"])
+    (row,) = tables["Изменения относительно похожих школ"].rows  # A1 is the ШНОР school
+    school, verdict, reasons = row
+    assert school == "СОШ с. Альфа"
+    assert verdict in ("эффективно", "неэффективно", "не оценено")
+    assert "похож" in reasons
