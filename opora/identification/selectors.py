@@ -330,10 +330,16 @@ def municipality_fair_verdicts(*, municipality, year: int, codes: list[str]) -> 
     """For the listed schools of a municipality: school_code, verdict, reasons — each school's
     change from `year − 1` against comparable schools of its region. The caller has checked the
     user's scope; peers enter only as group figures."""
+    return peers.fair_change_verdicts(
+        fair_change_frame(municipality=municipality, year=year, codes=codes)
+    )
+
+
+def fair_change_frame(*, municipality, year: int, codes: list[str]) -> pl.DataFrame:
+    """peers.fair_change for the listed schools, from `year − 1` to `year`, within the region."""
     region = municipality.region
     rule = peers.PeerRule.from_params(analysis_rule(kind=COMPARABLE_SCHOOLS, region=region).params)
     region_schools = School.objects.filter(municipality__region=region)
     results = results_frame(schools=region_schools, years=[year - 1, year])
     frame = schools_frame(schools=region_schools, year=year - 1)
-    fair = peers.fair_change(frame, results, rule=rule, year=year, only=codes)
-    return peers.fair_change_verdicts(fair)
+    return peers.fair_change(frame, results, rule=rule, year=year, only=codes)

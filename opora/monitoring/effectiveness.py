@@ -44,14 +44,32 @@ class IndicatorsCriterion:
 
 
 @dataclass(frozen=True)
+class PeersCriterion:
+    """The school beat comparable schools beyond the interval in at least one of `metrics` and
+    fell behind them beyond it in none (opora/identification/peers.py, docs/methods.md)."""
+
+    metrics: tuple[str, ...] = ("twos", "quality")
+
+
+@dataclass(frozen=True)
+class PeersEvidence:
+    """peers.fair_change_verdicts for one school: «эффективно», «неэффективно» or «не оценено»
+    and a reason per metric."""
+
+    verdict: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
 class EffectivenessParams:
     results: ResultsCriterion | None
     indicators: IndicatorsCriterion | None
+    peers: PeersCriterion | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "EffectivenessParams":
         """Reads a rule's JSON; raises ValueError (in Russian) for wrong parameters."""
-        unknown = set(params) - {"results", "indicators"}
+        unknown = set(params) - {"results", "indicators", "peers"}
         if unknown:
             raise ValueError(f"Неизвестные разделы правила: {', '.join(sorted(unknown))}")
         results = indicators = None
@@ -75,9 +93,15 @@ class EffectivenessParams:
                 raise ValueError(f"Неверные параметры условия по показателям: {error}") from None
             if not 0 <= indicators.min_achieved_percent <= 100:
                 raise ValueError("Доля достигнутых показателей — от 0 до 100 %")
-        if results is None and indicators is None:
+        peers = None
+        if params.get("peers") is not None:
+            metrics = tuple(params["peers"].get("metrics") or ("twos", "quality"))
+            if set(metrics) - {"twos", "success", "quality"}:
+                raise ValueError("Сравнение с похожими школами — по twos, success или quality")
+            peers = PeersCriterion(metrics)
+        if results is None and indicators is None and peers is None:
             raise ValueError("В правиле должно быть хотя бы одно условие")
-        return cls(results, indicators)
+        return cls(results, indicators, peers)
 
 
 @dataclass
@@ -147,6 +171,7 @@ def judge(
     results: ResultsEvidence | None,
     indicators: list[IndicatorOutcome],
     year_label: str,
+    peers: PeersEvidence | None = None,
 ) -> Judgement:
     """The verdict for one measure at one school and the reasons that lead to it. A criterion
     not met makes the measure ineffective; one without data leaves the verdict open."""
@@ -163,6 +188,15 @@ def judge(
             met, said = _indicator_reasons(params.indicators, indicators)
             outcomes.append(met)
             reasons += said
+    if params.peers is not None:
+        if peers is None or peers.verdict == "не оценено":
+            outcomes.append(None)
+            reasons.append("Сравнить с похожими школами нельзя: нет результатов двух лет.")
+        else:
+            outcomes.append(peers.verdict == "эффективно")
+            beat = "опередила" if peers.verdict == "эффективно" else "не опередила"
+            reasons.append(f"Относительно похожих школ школа {beat} их больше погрешности.")
+            reasons += peers.reasons
     if False in outcomes:
         verdict = INEFFECTIVE
         head = "Мера неэффективна: не выполнено условие правила."

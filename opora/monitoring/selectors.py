@@ -15,7 +15,9 @@ from opora.accounts.permissions import (
     visible_schools,
 )
 from opora.assessments.selectors import results_frame, subject_labels
+from opora.identification import peers
 from opora.identification.models import IdentificationRun, RunStatus, Verdict
+from opora.identification.selectors import fair_change_frame
 from opora.monitoring import dynamics as dyn
 from opora.monitoring import effectiveness as eff
 from opora.monitoring.models import (
@@ -310,6 +312,11 @@ def measure_rows(*, municipality: Municipality, year: int, dynamics: Dynamics) -
                     dynamics.schools, params.results, subject_labels=dynamics.labels
                 )
             evidence = evidence_cache[measure.rule_id]
+        peers = (
+            _peers_evidence(municipality, year, measure.schools.all(), params.peers)
+            if params.peers
+            else {}
+        )
         verdicts = []
         for school in sorted(measure.schools.all(), key=lambda s: s.short_name):
             indicators = [
@@ -322,10 +329,25 @@ def measure_rows(*, municipality: Municipality, year: int, dynamics: Dynamics) -
                 results=evidence.get(school.code),
                 indicators=indicators,
                 year_label=academic_year_label(year),
+                peers=peers.get(school.code),
             )
             verdicts.append(MeasureVerdict(school, judgement))
         rows.append(MeasureRow(measure, verdicts))
     return rows
+
+
+def _peers_evidence(municipality, year, schools, criterion) -> dict[str, eff.PeersEvidence]:
+    codes = [school.code for school in schools]
+    if not codes:
+        return {}
+    verdicts = peers.fair_change_verdicts(
+        fair_change_frame(municipality=municipality, year=year, codes=codes),
+        metrics=criterion.metrics,
+    )
+    return {
+        row["school_code"]: eff.PeersEvidence(row["verdict"], list(row["reasons"]))
+        for row in verdicts.iter_rows(named=True)
+    }
 
 
 def measure_get(*, user: User, pk: int) -> Measure:

@@ -136,3 +136,43 @@ def test_a_gap_year_without_a_list_proves_nothing():
 def test_back_in_the_list_and_never_in_it():
     assert status({2021: True, 2022: False, 2023: True}).status == eff.IN_LIST
     assert status({2022: False, 2023: False}).status == eff.NEVER
+
+
+PEERS = eff.EffectivenessParams.from_params({"peers": {"metrics": ["twos"]}})
+
+
+def test_beating_comparable_schools_beyond_the_interval_is_effective():
+    said = ["доля «2»: … разница −20,0 ± 10,8 п. п. — лучше похожих школ"]
+    judgement = eff.judge(
+        PEERS,
+        results=None,
+        indicators=[],
+        year_label="2022/23",
+        peers=eff.PeersEvidence("эффективно", said),
+    )
+    assert judgement.verdict == eff.EFFECTIVE
+    assert judgement.reasons[-2:] == [
+        "Относительно похожих школ школа опередила их больше погрешности.",
+        *said,
+    ]
+
+
+def test_a_change_within_the_interval_does_not_count_as_effective():
+    judgement = eff.judge(
+        PEERS,
+        results=None,
+        indicators=[],
+        year_label="2022/23",
+        peers=eff.PeersEvidence("неэффективно", ["… — в пределах погрешности"]),
+    )
+    assert judgement.verdict == eff.INEFFECTIVE
+
+
+def test_a_school_without_two_years_is_not_judged_against_peers():
+    judgement = eff.judge(PEERS, results=None, indicators=[], year_label="2022/23", peers=None)
+    assert judgement.verdict == eff.NO_DATA
+
+
+def test_peer_metrics_are_checked():
+    with pytest.raises(ValueError, match="похожими школами"):
+        eff.EffectivenessParams.from_params({"peers": {"metrics": ["average"]}})

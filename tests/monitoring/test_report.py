@@ -274,3 +274,17 @@ def test_supported_schools_are_judged_against_schools_like_them(data):
     assert school == "СОШ с. Альфа"
     assert verdict in ("эффективно", "неэффективно", "не оценено")
     assert "похож" in reasons
+
+
+def test_a_rule_may_require_beating_comparable_schools(data):
+    rule = services.rule_save(
+        code="beat-peers", title="Опередила похожие школы", params={"peers": {"metrics": ["twos"]}}
+    )
+    measure = data["measure"]
+    measure.rule = rule
+    measure.save()
+    tables, _ = tables_by_title(data["report"])
+    title = next(t for t in tables if t.startswith("Мера 1"))
+    school, verdict, reasons = tables[title].rows[0]
+    assert school == "СОШ с. Альфа"
+    assert "похожих школ" in reasons
