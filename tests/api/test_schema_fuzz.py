@@ -3,7 +3,9 @@ and every answer matches the schema, for a coordinator's key over a small munici
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -19,7 +21,13 @@ a2,2023,ОГЭ,rus,9,10,3,4,2,1
 @pytest.fixture
 def api_schema(db, cast, school_a1, school_a2):
     result_import(content=RESULTS.encode(), filename="r.csv", imported_by=None)
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # Django closes the connection after each request; inside a test that would end the test's
+    # transaction (on PostgreSQL), so the WSGI calls leave it open, as Django's test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
