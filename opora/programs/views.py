@@ -151,7 +151,7 @@ def indicator_source(request, pk):
             population=form.cleaned_data["population"],
         )
     except ValidationError as error:
-        messages.error(request, "Источник не сохранён: " + "; ".join(_error_texts(error)))
+        messages.error(request, "Источник не сохранён: " + "; ".join(error.messages))
     else:
         messages.success(request, "Способ расчёта показателя сохранён.")
     return redirect("programs:indicator_detail", pk=indicator.pk)
@@ -169,16 +169,10 @@ def indicator_compute(request, pk):
             indicator=indicator, user=request.user, **form.cleaned_data
         )
     except ValidationError as error:
-        messages.error(request, "Значение не рассчитано: " + "; ".join(_error_texts(error)))
+        messages.error(request, "Значение не рассчитано: " + "; ".join(error.messages))
     else:
         messages.success(request, f"Рассчитано значений: {len(saved)}.")
     return redirect("programs:indicator_detail", pk=indicator.pk)
-
-
-def _error_texts(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [str(m) for messages_ in error.message_dict.values() for m in messages_]
-    return list(error.messages)
 
 
 @login_required
