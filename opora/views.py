@@ -7,6 +7,7 @@ from django.utils import timezone
 from opora.accounts.permissions import edits_schools
 from opora.meetings import selectors as meetings
 from opora.monitoring import selectors as monitoring
+from opora.paging import paginate
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
 from opora.registry.years import current_academic_year
@@ -22,7 +23,12 @@ def home(request):
         "home.html",
         {
             "year": year,
-            "missing_context": registry.schools_missing_context(user=request.user, year=year),
+            "missing_context": paginate(
+                request,
+                registry.schools_missing_context(user=request.user, year=year),
+                per_page=25,
+                param="missing_page",
+            ),
             "municipalities": registry.municipality_list(user=request.user),
             "can_fill": edits_schools(request.user),
             "overdue": programs.overdue_activities(user=request.user, today=timezone.localdate()),

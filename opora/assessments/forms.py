@@ -13,6 +13,7 @@ class ResultsFilterForm(forms.Form):
         label="Процедура", choices=[("", "все"), *AssessmentKind.choices], required=False
     )
     municipality = forms.ChoiceField(label="Муниципалитет", required=False)
+    sort = forms.CharField(required=False, max_length=60)  # «school» or a column key, «-» first
 
     def __init__(self, *args, years: list[int], municipalities, **kwargs):
         super().__init__(*args, **kwargs)

@@ -76,6 +76,11 @@ class AssessmentColumn:
     grade: int
     label: str
 
+    @property
+    def key(self) -> str:
+        """The column's name in a sort parameter, e.g. «VPR-math-5»."""
+        return f"{self.kind}-{self.subject}-{self.grade}"
+
 
 @dataclass
 class MetricCell:
@@ -103,9 +108,17 @@ def assessment_label(kind: str, subject: str, grade: int, labels: dict[str, str]
 
 
 def results_matrix(
-    *, user: User, year: int, metric: str, municipality: str = "", kind: str = ""
+    *,
+    user: User,
+    year: int,
+    metric: str,
+    municipality: str = "",
+    kind: str = "",
+    sort: str = "school",
 ) -> tuple[list[AssessmentColumn], list[MatrixRow]]:
-    """Schools × assessments of `year`: the metric and its change from the year before."""
+    """Schools × assessments of `year`: the metric and its change from the year before. Rows go
+    by school name, or by one column's figure (`sort` is a column key, «-» before it for the
+    largest first) with the schools lacking that figure last."""
     schools = visible_schools(user).select_related("municipality")
     if municipality:
         schools = schools.filter(municipality__code=municipality)
@@ -129,7 +142,22 @@ def results_matrix(
         for s in schools.order_by("short_name")
         if s.code in cells
     ]
-    return columns, rows
+    return columns, _sorted_rows(rows, columns, sort=sort)
+
+
+def _sorted_rows(rows: list[MatrixRow], columns, *, sort: str) -> list[MatrixRow]:
+    descending = sort.startswith("-")
+    keys = [column.key for column in columns]
+    if sort.lstrip("-") not in keys:
+        return rows[::-1] if descending and sort == "-school" else rows
+    index = keys.index(sort.lstrip("-"))
+    with_figure, without = [], []
+    for row in rows:
+        cell = row.cells[index]
+        (with_figure if cell and cell.value is not None else without).append(row)
+    # sorted() is stable: schools with equal figures stay in the order of their names.
+    with_figure.sort(key=lambda row: row.cells[index].value, reverse=descending)
+    return with_figure + without
 
 
 def _cell(row: dict, metric: str) -> MetricCell:

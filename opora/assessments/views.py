@@ -10,6 +10,7 @@ from opora.assessments.metrics import METRICS
 from opora.assessments.models import ImportStatus, ResultImportJob
 from opora.identification.peers import METRICS as FAIR_METRICS
 from opora.identification.selectors import school_fair_change
+from opora.paging import paginate
 from opora.registry.selectors import school_get
 from opora.reports import charts
 
@@ -24,6 +25,7 @@ def results_table(request):
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or (years[0] if years else None)
     metric = data.get("metric") or "twos"
+    sort = data.get("sort") or "school"
     columns, rows = [], []
     if year:
         columns, rows = selectors.results_matrix(
@@ -32,6 +34,7 @@ def results_table(request):
             metric=metric,
             municipality=data.get("municipality", ""),
             kind=data.get("kind", ""),
+            sort=sort,
         )
     return render(
         request,
@@ -42,7 +45,8 @@ def results_table(request):
             "metric": metric,
             "metric_label": METRICS[metric],
             "columns": columns,
-            "rows": rows,
+            "rows": paginate(request, rows),
+            "sort": sort,
             "several_municipalities": len(municipalities) > 1,
             "can_import": can_import_files(request.user),
         },

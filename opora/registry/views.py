@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from opora.accounts.permissions import can_edit_school, can_import_files, visible_municipalities
+from opora.paging import paginate
 from opora.registry import selectors, services
 from opora.registry.forms import RegistryUploadForm, SchoolContextForm, SchoolFilterForm, SchoolForm
 from opora.registry.models import ContextIndicator, ContextUnit
@@ -26,7 +27,7 @@ def school_list(request):
         small_only=data.get("small", False),
         sort=data.get("sort") or "name",
     )
-    schools = selectors.school_list(user=request.user, filters=filters)
+    schools = paginate(request, selectors.school_list(user=request.user, filters=filters))
     return render(
         request,
         "registry/school_list.html",

@@ -42,7 +42,7 @@ def test_model_and_frame_derive_the_same_shares(results):
 def test_matrix_shows_the_metric_and_its_change_in_points(client, results):
     client.login(username="coordinator_a", password=PASSWORD)
     response = client.get(reverse("assessments:results_table"), {"year": 2023, "metric": "twos"})
-    columns, rows = response.context["columns"], response.context["rows"]
+    columns, rows = response.context["columns"], response.context["rows"].rows
     assert [c.label for c in columns] == ["ВПР математика 5 кл."]
     cells = {r.school.code: r.cells[0] for r in rows}
     assert set(cells) == {"a1", "a2"}  # b1 is in another municipality
@@ -57,9 +57,32 @@ def test_matrix_shows_the_metric_and_its_change_in_points(client, results):
 def test_quality_rising_is_better(client, results):
     client.login(username="coordinator_a", password=PASSWORD)
     response = client.get(reverse("assessments:results_table"), {"year": 2023, "metric": "quality"})
-    a1 = next(r for r in response.context["rows"] if r.school.code == "a1")
+    a1 = next(r for r in response.context["rows"].rows if r.school.code == "a1")
     assert a1.cells[0].change == pytest.approx(26.923 - 50, abs=1e-3)
     assert a1.cells[0].direction == "worse"
+
+
+def test_matrix_sorts_by_a_column_with_schools_lacking_it_last(client, cast, results):
+    result_import(
+        content=f"{HEADER}\na1,2023,ВПР,rus,5,20,1,9,6,4\n".encode(),
+        filename="rus.csv",
+        imported_by=None,
+    )
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("assessments:results_table")
+
+    def order(sort: str) -> list[str]:
+        response = client.get(url, {"year": 2023, "metric": "twos", "sort": sort})
+        return [row.school.code for row in response.context["rows"].rows]
+
+    assert order("school") == ["a2", "a1"]  # «Гимназия…» before «СОШ…»
+    assert order("-school") == ["a1", "a2"]
+    assert order("-VPR-math-5") == ["a1", "a2"]  # 34.6 % «2» before 0 %
+    assert order("VPR-math-5") == ["a2", "a1"]
+    # Only a1 wrote Russian: a2 has no figure and stays last whichever way the column goes.
+    assert order("VPR-rus-5") == ["a1", "a2"]
+    assert order("-VPR-rus-5") == ["a1", "a2"]
+    assert order("no-such-column") == order("school")
 
 
 def test_school_page_has_a_table_and_charts(client, results):

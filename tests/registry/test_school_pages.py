@@ -5,14 +5,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from opora.registry.models import ContextIndicator, ContextValue, Contingent
+from opora.registry.models import ContextIndicator, ContextValue, Contingent, School, SchoolType
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 def codes(response) -> list[str]:
-    return [s.code for s in response.context["schools"]]
+    return [s.code for s in response.context["schools"].rows]
 
 
 def put(school, year, code, number=None, text=""):
@@ -43,6 +43,36 @@ def test_list_sorts_by_students_of_the_latest_year(coordinator_client, school_a1
     url = reverse("registry:school_list")
     assert codes(coordinator_client.get(url, {"sort": "-students"}))[:2] == ["a2", "a1"]
     assert codes(coordinator_client.get(url, {"sort": "students"}))[:2] == ["a1", "a2"]
+
+
+def test_a_long_list_comes_a_hundred_rows_a_page_keeping_filter_and_order(
+    coordinator_client, cast, municipality_a
+):
+    School.objects.bulk_create(
+        School(
+            municipality=municipality_a,
+            code=f"g{n:03}",
+            name=f"Школа {n:03}",
+            short_name=f"Школа {n:03}",
+            school_type=SchoolType.SOSH,
+        )
+        for n in range(250)
+    )
+    url = reverse("registry:school_list")
+    first = coordinator_client.get(url, {"school_type": SchoolType.SOSH, "sort": "-code"})
+    assert first.context["schools"].total == 251  # and a1
+    assert codes(first)[:2] == ["g249", "g248"] and len(codes(first)) == 100
+    page = first.content.decode()
+    assert "Строки 1–100 из 251" in page
+    assert "?school_type=%D0%A1%D0%9E%D0%A8&amp;sort=-code&amp;page=3" in page
+    last = coordinator_client.get(url, {"school_type": SchoolType.SOSH, "sort": "-code", "page": 3})
+    assert codes(last)[-2:] == ["g000", "a1"] and len(codes(last)) == 51
+    # A page past the end or not a number, as an old or mistyped link may ask for, is no error.
+    beyond = coordinator_client.get(
+        url, {"school_type": SchoolType.SOSH, "sort": "-code", "page": 99}
+    )
+    assert codes(beyond) == codes(last)
+    assert codes(coordinator_client.get(url, {"page": "x", "sort": "-code"}))[0] == "g249"
 
 
 def test_unknown_filter_values_are_ignored_not_an_error(coordinator_client):

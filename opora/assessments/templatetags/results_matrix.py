@@ -5,12 +5,11 @@ written as a template made the page take seconds. The output is the markup the t
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-_EMPTY = '<td class="num empty" data-sort="">—</td>'
+_EMPTY = '<td class="num empty">—</td>'
 _STEPS = {1: Decimal("0.1"), 2: Decimal("0.01")}
 
 
@@ -34,11 +33,7 @@ def _cell(cell, metric: str) -> str:
     if cell.change is not None:
         sign = "+" if cell.change > 0 else ""
         change = f'<span class="change {cell.direction}">{sign}{_number(cell.change, 1)}</span>'
-    sort = "" if value is None else conditional_escape(str(value))
-    return (
-        f'<td class="num{alarm}" data-sort="{sort}" title="участников: {cell.participants}">'
-        f"{shown}{change}</td>"
-    )
+    return f'<td class="num{alarm}" title="участников: {cell.participants}">{shown}{change}</td>'
 
 
 @register.simple_tag
