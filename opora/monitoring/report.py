@@ -465,7 +465,7 @@ class DynamicsSection(Section):
                 labels=labels,
                 years=[before, year],
                 values=values,
-                title=f"Качество знаний, %: {label}",
+                title=f"Качество знаний: {label}",
             ),
         )
 
