@@ -61,12 +61,12 @@ def school_results(request, code):
     chart_data = (
         {
             metric: charts.svg(
-                charts.metric_by_year_chart(
+                charts.bars_chart(
                     labels=[r.label for r in rows],
-                    years=shown_years,
-                    values={
-                        y: [r.by_year.get(y, {}).get(metric) for r in rows] for y in shown_years
-                    },
+                    series=charts.years_series(
+                        shown_years,
+                        {y: [r.by_year.get(y, {}).get(metric) for r in rows] for y in shown_years},
+                    ),
                     title=f"{METRICS[metric].capitalize()}, %",
                 )
             )

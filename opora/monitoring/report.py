@@ -461,11 +461,10 @@ class DynamicsSection(Section):
         values = {before: [r["quality_before"] for r in rows], year: [r["quality"] for r in rows]}
         return Chart(
             f"Качество знаний, {label}",
-            lambda: charts.schools_by_year_chart(
+            lambda: charts.bars_chart(
                 labels=labels,
-                years=[before, year],
-                values=values,
-                title=f"Качество знаний: {label}",
+                series=charts.years_series([before, year], values),
+                title=f"Качество знаний, %: {label}",
             ),
         )
 

@@ -218,25 +218,37 @@ class Dynamics:
     group_names: list[str] = field(default_factory=list)
 
 
-def municipality_dynamics(*, municipality: Municipality, year: int) -> Dynamics:
+def municipality_dynamics(
+    *, municipality: Municipality, year: int, pooled: bool = True
+) -> Dynamics:
     """Each school's results of `year` with changes, and the pooled figures of the
-    municipality, the region, ШНОР and the other schools of the municipality."""
+    municipality, the region, ШНОР and the other schools of the municipality.
+
+    `pooled=False` leaves the groups out and with them reading the whole region's results:
+    judging measures needs the schools only, and the region's dashboard judges every
+    municipality's."""
+    own_schools = School.objects.filter(municipality=municipality)
     region_schools = School.objects.filter(municipality__region_id=municipality.region_id)
-    results = results_frame(schools=region_schools, years=[year - 1, year], counts=list(dyn.COUNTS))
-    own = list(School.objects.filter(municipality=municipality).values_list("code", flat=True))
-    shnor = shnor_codes(municipality=municipality, year=year)
-    groups = {
-        municipality.name: own,
-        municipality.region.name: list(region_schools.values_list("code", flat=True)),
-        "ШНОР": [c for c in own if c in shnor],
-        "остальные школы": [c for c in own if c not in shnor],
-    }
+    results = results_frame(
+        schools=region_schools if pooled else own_schools,
+        years=[year - 1, year],
+        counts=list(dyn.COUNTS),
+    )
+    own = list(own_schools.values_list("code", flat=True))
     schools = dyn.school_dynamics(results.filter(pl.col("school_code").is_in(own)), year=year)
-    pooled = dyn.pooled_dynamics(results, year=year, groups=groups)
+    groups = {}
+    if pooled:
+        shnor = shnor_codes(municipality=municipality, year=year)
+        groups = {
+            municipality.name: own,
+            municipality.region.name: list(region_schools.values_list("code", flat=True)),
+            "ШНОР": [c for c in own if c in shnor],
+            "остальные школы": [c for c in own if c not in shnor],
+        }
     return Dynamics(
         year=year,
         schools=schools,
-        groups=pooled,
+        groups=dyn.pooled_dynamics(results, year=year, groups=groups),
         assessments=dyn.assessments_of(schools),
         labels=subject_labels(),
         group_names=[name for name, codes in groups.items() if codes],

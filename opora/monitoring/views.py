@@ -259,7 +259,7 @@ def _groups_chart(dynamics) -> str:
         }
         series[group] = [rows.get(key) for key in dynamics.assessments]
     return charts.svg(
-        charts.series_chart(labels=labels, series=series, title="Доля «2», %, по группам школ")
+        charts.bars_chart(labels=labels, series=series, title="Доля «2», %, по группам школ")
     )
 
 
@@ -273,32 +273,31 @@ def region_dashboard(request):
         year = selectors.latest_result_year(municipality=municipality)
         if year is None:
             continue
-        dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
+        dynamics = selectors.municipality_dynamics(
+            municipality=municipality, year=year, pooled=False
+        )
         measures = selectors.measure_rows(municipality=municipality, year=year, dynamics=dynamics)
         summaries.append(
-            (
-                selectors.municipality_summary(
-                    municipality=municipality, year=year, today=today, measures=measures
-                ),
-                dynamics,
+            selectors.municipality_summary(
+                municipality=municipality, year=year, today=today, measures=measures
             )
         )
-    labels = [s.municipality.name for s, _ in summaries]
+    labels = [s.municipality.name for s in summaries]
     chart = ""
     if summaries:
         chart = charts.svg(
-            charts.series_chart(
+            charts.bars_chart(
                 labels=labels,
                 series={
                     "школ в ШНОР, %": [
-                        100 * s.shnor / s.schools if s.schools else None for s, _ in summaries
+                        100 * s.shnor / s.schools if s.schools else None for s in summaries
                     ],
                     "показателей достигнуто, %": [
-                        _share(s.indicators["achieved"], s.indicators) for s, _ in summaries
+                        _share(s.indicators["achieved"], s.indicators) for s in summaries
                     ],
                     "мероприятий выполнено, %": [
                         _share(s.activities["done"], s.activities, skip="overdue")
-                        for s, _ in summaries
+                        for s in summaries
                     ],
                 },
                 title="Муниципалитеты: ШНОР, показатели, дорожные карты",
@@ -307,7 +306,7 @@ def region_dashboard(request):
     return render(
         request,
         "monitoring/region_dashboard.html",
-        {"summaries": [s for s, _ in summaries], "chart": chart},
+        {"summaries": summaries, "chart": chart},
     )
 
 

@@ -19,42 +19,69 @@ def _figure(*, height: float, constrained: bool = True) -> Figure:
     return Figure(figsize=(7.2, height), layout="constrained" if constrained else None)
 
 
-def metric_by_year_chart(
-    *, labels: list[str], years: list[int], values: dict[int, list[float | None]], title: str
-) -> Figure:
-    """Horizontal bars: one group per assessment, one bar per year (values in percent)."""
-    height = 0.9 + 0.32 * len(labels) * max(len(years), 1)
-    figure = _figure(height=height)
-    axes = figure.subplots()
-    bar = 0.8 / max(len(years), 1)
-    for index, year in enumerate(years):
+def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], title: str) -> Figure:
+    """Horizontal bars: one group per label (a school, an assessment, a municipality), one bar
+    per named series (a year, a group of schools), each bar labelled with its value and a
+    missing value written «нет данных». The title names the unit.
+
+    Drawn with margins set from the longest label, the labels as plain texts and no value
+    axis (every bar carries its value): constrained layout and matplotlib's tick objects,
+    which measure every text several times, took most of the time of a chart of fifty bars."""
+    names = list(series)
+    bar = 0.8 / max(len(names), 1)
+    height = 0.9 + 0.22 * len(labels) * max(len(names), 1)
+    figure = _figure(height=height, constrained=False)
+    longest = max((len(label) for label in labels), default=1)
+    left = min(0.45, 0.03 + 0.012 * longest)
+    axes = figure.add_axes((left, 0.25 / height, 0.93 - left, 1 - 0.7 / height))
+    # All zero (no school has a «2») still needs an axis to draw on; the room on the right of
+    # the longest bar is for its value.
+    highest = max([v for values in series.values() for v in values if v is not None], default=0)
+    room = (highest or 1) * 0.12
+    for index, name in enumerate(names):
         positions = [i + index * bar for i in range(len(labels))]
-        shown = [v if v is not None else 0 for v in values[year]]
+        values = series[name]
         bars = axes.barh(
             positions,
-            shown,
+            [v or 0 for v in values],
             height=bar,
-            label=academic_year_label(year),
+            label=name,
             color=PALETTE[index % len(PALETTE)],
         )
-        for rect, value in zip(bars, values[year], strict=True):
+        for rect, value in zip(bars, values, strict=True):
             text = "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
-            axes.annotate(
+            axes.text(
+                rect.get_width() + room / 12,
+                rect.get_y() + rect.get_height() / 2,
                 text,
-                (rect.get_width(), rect.get_y() + rect.get_height() / 2),
-                xytext=(3, 0),
-                textcoords="offset points",
                 va="center",
                 fontsize=8,
             )
-    axes.set_yticks([i + bar * (len(years) - 1) / 2 for i in range(len(labels))], labels)
-    axes.invert_yaxis()
-    axes.set_xlim(0, 110)
-    axes.set_xlabel("%")
-    axes.set_title(title, loc="left", fontsize=10, fontweight="bold")
-    axes.spines[["top", "right"]].set_visible(False)
+    for i, label in enumerate(labels):
+        axes.text(
+            -0.015,
+            i + bar * (len(names) - 1) / 2,
+            label,
+            transform=axes.get_yaxis_transform(),
+            ha="right",
+            va="center",
+        )
+    # The first label at the top; below the last bars, a strip for the legend.
+    axes.set_ylim(len(labels) - 0.4 + bar * (len(names) - 1.5), -0.2 - bar / 2)
+    axes.set_xlim(0, (highest or 1) + room)
+    axes.xaxis.set_visible(False)
+    axes.yaxis.set_visible(False)
+    axes.spines[["top", "right", "bottom"]].set_visible(False)
+    axes.set_title(title, loc="left", fontsize=10, fontweight="bold", y=1.0, pad=8)
     axes.legend(loc="lower right", frameon=False, fontsize=8)
     return figure
+
+
+def years_series(
+    years: list[int], values: dict[int, list[float | None]]
+) -> dict[str, list[float | None]]:
+    """Series named by academic year, e.g. «2022/23», for bars_chart."""
+    return {academic_year_label(year): values[year] for year in years}
 
 
 def svg(figure: Figure) -> str:
@@ -120,100 +147,4 @@ def targets_and_values_chart(*, row) -> Figure:
         axes.set_xticks(range(math.floor(min(xs)), math.ceil(max(xs)) + 1))
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="best", frameon=False, fontsize=8)
-    return figure
-
-
-def series_chart(
-    *, labels: list[str], series: dict[str, list[float | None]], title: str, unit: str = "%"
-) -> Figure:
-    """Horizontal bars: one group per label, one bar per named series (e.g. доля «2» of ШНОР
-    and of the other schools, by assessment); a missing value is written «нет данных»."""
-    names = list(series)
-    height = 0.9 + 0.3 * len(labels) * max(len(names), 1)
-    figure = _figure(height=height)
-    axes = figure.subplots()
-    bar = 0.8 / max(len(names), 1)
-    highest = max([v for values in series.values() for v in values if v is not None] or [1])
-    for index, name in enumerate(names):
-        positions = [i + index * bar for i in range(len(labels))]
-        values = series[name]
-        bars = axes.barh(
-            positions,
-            [v or 0 for v in values],
-            height=bar,
-            label=name,
-            color=PALETTE[(index + 1) % len(PALETTE)],
-        )
-        for rect, value in zip(bars, values, strict=True):
-            text = "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
-            axes.annotate(
-                text,
-                (rect.get_width(), rect.get_y() + rect.get_height() / 2),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-            )
-    axes.set_yticks([i + bar * (len(names) - 1) / 2 for i in range(len(labels))], labels)
-    axes.invert_yaxis()
-    axes.set_xlim(0, highest * 1.25)
-    axes.set_xlabel(unit)
-    axes.set_title(title, loc="left", fontsize=10, fontweight="bold")
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
-    return figure
-
-
-def schools_by_year_chart(
-    *, labels: list[str], years: list[int], values: dict[int, list[float | None]], title: str
-) -> Figure:
-    """metric_by_year_chart for a report's many charts: the same bars, with margins set from the
-    longest label instead of a constrained layout, which measured every text several times
-    and made a 50-school report's charts take most of its build."""
-    bar = 0.8 / max(len(years), 1)
-    height = 0.9 + 0.22 * len(labels) * max(len(years), 1)
-    figure = _figure(height=height, constrained=False)
-    longest = max((len(label) for label in labels), default=1)
-    left = min(0.45, 0.03 + 0.012 * longest)
-    axes = figure.add_axes((left, 0.25 / height, 0.93 - left, 1 - 0.7 / height))
-    for index, year in enumerate(years):
-        positions = [i + index * bar for i in range(len(labels))]
-        bars = axes.barh(
-            positions,
-            [v if v is not None else 0 for v in values[year]],
-            height=bar,
-            label=academic_year_label(year),
-            color=PALETTE[index % len(PALETTE)],
-        )
-        for rect, value in zip(bars, values[year], strict=True):
-            text = "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
-            axes.text(
-                rect.get_width() + 1,
-                rect.get_y() + rect.get_height() / 2,
-                text,
-                va="center",
-                fontsize=8,
-            )
-    # The school names are plain texts beside the axis and the percent axis is left out (every
-    # bar carries its value): matplotlib's tick objects were a third of drawing such a chart.
-    for i, label in enumerate(labels):
-        axes.text(
-            -0.015,
-            i + bar * (len(years) - 1) / 2,
-            label,
-            transform=axes.get_yaxis_transform(),
-            ha="right",
-            va="center",
-        )
-    # The first label at the top; below the last bars, a strip for the legend.
-    axes.set_ylim(len(labels) - 0.4 + bar * (len(years) - 1.5), -0.2 - bar / 2)
-    axes.set_xlim(0, 110)
-    axes.xaxis.set_visible(False)
-    axes.yaxis.set_visible(False)
-    axes.spines["bottom"].set_visible(False)
-    # A fixed title height and no axis label spare matplotlib measuring every tick label again
-    # to place them, which took most of the drawing of a 50-school chart.
-    axes.set_title(f"{title}, %", loc="left", fontsize=10, fontweight="bold", y=1.0, pad=8)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
     return figure
