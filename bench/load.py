@@ -11,8 +11,9 @@ Steps (all in a throwaway folder, /tmp/opora-load by default):
    100 to 1,000 schools shown means no query per row;
 3. gunicorn on 127.0.0.1 (WORKERS processes × THREADS threads), 20 users (threads with their own
    session and http.client connection) logged in as the 1,000-school region's operator — the
-   worst case: every page shows the whole region — requesting the pages in turn with no pause,
-   until REQUESTS requests or SECONDS seconds;
+   worst case: every page shows the whole region — requesting the pages in turn, each pausing
+   between pages as a person reading them does (THINK seconds on average, 0.5–1.5 × THINK;
+   --think 0 for no pause at all, a stress test), until REQUESTS requests or SECONDS seconds;
 4. p50/p95/max per page, printed and written as JSON (--json).
 
 Pages: school list, results table, a program page, the home page, the region's monitoring
@@ -26,6 +27,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import re
 import signal
 import socket
@@ -64,6 +66,9 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=60, help="at most this long")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="a user's average pause between pages, s"
+    )
     parser.add_argument("--fresh", action="store_true", help="generate the database again")
     parser.add_argument("--json", help="write the figures here")
     return parser.parse_args()
@@ -360,7 +365,15 @@ class User:
             raise RuntimeError(f"login of {username} failed: HTTP {status}")
 
 
-def run_load(port: int, pages: dict[str, str], key: str, users: int, requests: int, seconds: float):
+def run_load(
+    port: int,
+    pages: dict[str, str],
+    key: str,
+    users: int,
+    requests: int,
+    seconds: float,
+    think: float,
+):
     timings: dict[str, list[float]] = {page: [] for page in pages}
     errors: list[str] = []
     lock = threading.Lock()
@@ -372,9 +385,12 @@ def run_load(port: int, pages: dict[str, str], key: str, users: int, requests: i
     order = list(pages.items())
 
     def work(index: int, person: User) -> None:
+        pauses = random.Random(index)  # the same pauses in every run
         start.wait()
         step = index  # users start on different pages
         while True:
+            if step > index and think:
+                time.sleep(think * pauses.uniform(0.5, 1.5))
             with lock:
                 if issued[0] >= requests or time.perf_counter() > deadline:
                     return
@@ -460,7 +476,7 @@ def main() -> None:
     server = start_server(port, args.workers, args.threads)
     try:
         timings, errors, elapsed = run_load(
-            port, pages, key, args.users, args.requests, args.seconds
+            port, pages, key, args.users, args.requests, args.seconds, args.think
         )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -472,6 +488,7 @@ def main() -> None:
         "setup": {
             "users": args.users,
             "gunicorn": f"{args.workers} workers × {args.threads} threads",
+            "think_seconds": args.think,
             "requests": sum(len(t) for t in timings.values()) + len(errors),
             "seconds": round(elapsed, 1),
         },
@@ -480,7 +497,8 @@ def main() -> None:
     }
     print(
         f"{report['setup']['requests']} requests in {elapsed:.1f} s "
-        f"({report['setup']['requests'] / elapsed:.1f}/s), {args.users} users, "
+        f"({report['setup']['requests'] / elapsed:.1f}/s), {args.users} users "
+        f"pausing {args.think:g} s on average, "
         f"gunicorn {report['setup']['gunicorn']}; errors: {len(errors)}"
     )
     header = ["n", "p50 ms", "p95 ms", "max ms", "SQL@100", "SQL@1000"]

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_municipalities, visible_schools
+from opora.paging import LazyRows
 from opora.registry.models import (
     ContextGroup,
     ContextIndicator,
@@ -158,21 +159,35 @@ class AttentionItem:
     last_year_with_data: int | None
 
 
-def schools_missing_context(*, user: User, year: int) -> list[AttentionItem]:
-    """Schools in scope lacking the contingent or a required context figure for `year`."""
+def schools_missing_context(*, user: User, year: int) -> LazyRows:
+    """Schools in scope lacking the contingent or a required context figure for `year`, by
+    municipality and name. Which ones is decided in SQL; what each lacks is read only for the
+    rows shown, so a page of a region's list costs the same as a municipality's."""
     required = list(ContextIndicator.objects.filter(is_required=True))
+    filled = (
+        ContextValue.objects.filter(school=OuterRef("pk"), year=year, indicator__in=required)
+        .values("school")
+        .annotate(n=Count("indicator", distinct=True))
+        .values("n")
+    )
     schools = (
         visible_schools(user)
+        .annotate(
+            has_contingent=Exists(Contingent.objects.filter(school=OuterRef("pk"), year=year)),
+            filled=Coalesce(Subquery(filled), 0),
+        )
+        .filter(Q(has_contingent=False) | Q(filled__lt=len(required)))
         .select_related("municipality")
         .order_by("municipality__name", "short_name")
     )
+    return LazyRows(schools, lambda shown: _attention_items(shown, year=year, required=required))
+
+
+def _attention_items(schools: list[School], *, year: int, required) -> list[AttentionItem]:
     filled = set(
         ContextValue.objects.filter(
             school__in=schools, year=year, indicator__in=required
         ).values_list("school_id", "indicator_id")
-    )
-    with_contingent = set(
-        Contingent.objects.filter(school__in=schools, year=year).values_list("school_id", flat=True)
     )
     last_years = dict(
         ContextValue.objects.filter(school__in=schools)
@@ -180,14 +195,12 @@ def schools_missing_context(*, user: User, year: int) -> list[AttentionItem]:
         .annotate(last=Max("year"))
         .values_list("school_id", "last")
     )
-    items = []
-    for school in schools:
-        item = AttentionItem(
+    return [
+        AttentionItem(
             school=school,
-            missing_contingent=school.pk not in with_contingent,
+            missing_contingent=not school.has_contingent,
             missing_indicators=[i.name for i in required if (school.pk, i.pk) not in filled],
             last_year_with_data=last_years.get(school.pk),
         )
-        if item.missing_contingent or item.missing_indicators:
-            items.append(item)
-    return items
+        for school in schools
+    ]
