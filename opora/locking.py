@@ -35,28 +35,38 @@ def edit_token(model: type[Model]) -> int:
     return model.history.aggregate(seen=Max("history_id"))["seen"] or 0
 
 
-def ensure_unchanged(instance: Model, *, seen: int, yours: str) -> None:
+def ensure_unchanged(instance: Model, *, seen: int, yours: str | None = None) -> None:
     """Refuse the save if `instance` has a history entry newer than `seen`."""
     newer = instance.history.filter(history_id__gt=seen).order_by("-history_id").first()
     if newer is not None:
         raise conflict_with(newer, yours=yours)
 
 
-def conflict_with(record, *, yours: str) -> EditConflict:
-    """The refusal naming who saved `record` (a history entry or a live record) and when."""
+def conflict_with(record, *, yours: str | None = None) -> EditConflict:
+    """The refusal naming who saved `record` (a history entry or a live record) and when.
+    `yours` is a short value to repeat in the message; a long text (a protocol's) is not
+    repeated: it stays in the form."""
     entry = record if hasattr(record, "history_id") else record.history.latest()
-    who = _person(entry.history_user)
     when = timezone.localtime(entry.history_date)
+    params = {
+        "who": _person(entry.history_user),
+        "time": f"{when:%H:%M}",
+        "date": f"{when:%d.%m.%Y}",
+        "yours": yours,
+    }
+    if yours is None:
+        return EditConflict(
+            "Эту запись изменил(а) %(who)s в %(time)s %(date)s, пока вы её правили. Ваш вариант "
+            "не сохранён и остался в форме: сверьте его с сохранённым (откройте запись в новой "
+            "вкладке) и нажмите «Сохранить» ещё раз.",
+            code="edit_conflict",
+            params=params,
+        )
     return EditConflict(
         "Значение изменил(а) %(who)s в %(time)s %(date)s — обновите страницу; ваше значение: "
         "«%(yours)s».",
         code="edit_conflict",
-        params={
-            "who": who,
-            "time": f"{when:%H:%M}",
-            "date": f"{when:%d.%m.%Y}",
-            "yours": yours,
-        },
+        params=params,
     )
 
 

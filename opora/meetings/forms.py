@@ -69,7 +69,14 @@ class MemberForm(forms.ModelForm):
         ) | User.objects.filter(school__municipality=municipality)
 
 
-class MeetingForm(forms.ModelForm):
+class EditForm(forms.ModelForm):
+    """A form that edits a record of the protocol: it remembers what its user saw when it was
+    opened (opora.locking), so that a later save by someone else is not overwritten."""
+
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MeetingForm(EditForm):
     class Meta:
         model = Meeting
         fields = ["date", "time", "place", "is_online", "chair", "secretary", "present_heading"]
@@ -84,7 +91,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["secretary"].queryset = members
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(EditForm):
     speeches = forms.CharField(
         label="ВЫСТУПИЛИ",
         required=False,
@@ -125,7 +132,7 @@ class AgendaItemForm(forms.ModelForm):
         return _person_lines(self.cleaned_data["speeches"])
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(EditForm):
     status = forms.ChoiceField(
         label="Контроль",
         choices=[

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from opora import locking
 from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_create_working_group,
@@ -56,7 +57,12 @@ MEMBER_FIELDS = [
 MEETING_FIELDS = ["date", "time", "place", "is_online", "chair", "secretary", "present_heading"]
 
 
-def _assign_and_save(instance, values: dict, fields: list[str]):
+def _assign_and_save(instance, values: dict, fields: list[str], *, seen: int | None = None):
+    """`seen` is the edit form's `locking.edit_token`: a record someone else saved after the
+    form was opened is not overwritten (EditConflict). None saves without the check."""
+    if instance.pk and seen is not None:
+        current = type(instance).objects.select_for_update().get(pk=instance.pk)
+        locking.ensure_unchanged(current, seen=seen)
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
@@ -155,10 +161,10 @@ def _follow_up_speaker(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_update(*, user: User, meeting: Meeting, **values) -> Meeting:
+def meeting_update(*, user: User, meeting: Meeting, seen: int | None = None, **values) -> Meeting:
     _require_manager(user, meeting.group)
     _require_draft(meeting)
-    return _assign_and_save(meeting, values, MEETING_FIELDS)
+    return _assign_and_save(meeting, values, MEETING_FIELDS, seen=seen)
 
 
 @transaction.atomic
@@ -235,6 +241,7 @@ def agenda_item_save(
     meeting: Meeting,
     item: AgendaItem | None = None,
     speeches: list[tuple[str, str]] | None = None,
+    seen: int | None = None,
     **values,
 ) -> AgendaItem:
     """An item of the agenda with its СЛУШАЛИ, ВЫСТУПИЛИ and vote; the vote must fit the
@@ -247,7 +254,7 @@ def agenda_item_save(
         item = AgendaItem(meeting=meeting, number=last + 1)
     elif item.meeting_id != meeting.pk:
         raise PermissionDenied
-    _assign_and_save(item, values, ITEM_FIELDS)
+    _assign_and_save(item, values, ITEM_FIELDS, seen=seen)
     if speeches is not None:
         item.speeches.all().delete()
         Speech.objects.bulk_create(
@@ -299,6 +306,7 @@ def decision_save(
     programs=(),
     activities=(),
     indicators=(),
+    seen: int | None = None,
     **values,
 ) -> Decision:
     """A point of ПОСТАНОВИЛИ: its owner and deadline, and what it concerns."""
@@ -317,7 +325,7 @@ def decision_save(
         decision = Decision(item=item, number=last + 1)
     elif decision.item_id != item.pk:
         raise PermissionDenied
-    _assign_and_save(decision, values, DECISION_FIELDS)
+    _assign_and_save(decision, values, DECISION_FIELDS, seen=seen)
     decision.schools.set(schools)
     decision.programs.set(programs)
     decision.activities.set(activities)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opora import locking
 from opora.accounts.permissions import can_manage_working_group, can_update_decision
 from opora.meetings import selectors, services
 from opora.meetings.documents import BUILDERS, meeting_protocol, protocol_filename
@@ -19,7 +20,7 @@ from opora.meetings.forms import (
     MeetingForm,
     MemberForm,
 )
-from opora.meetings.models import ProtocolStatus
+from opora.meetings.models import AgendaItem, Decision, Meeting, ProtocolStatus
 from opora.meetings.protocol import officer, place_lines
 from opora.reports.documents import FORMATS
 
@@ -36,6 +37,12 @@ def _save(form, call):
     """Run a service with the form's data; its validation errors land on the form."""
     try:
         return call()
+    except locking.EditConflict as conflict:
+        # What was typed stays, with a fresh token: sending it again overwrites knowingly.
+        form.data = form.data.copy()
+        form.data["seen"] = locking.edit_token(form._meta.model)
+        form.add_error(None, conflict)
+        return None
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
@@ -43,6 +50,10 @@ def _save(form, call):
         else:
             form.add_error(None, error)
         return None
+
+
+def _seen(model) -> dict:
+    return {"seen": locking.edit_token(model)}
 
 
 def _manager_only(request, group):
@@ -228,7 +239,9 @@ def meeting_detail(request, pk):
 def meeting_edit(request, pk):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     _manager_only(request, meeting.group)
-    form = MeetingForm(request.POST or None, instance=meeting, group=meeting.group)
+    form = MeetingForm(
+        request.POST or None, instance=meeting, group=meeting.group, initial=_seen(Meeting)
+    )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         if _save(
@@ -278,7 +291,7 @@ def item_edit(request, pk, item_pk=None):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     _manager_only(request, meeting.group)
     item = get_object_or_404(meeting.items, pk=item_pk) if item_pk else None
-    form = AgendaItemForm(request.POST or None, instance=item)
+    form = AgendaItemForm(request.POST or None, instance=item, initial=_seen(AgendaItem))
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         speeches = values.pop("speeches")
@@ -316,7 +329,9 @@ def decision_edit(request, pk, item_pk, decision_pk=None):
     _manager_only(request, meeting.group)
     item = get_object_or_404(meeting.items, pk=item_pk)
     decision = get_object_or_404(item.decisions, pk=decision_pk) if decision_pk else None
-    form = DecisionForm(request.POST or None, instance=decision, group=meeting.group)
+    form = DecisionForm(
+        request.POST or None, instance=decision, group=meeting.group, initial=_seen(Decision)
+    )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         saved = _save(

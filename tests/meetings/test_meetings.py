@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from opora.meetings import selectors, services
@@ -411,3 +412,60 @@ def test_removing_an_item_or_a_decision_keeps_the_numbering(meeting, coordinator
     services.decision_delete(user=coordinator_a, decision=one)
     two.refresh_from_db()
     assert two.number == 1
+
+
+def test_two_people_editing_one_item_the_second_save_is_refused_and_keeps_its_text(
+    client, group, meeting, coordinator_a, methodist_a
+):
+    secretary = member(group, "Лобанова Н.В.")
+    secretary.account = methodist_a
+    secretary.save()
+    item = item_on(meeting, coordinator_a, heard_summary="о результатах ВПР")
+    url = reverse("meetings:item_edit", args=[meeting.pk, item.pk])
+    login(client, "coordinator_a")
+    opened = client.get(url).context["form"]["seen"].value()  # the coordinator opens the item
+    form = {
+        "seen": opened,
+        "title": "О ходе дорожной карты",
+        "heard_speaker": "Астраханцеву О.В.",
+        "heard_summary": "о ВПР 2023 года",
+        "speeches": "",
+        "vote_kind": "unanimous",
+    }
+    # Meanwhile the secretary, in her own session, saves her version of the same item.
+    secretary_session = Client()
+    login(secretary_session, "methodist_a")
+    assert secretary_session.post(url, form).status_code == 302
+    form["heard_summary"] = "о результатах ВПР и ОГЭ"
+    refused = client.post(url, form)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Эту запись изменил(а) methodist_a" in page and "Ваш вариант не сохранён" in page
+    assert "о результатах ВПР и ОГЭ" in page  # what the coordinator typed is still in the form
+    item.refresh_from_db()
+    assert item.heard_summary == "о ВПР 2023 года"  # the secretary's save is not lost
+    # Sent again from the refused form, it overwrites knowingly; history keeps both.
+    form["seen"] = refused.context["form"]["seen"].value()
+    assert client.post(url, form).status_code == 302
+    item.refresh_from_db()
+    assert item.heard_summary == "о результатах ВПР и ОГЭ"
+    assert [h.heard_summary for h in item.history.order_by("history_id")][-2:] == [
+        "о ВПР 2023 года",
+        "о результатах ВПР и ОГЭ",
+    ]
+
+
+def test_a_decision_and_the_meeting_details_are_guarded_the_same_way(group, meeting, coordinator_a):
+    from opora import locking
+
+    decision = decide(item_on(meeting, coordinator_a), coordinator_a, "Провести семинар")
+    seen_decision, seen_meeting = locking.edit_token(Decision), locking.edit_token(Meeting)
+    decide(decision.item, coordinator_a, "Провести два семинара", decision=decision)
+    services.meeting_update(user=coordinator_a, meeting=meeting, place="Управление образованием")
+    with pytest.raises(locking.EditConflict):
+        decide(decision.item, coordinator_a, "Семинар", decision=decision, seen=seen_decision)
+    with pytest.raises(locking.EditConflict):
+        services.meeting_update(user=coordinator_a, meeting=meeting, place="РЦ", seen=seen_meeting)
+    decision.refresh_from_db()
+    meeting.refresh_from_db()
+    assert (decision.text, meeting.place) == ("Провести два семинара", "Управление образованием")
