@@ -288,3 +288,14 @@ def test_a_rule_may_require_beating_comparable_schools(data):
     school, verdict, reasons = tables[title].rows[0]
     assert school == "СОШ с. Альфа"
     assert "похожих школ" in reasons
+
+
+def test_dashboard_year_selector_marks_the_year_of_the_heading(client, data):
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("monitoring:dashboard", args=["mun-a"])
+    page = client.get(url).content.decode()
+    assert "сводка за 2022/23" in page and '<option value="2023" selected>' in page
+    # A year without results (an old bookmark) is still the one selected, and says so.
+    page = client.get(url, {"year": 2030}).content.decode()
+    assert "сводка за 2029/30" in page
+    assert '<option value="2030" selected>2029/30 (результатов нет)</option>' in page
