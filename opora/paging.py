@@ -6,30 +6,32 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PER_PAGE = 50
 
 
 class LazyRows:
-    """A queryset whose rows become items (a school with what it lacks, say) only for the slice
-    that is shown: the paginator counts in SQL and builds fifty items, not a region's 1,000."""
+    """Rows in their order (a queryset, or a list of keys) that become items — a school with
+    what it lacks, a line of the results table — only for the slice shown: a page builds fifty
+    items, not a region's 1,000, and a queryset is counted in SQL."""
 
-    def __init__(self, queryset, build: Callable[[list], list]):
-        self.queryset = queryset
+    def __init__(self, keys: QuerySet | list, build: Callable[[list], list]):
+        self.keys = keys
         self.build = build
 
     def count(self) -> int:
-        return self.queryset.count()
+        return self.keys.count() if isinstance(self.keys, QuerySet) else len(self.keys)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list:
-        return self.build(list(self.queryset[index]))
+        return self.build(list(self.keys[index]))
 
     def __iter__(self) -> Iterator:
-        return iter(self.build(list(self.queryset)))
+        return iter(self.build(list(self.keys)))
 
 
 @dataclass(frozen=True)

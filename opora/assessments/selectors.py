@@ -9,6 +9,7 @@ from opora.accounts.models import User
 from opora.accounts.permissions import visible_schools
 from opora.assessments.metrics import HIGHER_IS_WORSE, with_change, with_metrics
 from opora.assessments.models import Assessment, AssessmentKind, SchoolResult, Subject
+from opora.paging import LazyRows
 from opora.registry.models import School
 
 COUNTS = [
@@ -115,11 +116,12 @@ def results_matrix(
     municipality: str = "",
     kind: str = "",
     sort: str = "school",
-) -> tuple[list[AssessmentColumn], list[MatrixRow]]:
+) -> tuple[list[AssessmentColumn], LazyRows]:
     """Schools × assessments of `year`: the metric and its change from the year before. Rows go
     by school name, or by one column's figure (`sort` is a column key, «-» before it for the
-    largest first) with the schools lacking that figure last."""
-    schools = visible_schools(user).select_related("municipality")
+    largest first) with the schools lacking that figure last. The order is decided for every
+    school; the rows themselves are built only for the page shown."""
+    schools = visible_schools(user)
     if municipality:
         schools = schools.filter(municipality__code=municipality)
     # The metrics need the marks only: a region's two years are ~16,000 rows to read.
@@ -127,40 +129,66 @@ def results_matrix(
     frame = results_frame(schools=schools, years=[year - 1, year], counts=marks)
     if kind:
         frame = frame.filter(pl.col("kind") == kind)
-    changed = with_change(frame, year=year)
+    changed = with_change(frame, year=year).select(
+        "school_code", "kind", "subject", "grade", metric, f"{metric}_change", "participants"
+    )
     labels = subject_labels()
     keys = changed.select("kind", "subject", "grade").unique().rows()
     keys.sort(key=lambda k: (KIND_ORDER.get(k[0], 9), k[2], k[1]))
     columns = [AssessmentColumn(k, s, g, assessment_label(k, s, g, labels)) for k, s, g in keys]
-    position = {(c.kind, c.subject, c.grade): i for i, c in enumerate(columns)}
-    cells: dict[str, list] = {}
-    # Plain tuples of the few columns a cell needs: a region's table has 8,000 cells.
-    needed = changed.select(
-        "school_code", "kind", "subject", "grade", metric, f"{metric}_change", "participants"
+    order = _matrix_order(changed, schools, columns, metric=metric, sort=sort)
+    return columns, LazyRows(
+        order, lambda codes: _matrix_rows(codes, changed, schools, columns, metric=metric)
     )
-    for code, row_kind, subject, grade, value, change, participants in needed.iter_rows():
-        school_cells = cells.setdefault(code, [None] * len(columns))
-        school_cells[position[(row_kind, subject, grade)]] = _cell(
+
+
+def _matrix_order(changed: pl.DataFrame, schools, columns, *, metric: str, sort: str) -> list[str]:
+    """Codes of the schools with results: by name, or by one column's figure."""
+    with_results = set(changed["school_code"].to_list())
+    by_name = [
+        code
+        for code in schools.order_by("short_name").values_list("code", flat=True)
+        if code in with_results
+    ]
+    column = next((c for c in columns if c.key == sort.lstrip("-")), None)
+    if column is None:
+        return by_name[::-1] if sort == "-school" else by_name
+    figures = dict(
+        changed.filter(
+            (pl.col("kind") == column.kind)
+            & (pl.col("subject") == column.subject)
+            & (pl.col("grade") == column.grade)
+        )
+        .select("school_code", metric)
+        .drop_nulls()
+        .iter_rows()
+    )
+    # sort() is stable: schools with equal figures stay in the order of their names.
+    ranked = sorted(
+        (code for code in by_name if code in figures),
+        key=figures.__getitem__,
+        reverse=sort.startswith("-"),
+    )
+    return ranked + [code for code in by_name if code not in figures]
+
+
+def _matrix_rows(
+    codes: list[str], changed: pl.DataFrame, schools, columns, *, metric: str
+) -> list[MatrixRow]:
+    position = {(c.kind, c.subject, c.grade): i for i, c in enumerate(columns)}
+    cells = {code: [None] * len(columns) for code in codes}
+    shown = changed.filter(pl.col("school_code").is_in(codes))
+    for code, row_kind, subject, grade, value, change, participants in shown.iter_rows():
+        cells[code][position[(row_kind, subject, grade)]] = _cell(
             value, change, participants, metric
         )
-    shown = schools.only("code", "short_name", "municipality__name").order_by("short_name")
-    rows = [MatrixRow(school=s, cells=cells[s.code]) for s in shown if s.code in cells]
-    return columns, _sorted_rows(rows, columns, sort=sort)
-
-
-def _sorted_rows(rows: list[MatrixRow], columns, *, sort: str) -> list[MatrixRow]:
-    descending = sort.startswith("-")
-    keys = [column.key for column in columns]
-    if sort.lstrip("-") not in keys:
-        return rows[::-1] if descending and sort == "-school" else rows
-    index = keys.index(sort.lstrip("-"))
-    with_figure, without = [], []
-    for row in rows:
-        cell = row.cells[index]
-        (with_figure if cell and cell.value is not None else without).append(row)
-    # sorted() is stable: schools with equal figures stay in the order of their names.
-    with_figure.sort(key=lambda row: row.cells[index].value, reverse=descending)
-    return with_figure + without
+    found = {
+        school.code: school
+        for school in schools.filter(code__in=codes)
+        .select_related("municipality")
+        .only("code", "short_name", "municipality__name")
+    }
+    return [MatrixRow(school=found[code], cells=cells[code]) for code in codes]
 
 
 def _cell(value, change, participants: int, metric: str) -> MetricCell:
