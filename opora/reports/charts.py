@@ -146,5 +146,8 @@ def targets_and_values_chart(*, row) -> Figure:
     if xs:
         axes.set_xticks(range(math.floor(min(xs)), math.ceil(max(xs)) + 1))
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="best", frameon=False, fontsize=8)
+    if xs:
+        axes.legend(loc="best", frameon=False, fontsize=8)
+    else:  # targets and values written in words («да», «100 % школ»): nothing to plot
+        axes.text(0.5, 0.5, "нет числовых значений", ha="center", transform=axes.transAxes)
     return figure
