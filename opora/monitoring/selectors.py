@@ -684,17 +684,14 @@ def _no_indicators() -> dict[str, int]:
 
 
 def _indicator_counts(*, programs: QuerySet[Program]) -> dict[int, dict[str, int]]:
-    """Municipality id → its programs' indicators by achievement (programs.selectors)."""
-    from opora.programs.selectors import indicator_row
+    """Municipality id → its programs' indicators by achievement."""
+    from opora.programs.selectors import indicator_statuses
 
     counts: dict[int, dict[str, int]] = {}
-    indicators = (
-        Indicator.objects.filter(program__in=programs)
-        .annotate(municipality_id=F("program__municipality_id"))
-        .prefetch_related("targets", "values")
+    indicators = Indicator.objects.filter(program__in=programs).annotate(
+        municipality_id=F("program__municipality_id")
     )
-    for indicator in indicators:
-        status = indicator_row(indicator=indicator).status
+    for indicator, status in indicator_statuses(indicators=indicators):
         counts.setdefault(indicator.municipality_id, _no_indicators())[status] += 1
     return counts
 
@@ -710,8 +707,11 @@ def _activity_counts(*, programs: QuerySet[Program], today: datetime.date) -> di
     from opora.programs.models import Activity
 
     counts: dict[int, dict[str, int]] = {}
-    activities = Activity.objects.filter(program__in=programs).annotate(
-        municipality_id=F("program__municipality_id")
+    # Only what is_overdue reads: an activity's texts are long and the region has thousands.
+    activities = (
+        Activity.objects.filter(program__in=programs)
+        .only("status", "ends_on")
+        .annotate(municipality_id=F("program__municipality_id"))
     )
     for activity in activities:
         found = counts.setdefault(activity.municipality_id, _no_activities())

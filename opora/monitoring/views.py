@@ -280,22 +280,19 @@ def _region_chart(summaries) -> str:
     done."""
     if not summaries:
         return ""
-    return charts.svg(
-        charts.bars_chart(
-            labels=[s.municipality.name for s in summaries],
-            series={
-                "школ в ШНОР, %": [
-                    100 * s.shnor / s.schools if s.schools else None for s in summaries
-                ],
-                "показателей достигнуто, %": [
-                    _share(s.indicators["achieved"], s.indicators) for s in summaries
-                ],
-                "мероприятий выполнено, %": [
-                    _share(s.activities["done"], s.activities, skip="overdue") for s in summaries
-                ],
-            },
-            title="Муниципалитеты: ШНОР, показатели, дорожные карты",
-        )
+    return charts.cached_svg(
+        charts.bars_chart,
+        labels=[s.municipality.name for s in summaries],
+        series={
+            "школ в ШНОР, %": [100 * s.shnor / s.schools if s.schools else None for s in summaries],
+            "показателей достигнуто, %": [
+                _share(s.indicators["achieved"], s.indicators) for s in summaries
+            ],
+            "мероприятий выполнено, %": [
+                _share(s.activities["done"], s.activities, skip="overdue") for s in summaries
+            ],
+        },
+        title="Муниципалитеты: ШНОР, показатели, дорожные карты",
     )
 
 
