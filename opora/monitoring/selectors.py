@@ -181,22 +181,33 @@ class _Lists:
     verdicts: dict[tuple[int, int], list[Verdict]]  # (run id, municipality id) → verdicts
 
 
-def _lists(*, municipalities: list[Municipality], years: dict[int, int]) -> _Lists:
-    """`years`: municipality id → the year whose clustering is wanted (none: no clustering)."""
+def _runs_by_municipality(
+    municipalities: list[Municipality],
+) -> dict[int, list[IdentificationRun]]:
+    """Municipality id → the runs over it or over its whole region."""
     runs = list(
         IdentificationRun.objects.filter(
             Q(municipality__in=municipalities)
             | Q(municipality__isnull=True, region__in={m.region_id for m in municipalities})
         ).select_related("rule_set")
     )
-    shnor, clustering = {}, {}
-    for m in municipalities:
-        own = [
+    return {
+        m.pk: [
             r
             for r in runs
             if r.municipality_id == m.pk
             or (r.municipality_id is None and r.region_id == m.region_id)
         ]
+        for m in municipalities
+    }
+
+
+def _lists(*, municipalities: list[Municipality], years: dict[int, int]) -> _Lists:
+    """`years`: municipality id → the year whose clustering is wanted (none: no clustering)."""
+    shnor, clustering = {}, {}
+    runs = _runs_by_municipality(municipalities)
+    for m in municipalities:
+        own = runs[m.pk]
         shnor[m.pk] = _official([r for r in own if _is_shnor_list(r)])
         clustering[m.pk] = _clustering_run(own, years[m.pk]) if m.pk in years else None
     wanted = {(run.pk, mid) for mid, by_year in shnor.items() for run in by_year.values()}
@@ -610,6 +621,7 @@ class Summary:
 def municipality_summary(
     *, municipality: Municipality, year: int, today: datetime.date, measures=None
 ) -> Summary:
+    """One municipality's figures, the same way as the region's dashboard counts them."""
     return _summaries(
         municipalities=[municipality],
         years={municipality.pk: year},
