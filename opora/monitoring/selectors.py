@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import Role, User
@@ -149,13 +150,6 @@ def campaigns_due(*, user: User, today: datetime.date, within_days: int = 7) -> 
 # --- Lists of schools by year ---------------------------------------------------------------
 
 
-def _runs_for(municipality: Municipality) -> QuerySet[IdentificationRun]:
-    """Runs over the municipality or over its whole region."""
-    return IdentificationRun.objects.filter(
-        Q(municipality=municipality) | Q(municipality__isnull=True, region=municipality.region)
-    ).select_related("rule_set")
-
-
 def _official(runs: list[IdentificationRun]) -> dict[int, IdentificationRun]:
     """Per year, the approved run if there is one, else the latest."""
     chosen: dict[int, IdentificationRun] = {}
@@ -164,45 +158,115 @@ def _official(runs: list[IdentificationRun]) -> dict[int, IdentificationRun]:
     return chosen
 
 
-def shnor_flags(*, municipality: Municipality) -> dict[int, dict[int, bool]]:
-    """school id → {year of a list: in ШНОР} from the lists of ШНОР (rules of low results, and
-    clusterings where the school's category names ШНОР)."""
-    runs = [
-        r
-        for r in _runs_for(municipality)
-        if r.rule_set.kind == "low_results"
-        or (r.rule_set.kind == "clustering" and SHNOR_WORD in str(r.params))
-    ]
+def _is_shnor_list(run: IdentificationRun) -> bool:
+    """Rules of low results, and clusterings where a category names ШНОР."""
+    kind = run.rule_set.kind
+    return kind == "low_results" or (kind == "clustering" and SHNOR_WORD in str(run.params))
+
+
+def _clustering_run(runs: list[IdentificationRun], year: int) -> IdentificationRun | None:
+    """The latest clustering drawn up from `year`'s data or earlier (its year at most
+    `year + 1`)."""
+    runs = [r for r in runs if r.rule_set.kind == "clustering" and r.year <= year + 1]
+    return _official(runs)[max(r.year for r in runs)] if runs else None
+
+
+@dataclass
+class _Lists:
+    """The lists that apply to some municipalities, read in two queries whatever their number:
+    a region's run judges the schools of every municipality of the region."""
+
+    shnor: dict[int, dict[int, IdentificationRun]]  # municipality id → year → list of ШНОР
+    clustering: dict[int, IdentificationRun | None]  # municipality id → clustering of its year
+    verdicts: dict[tuple[int, int], list[Verdict]]  # (run id, municipality id) → verdicts
+
+
+def _runs_by_municipality(
+    municipalities: list[Municipality],
+) -> dict[int, list[IdentificationRun]]:
+    """Municipality id → the runs over it or over its whole region."""
+    runs = list(
+        IdentificationRun.objects.filter(
+            Q(municipality__in=municipalities)
+            | Q(municipality__isnull=True, region__in={m.region_id for m in municipalities})
+        ).select_related("rule_set")
+    )
+    return {
+        m.pk: [
+            r
+            for r in runs
+            if r.municipality_id == m.pk
+            or (r.municipality_id is None and r.region_id == m.region_id)
+        ]
+        for m in municipalities
+    }
+
+
+def _lists(*, municipalities: list[Municipality], years: dict[int, int]) -> _Lists:
+    """`years`: municipality id → the year whose clustering is wanted (none: no clustering)."""
+    shnor, clustering = {}, {}
+    runs = _runs_by_municipality(municipalities)
+    for m in municipalities:
+        own = runs[m.pk]
+        shnor[m.pk] = _official([r for r in own if _is_shnor_list(r)])
+        clustering[m.pk] = _clustering_run(own, years[m.pk]) if m.pk in years else None
+    wanted = {(run.pk, mid) for mid, by_year in shnor.items() for run in by_year.values()}
+    wanted |= {(run.pk, mid) for mid, run in clustering.items() if run}
+    verdicts: dict[tuple[int, int], list[Verdict]] = {key: [] for key in wanted}
+    if wanted:
+        found = Verdict.objects.filter(
+            run_id__in={run for run, _ in wanted}, school__municipality__in=municipalities
+        ).annotate(municipality_id=F("school__municipality_id"))
+        for verdict in found:
+            key = (verdict.run_id, verdict.municipality_id)
+            if key in verdicts:  # a run may be official for one municipality and not another
+                verdicts[key].append(verdict)
+    return _Lists(shnor, clustering, verdicts)
+
+
+def _flags(lists: _Lists, municipality_id: int) -> dict[int, dict[int, bool]]:
     flags: dict[int, dict[int, bool]] = {}
-    for year, run in _official(runs).items():
+    for year, run in lists.shnor[municipality_id].items():
         clustering = run.rule_set.kind == "clustering"
-        for verdict in run.verdicts.filter(school__municipality=municipality):
+        for verdict in lists.verdicts[(run.pk, municipality_id)]:
             shnor = SHNOR_WORD in verdict.category if clustering else verdict.flagged
             flags.setdefault(verdict.school_id, {})[year] = shnor
     return flags
 
 
-def school_categories(*, municipality: Municipality, year: int) -> tuple[list[str], dict]:
-    """The clusters of the latest clustering drawn up from this year's data or earlier (its
-    year at most `year + 1`): the category names in order and school id → (category, reasons)."""
-    runs = [r for r in _runs_for(municipality) if r.rule_set.kind == "clustering"]
-    runs = [r for r in runs if r.year <= year + 1]
-    if not runs:
+def _categories(lists: _Lists, municipality_id: int) -> tuple[list[str], dict]:
+    run = lists.clustering[municipality_id]
+    if run is None:
         return [], {}
-    run = _official(runs)[max(r.year for r in runs)]
     names = [c["name"] for c in run.params.get("categories", [])]
-    verdicts = Verdict.objects.filter(run=run, school__municipality=municipality)
+    verdicts = lists.verdicts[(run.pk, municipality_id)]
     return names, {v.school_id: (v.category, v.reasons, run) for v in verdicts}
 
 
-def shnor_codes(*, municipality: Municipality, year: int) -> set[str]:
+def _shnor_codes(flags: dict[int, dict[int, bool]], codes: dict[int, str], year: int) -> set[str]:
     """Schools in ШНОР in the list that applied in `year` or the one drawn from its data."""
-    codes = dict(School.objects.filter(municipality=municipality).values_list("pk", "code"))
     return {
         codes[school_id]
-        for school_id, by_year in shnor_flags(municipality=municipality).items()
+        for school_id, by_year in flags.items()
         if by_year.get(year + 1) or by_year.get(year)
     }
+
+
+def shnor_flags(*, municipality: Municipality) -> dict[int, dict[int, bool]]:
+    """school id → {year of a list: in ШНОР} from the lists of ШНОР."""
+    return _flags(_lists(municipalities=[municipality], years={}), municipality.pk)
+
+
+def school_categories(*, municipality: Municipality, year: int) -> tuple[list[str], dict]:
+    """The clusters of the clustering that applies to `year`: the category names in order and
+    school id → (category, reasons, run)."""
+    lists = _lists(municipalities=[municipality], years={municipality.pk: year})
+    return _categories(lists, municipality.pk)
+
+
+def shnor_codes(*, municipality: Municipality, year: int) -> set[str]:
+    codes = dict(School.objects.filter(municipality=municipality).values_list("pk", "code"))
+    return _shnor_codes(shnor_flags(municipality=municipality), codes, year)
 
 
 # --- Dynamics -------------------------------------------------------------------------------
@@ -235,7 +299,7 @@ def municipality_dynamics(
         counts=list(dyn.COUNTS),
     )
     own = list(own_schools.values_list("code", flat=True))
-    schools = dyn.school_dynamics(results.filter(pl.col("school_code").is_in(own)), year=year)
+    schools = _schools_dynamics(results, codes=own, year=year)
     groups = {}
     if pooled:
         shnor = shnor_codes(municipality=municipality, year=year)
@@ -253,6 +317,40 @@ def municipality_dynamics(
         labels=subject_labels(),
         group_names=[name for name, codes in groups.items() if codes],
     )
+
+
+def _schools_dynamics(results: pl.DataFrame, *, codes: list[str], year: int) -> pl.DataFrame:
+    return dyn.school_dynamics(results.filter(pl.col("school_code").is_in(codes)), year=year)
+
+
+def _schools_dynamics_by_year(
+    *, municipalities: list[Municipality], years: dict[int, int]
+) -> dict[int, pl.DataFrame]:
+    """Per year judged, the dynamics of the schools of the municipalities judged in it, from one
+    read of the results of all of them. A school's figures depend on its own results only."""
+    schools = School.objects.filter(municipality__in=municipalities)
+    needed = sorted({y for year in years.values() for y in (year - 1, year)})
+    results = results_frame(schools=schools, years=needed, counts=list(dyn.COUNTS))
+    codes = list(schools.values_list("code", "municipality_id"))
+    return {
+        year: _schools_dynamics(
+            results, codes=[code for code, mid in codes if years.get(mid) == year], year=year
+        )
+        for year in set(years.values())
+    }
+
+
+def latest_result_years(*, municipalities: list[Municipality]) -> dict[int, int]:
+    """Municipality id → its latest year with results; one without results is left out."""
+    from opora.assessments.models import SchoolResult
+
+    latest = (
+        SchoolResult.objects.filter(school__municipality__in=municipalities)
+        .order_by()
+        .values_list("school__municipality")
+        .annotate(Max("year"))
+    )
+    return dict(latest)
 
 
 def report_years(*, municipality: Municipality) -> list[int]:
@@ -308,11 +406,47 @@ def indicator_outcome(
 
 def measure_rows(*, municipality: Municipality, year: int, dynamics: Dynamics) -> list[MeasureRow]:
     """Every measure of the year with a verdict for each of its schools."""
+    measures = _measures(municipalities=[municipality], years={municipality.pk: year})
+    return _judged(measures, year=year, schools=dynamics.schools, labels=dynamics.labels)
+
+
+def _measures(*, municipalities: list[Municipality], years: dict[int, int]) -> list[Measure]:
+    """The measures of each municipality's year (municipality id → year), in one read."""
     measures = (
-        Measure.objects.filter(municipality=municipality, year=year)
-        .select_related("rule", "activity")
+        Measure.objects.filter(municipality__in=municipalities, year__in=set(years.values()))
+        .select_related("rule", "activity", "municipality__region")
         .prefetch_related("schools", "indicators__targets", "indicators__values")
     )
+    return [m for m in measures if years.get(m.municipality_id) == m.year]
+
+
+def _region_measure_rows(
+    *, municipalities: list[Municipality], years: dict[int, int]
+) -> dict[int, list[MeasureRow]]:
+    """Municipality id → its measure rows of its year. Results are read only when a rule
+    judges by them, and then once for all the municipalities."""
+    measures = _measures(municipalities=municipalities, years=years)
+    by_results = any(
+        eff.EffectivenessParams.from_params(m.rule.params).results is not None for m in measures
+    )
+    labels = subject_labels() if by_results else {}
+    frames = (
+        _schools_dynamics_by_year(municipalities=municipalities, years=years) if by_results else {}
+    )
+    rows: dict[int, list[MeasureRow]] = {m.pk: [] for m in municipalities}
+    for year in set(years.values()):
+        judged = [m for m in measures if m.year == year]
+        for row in _judged(judged, year=year, schools=frames.get(year), labels=labels):
+            rows[row.measure.municipality_id].append(row)
+    return rows
+
+
+def _judged(
+    measures: list[Measure], *, year: int, schools: pl.DataFrame | None, labels: dict[str, str]
+) -> list[MeasureRow]:
+    """Verdicts of measures of `year`. `schools` holds the dynamics of at least the measures'
+    schools (a measure has schools of its own municipality only; services.measure_save); it
+    may be None when no rule judges by results."""
     evidence_cache: dict[int, dict] = {}
     rows = []
     for measure in measures:
@@ -321,11 +455,11 @@ def measure_rows(*, municipality: Municipality, year: int, dynamics: Dynamics) -
         if params.results is not None:
             if measure.rule_id not in evidence_cache:
                 evidence_cache[measure.rule_id] = eff.results_evidence(
-                    dynamics.schools, params.results, subject_labels=dynamics.labels
+                    schools, params.results, subject_labels=labels
                 )
             evidence = evidence_cache[measure.rule_id]
         peers = (
-            _peers_evidence(municipality, year, measure.schools.all(), params.peers)
+            _peers_evidence(measure.municipality, year, measure.schools.all(), params.peers)
             if params.peers
             else {}
         )
@@ -487,59 +621,154 @@ class Summary:
 def municipality_summary(
     *, municipality: Municipality, year: int, today: datetime.date, measures=None
 ) -> Summary:
-    from opora.programs.models import Activity, ActivityStatus
-    from opora.programs.selectors import indicator_rows
+    """One municipality's figures, the same way as the region's dashboard counts them."""
+    return _summaries(
+        municipalities=[municipality],
+        years={municipality.pk: year},
+        today=today,
+        measures={municipality.pk: measures or []},
+    )[0]
 
-    names, placed = school_categories(municipality=municipality, year=year)
-    heads = set(
-        School.objects.filter(municipality=municipality, parent__isnull=True).values_list(
-            "pk", flat=True
-        )
+
+def region_summaries(*, user: User, today: datetime.date) -> list[Summary]:
+    """The summary of every visible municipality with results, for its latest year with them,
+    in a number of queries that does not grow with the municipalities (issue 10)."""
+    municipalities = list(visible_municipalities(user).select_related("region"))
+    years = latest_result_years(municipalities=municipalities)
+    municipalities = [m for m in municipalities if m.pk in years]
+    if not municipalities:
+        return []
+    return _summaries(
+        municipalities=municipalities,
+        years=years,
+        today=today,
+        measures=_region_measure_rows(municipalities=municipalities, years=years),
     )
-    categories = [
-        (name, sum(1 for pk, p in placed.items() if pk in heads and p[0] == name)) for name in names
-    ]
-    run = next(iter(placed.values()))[2] if placed else None
-    indicators = {"achieved": 0, "not_achieved": 0, "no_data": 0}
+
+
+def _summaries(
+    *,
+    municipalities: list[Municipality],
+    years: dict[int, int],
+    today: datetime.date,
+    measures: dict[int, list[MeasureRow]],
+) -> list[Summary]:
+    """Each municipality's figures of its year, every kind of data read once for all."""
+    lists = _lists(municipalities=municipalities, years=years)
+    schools = School.objects.filter(municipality__in=municipalities)
+    codes = dict(schools.values_list("pk", "code"))
+    heads: dict[int, set[int]] = {m.pk: set() for m in municipalities}
+    for pk, municipality_id in schools.filter(parent__isnull=True).values_list(
+        "pk", "municipality_id"
+    ):
+        heads[municipality_id].add(pk)
     programs = Program.objects.filter(
-        municipality=municipality, school__isnull=True, status__in=PUBLIC_PROGRAM_STATUSES
+        municipality__in=municipalities, school__isnull=True, status__in=PUBLIC_PROGRAM_STATUSES
     )
-    for program in programs:
-        for row in indicator_rows(program=program):
-            indicators[row.status] += 1
-    activities_qs = Activity.objects.filter(program__in=programs)
-    activities = {s: 0 for s in ActivityStatus.values}
-    activities["overdue"] = 0
-    for activity in activities_qs:
-        activities[activity.status] += 1
-        activities["overdue"] += activity.is_overdue(today)
+    indicators = _indicator_counts(programs=programs)
+    activities = _activity_counts(programs=programs, today=today)
+    campaigns = _latest_campaigns(municipalities=municipalities)
+    summaries = []
+    for m in municipalities:
+        names, placed = _categories(lists, m.pk)
+        summaries.append(
+            Summary(
+                municipality=m,
+                year=years[m.pk],
+                categories=[
+                    (name, sum(1 for pk, p in placed.items() if pk in heads[m.pk] and p[0] == name))
+                    for name in names
+                ],
+                clustering_run=lists.clustering[m.pk] if placed else None,
+                shnor=len(_shnor_codes(_flags(lists, m.pk), codes, years[m.pk])),
+                schools=len(heads[m.pk]),
+                indicators=indicators.get(m.pk, _no_indicators()),
+                activities=activities.get(m.pk, _no_activities()),
+                campaigns=campaigns.get(m.pk, []),
+                verdicts=_verdict_counts(measures.get(m.pk, [])),
+            )
+        )
+    return summaries
+
+
+def _no_indicators() -> dict[str, int]:
+    return {"achieved": 0, "not_achieved": 0, "no_data": 0}
+
+
+def _indicator_counts(*, programs: QuerySet[Program]) -> dict[int, dict[str, int]]:
+    """Municipality id → its programs' indicators by achievement."""
+    from opora.programs.selectors import indicator_statuses
+
+    counts: dict[int, dict[str, int]] = {}
+    indicators = Indicator.objects.filter(program__in=programs).annotate(
+        municipality_id=F("program__municipality_id")
+    )
+    for indicator, status in indicator_statuses(indicators=indicators):
+        counts.setdefault(indicator.municipality_id, _no_indicators())[status] += 1
+    return counts
+
+
+def _no_activities() -> dict[str, int]:
+    from opora.programs.models import ActivityStatus
+
+    return {**{s: 0 for s in ActivityStatus.values}, "overdue": 0}
+
+
+def _activity_counts(*, programs: QuerySet[Program], today: datetime.date) -> dict[int, dict]:
+    """Municipality id → its programs' activities by status, and how many are overdue."""
+    from opora.programs.models import Activity
+
+    counts: dict[int, dict[str, int]] = {}
+    # Only what is_overdue reads: an activity's texts are long and the region has thousands.
+    activities = (
+        Activity.objects.filter(program__in=programs)
+        .only("status", "ends_on")
+        .annotate(municipality_id=F("program__municipality_id"))
+    )
+    for activity in activities:
+        found = counts.setdefault(activity.municipality_id, _no_activities())
+        found[activity.status] += 1
+        found["overdue"] += activity.is_overdue(today)
+    return counts
+
+
+def _verdict_counts(rows: list[MeasureRow]) -> dict[str, int]:
     verdicts = {eff.EFFECTIVE: 0, eff.INEFFECTIVE: 0, eff.NO_DATA: 0}
-    for row in measures or []:
+    for row in rows:
         for verdict in row.verdicts:
             verdicts[verdict.judgement.verdict] += 1
-    return Summary(
-        municipality=municipality,
-        year=year,
-        categories=categories,
-        clustering_run=run,
-        shnor=len(shnor_codes(municipality=municipality, year=year)),
-        schools=len(heads),
-        indicators=indicators,
-        activities=activities,
-        campaigns=list(campaign_list_for(municipality=municipality).order_by("-deadline")[:6]),
-        verdicts=verdicts,
-    )
+    return verdicts
 
 
-def campaign_list_for(*, municipality: Municipality) -> QuerySet[MonitoringCampaign]:
-    return MonitoringCampaign.objects.filter(municipality=municipality).annotate(
-        schools_count=Count("submissions", distinct=True),
-        accepted_count=Count(
-            "submissions", filter=Q(submissions__status=SubmissionStatus.ACCEPTED), distinct=True
-        ),
+LATEST_CAMPAIGNS = 6
+
+
+def _latest_campaigns(*, municipalities: list[Municipality]) -> dict[int, list[MonitoringCampaign]]:
+    """Municipality id → its latest campaigns with the schools in them and those accepted; the
+    window keeps the read to what is shown however many campaigns the years have gathered."""
+    campaigns = (
+        MonitoringCampaign.objects.filter(municipality__in=municipalities)
+        .annotate(
+            schools_count=Count("submissions", distinct=True),
+            accepted_count=Count(
+                "submissions",
+                filter=Q(submissions__status=SubmissionStatus.ACCEPTED),
+                distinct=True,
+            ),
+            rank=Window(
+                RowNumber(),
+                partition_by=F("municipality_id"),
+                order_by=[F("deadline").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=LATEST_CAMPAIGNS)
+        .order_by("-deadline", "-pk")
     )
+    found: dict[int, list[MonitoringCampaign]] = {}
+    for campaign in campaigns:
+        found.setdefault(campaign.municipality_id, []).append(campaign)
+    return found
 
 
 def latest_result_year(*, municipality: Municipality) -> int | None:
-    years = report_years(municipality=municipality)
-    return years[0] if years else None
+    return latest_result_years(municipalities=[municipality]).get(municipality.pk)

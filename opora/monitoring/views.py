@@ -267,46 +267,32 @@ def _groups_chart(dynamics) -> str:
 def region_dashboard(request):
     if not (request.user.is_superuser or request.user.role in (Role.REGION, Role.OBSERVER)):
         raise Http404
-    today = timezone.localdate()
-    summaries = []
-    for municipality in visible_municipalities(request.user).select_related("region"):
-        year = selectors.latest_result_year(municipality=municipality)
-        if year is None:
-            continue
-        dynamics = selectors.municipality_dynamics(
-            municipality=municipality, year=year, pooled=False
-        )
-        measures = selectors.measure_rows(municipality=municipality, year=year, dynamics=dynamics)
-        summaries.append(
-            selectors.municipality_summary(
-                municipality=municipality, year=year, today=today, measures=measures
-            )
-        )
-    labels = [s.municipality.name for s in summaries]
-    chart = ""
-    if summaries:
-        chart = charts.svg(
-            charts.bars_chart(
-                labels=labels,
-                series={
-                    "школ в ШНОР, %": [
-                        100 * s.shnor / s.schools if s.schools else None for s in summaries
-                    ],
-                    "показателей достигнуто, %": [
-                        _share(s.indicators["achieved"], s.indicators) for s in summaries
-                    ],
-                    "мероприятий выполнено, %": [
-                        _share(s.activities["done"], s.activities, skip="overdue")
-                        for s in summaries
-                    ],
-                },
-                title="Муниципалитеты: ШНОР, показатели, дорожные карты",
-            )
-        )
+    summaries = selectors.region_summaries(user=request.user, today=timezone.localdate())
     return render(
         request,
         "monitoring/region_dashboard.html",
-        {"summaries": summaries, "chart": chart},
+        {"summaries": summaries, "chart": _region_chart(summaries)},
+    )
+
+
+def _region_chart(summaries) -> str:
+    """Per municipality: the share of schools in ШНОР, of indicators reached, of activities
+    done."""
+    if not summaries:
+        return ""
+    return charts.cached_svg(
+        charts.bars_chart,
+        labels=[s.municipality.name for s in summaries],
+        series={
+            "школ в ШНОР, %": [100 * s.shnor / s.schools if s.schools else None for s in summaries],
+            "показателей достигнуто, %": [
+                _share(s.indicators["achieved"], s.indicators) for s in summaries
+            ],
+            "мероприятий выполнено, %": [
+                _share(s.activities["done"], s.activities, skip="overdue") for s in summaries
+            ],
+        },
+        title="Муниципалитеты: ШНОР, показатели, дорожные карты",
     )
 
 
@@ -415,7 +401,10 @@ def measure_detail(request, pk):
             )
             messages.success(request, "Мера сохранена.")
             return redirect("monitoring:measure_detail", pk=measure.pk)
-    dynamics = selectors.municipality_dynamics(municipality=measure.municipality, year=measure.year)
+    # Judging needs the schools' own dynamics only, not the region's pooled figures.
+    dynamics = selectors.municipality_dynamics(
+        municipality=measure.municipality, year=measure.year, pooled=False
+    )
     rows = selectors.measure_rows(
         municipality=measure.municipality, year=measure.year, dynamics=dynamics
     )

@@ -1,10 +1,14 @@
 """Charts: each is a function from data to a matplotlib figure; pages embed it as SVG and
 documents as PNG, from the same function, so a page and its printed report never disagree."""
 
+import hashlib
 import io
+import json
 import math
+from collections.abc import Callable
 
 import matplotlib
+from django.core.cache import cache
 from matplotlib.figure import Figure
 
 from opora.registry.years import academic_year_label
@@ -89,6 +93,23 @@ def svg(figure: Figure) -> str:
     figure.savefig(buffer, format="svg")
     text = buffer.getvalue()
     return text[text.index("<svg") :]
+
+
+CACHED_SVG_SECONDS = 24 * 3600
+
+
+def cached_svg(chart: Callable[..., Figure], **data) -> str:
+    """svg(chart(**data)), kept in the cache under a digest of the data: a chart is a function
+    of its data only, and drawing twenty municipalities' bars cost more CPU than reading them."""
+    digest = hashlib.sha256(
+        json.dumps([chart.__name__, data], sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    key = f"chart-svg:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = svg(chart(**data))
+        cache.set(key, found, CACHED_SVG_SECONDS)
+    return found
 
 
 MAX_PNG_PIXELS = 1_500_000  # a chart of 50 schools is as tall as a page: enough to read
