@@ -103,7 +103,7 @@ def test_school_list_shows_only_schools_in_scope(client, cast):
     for username, codes in expected.items():
         client.login(username=username, password=PASSWORD)
         response = client.get(URLS["school_list"])
-        assert {s.code for s in response.context["schools"]} == codes, username
+        assert {s.code for s in response.context["schools"].rows} == codes, username
 
 
 def test_posting_an_edit_out_of_scope_changes_nothing(client, cast, school_b1):

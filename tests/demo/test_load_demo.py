@@ -99,7 +99,7 @@ def test_every_demo_user_logs_in_and_sees_the_demo_banner(client, demo):
 
 def test_demo_school_team_sees_only_its_school(client, demo):
     client.login(username="school_barteneva", password=DEMO_PASSWORD)
-    schools = client.get(reverse("registry:school_list")).context["schools"]
+    schools = client.get(reverse("registry:school_list")).context["schools"].rows
     assert [s.short_name for s in schools] == ["СОШ с. Бартеневка"]
 
 
