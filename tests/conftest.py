@@ -90,6 +90,21 @@ def school_b1(municipality_b):
     )
 
 
+def plain_schools(municipality, count: int, *, code_prefix: str) -> None:
+    """`count` schools «Школа 000», «Школа 001» … with codes `code_prefix`000 …: lists long
+    enough to come in pages."""
+    School.objects.bulk_create(
+        School(
+            municipality=municipality,
+            code=f"{code_prefix}{n:03}",
+            name=f"Школа {n:03}",
+            short_name=f"Школа {n:03}",
+            school_type=SchoolType.SOSH,
+        )
+        for n in range(count)
+    )
+
+
 def _user(username, role, **scope):
     user = User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)
     return user

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from opora.registry.models import ContextIndicator, ContextValue, Contingent, School, SchoolType
+from opora.registry.models import ContextIndicator, ContextValue, Contingent
 from opora.registry.selectors import schools_missing_context
 from opora.registry.years import academic_year_label, current_academic_year
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, plain_schools
 
 pytestmark = pytest.mark.django_db
 
@@ -74,22 +74,13 @@ def test_home_page_shows_the_list(client, cast):
 
 
 def test_home_page_shows_a_long_list_25_schools_a_page(client, cast, municipality_b):
-    School.objects.bulk_create(
-        School(
-            municipality=municipality_b,
-            code=f"n{n:02}",
-            name=f"Школа {n:02}",
-            short_name=f"Школа {n:02}",
-            school_type=SchoolType.SOSH,
-        )
-        for n in range(30)
-    )
+    plain_schools(municipality_b, 30, code_prefix="n")
     client.login(username="coordinator_b", password=PASSWORD)
     first = client.get(reverse("home"))
     assert first.context["missing_context"].total == 31  # and «ООШ с. Вторая»
     page = first.content.decode()
     assert "Строки 1–25 из 31" in page and "?missing_page=2" in page
-    # By name: «ООШ с. Вторая» and «Школа 00» … «Школа 23» on the first page.
-    assert "ООШ с. Вторая" in page and "Школа 23" in page and "Школа 24" not in page
+    # By name: «ООШ с. Вторая» and «Школа 000» … «Школа 023» on the first page.
+    assert "ООШ с. Вторая" in page and "Школа 023" in page and "Школа 024" not in page
     second = client.get(reverse("home"), {"missing_page": 2}).content.decode()
-    assert "Школа 24" in second and "Школа 29" in second and "Школа 23" not in second
+    assert "Школа 024" in second and "Школа 029" in second and "Школа 023" not in second

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from opora.registry.models import ContextIndicator, ContextValue, Contingent, School, SchoolType
-from tests.conftest import PASSWORD
+from opora.registry.models import ContextIndicator, ContextValue, Contingent, SchoolType
+from tests.conftest import PASSWORD, plain_schools
 
 pytestmark = pytest.mark.django_db
 
@@ -48,16 +48,7 @@ def test_list_sorts_by_students_of_the_latest_year(coordinator_client, school_a1
 def test_a_long_list_comes_fifty_rows_a_page_keeping_filter_and_order(
     coordinator_client, cast, municipality_a
 ):
-    School.objects.bulk_create(
-        School(
-            municipality=municipality_a,
-            code=f"g{n:03}",
-            name=f"Школа {n:03}",
-            short_name=f"Школа {n:03}",
-            school_type=SchoolType.SOSH,
-        )
-        for n in range(120)
-    )
+    plain_schools(municipality_a, 120, code_prefix="g")
     url = reverse("registry:school_list")
     first = coordinator_client.get(url, {"school_type": SchoolType.SOSH, "sort": "-code"})
     assert first.context["schools"].total == 121  # and a1
