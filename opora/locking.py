@@ -17,8 +17,8 @@ that record (see `opora.programs.services.indicator_value_save`).
 
 The token is taken from the whole model's history, so a page with many records (an indicator's
 values) needs one hidden field. Views catch `EditConflict`, show its message, keep the user's
-input in the form and give it a fresh token: sending it again then overwrites knowingly, and the
-history keeps the overwritten version.
+input in the form and give it a fresh token (`keep_refused`): sending it again then overwrites
+knowingly, and the history keeps the overwritten version.
 """
 
 from django.core.exceptions import ValidationError
@@ -33,6 +33,14 @@ class EditConflict(ValidationError):
 def edit_token(model: type[Model]) -> int:
     """What a form shown now has seen: the model's highest history id (0 with no history)."""
     return model.history.aggregate(seen=Max("history_id"))["seen"] or 0
+
+
+def keep_refused(form, conflict: EditConflict, *, model: type[Model]) -> None:
+    """Show the refusal on the bound form and keep what was typed, with a fresh token: sending
+    the form again then overwrites knowingly, and the history keeps the overwritten version."""
+    form.data = form.data.copy()
+    form.data["seen"] = edit_token(model)
+    form.add_error(None, conflict)
 
 
 def ensure_unchanged(instance: Model, *, seen: int, yours: str | None = None) -> None:

@@ -38,10 +38,7 @@ def _save(form, call):
     try:
         return call()
     except locking.EditConflict as conflict:
-        # What was typed stays, with a fresh token: sending it again overwrites knowingly.
-        form.data = form.data.copy()
-        form.data["seen"] = locking.edit_token(form._meta.model)
-        form.add_error(None, conflict)
+        locking.keep_refused(form, conflict, model=form._meta.model)
         return None
     except ValidationError as error:
         if hasattr(error, "error_dict"):

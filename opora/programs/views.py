@@ -83,12 +83,7 @@ def indicator_detail(request, pk):
                     indicator=indicator, user=request.user, **form.cleaned_data
                 )
             except locking.EditConflict as conflict:
-                # Keep what was typed; sending it again now overwrites knowingly.
-                data = request.POST.copy()
-                data["seen"] = seen["seen"]
-                form = IndicatorValueForm(data, schools=schools)
-                form.is_valid()
-                form.add_error(None, conflict)
+                locking.keep_refused(form, conflict, model=IndicatorValue)
             else:
                 messages.success(request, "Значение показателя сохранено.")
                 return redirect("programs:indicator_detail", pk=indicator.pk)
