@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_schools
@@ -25,13 +25,19 @@ COUNTS = [
 
 
 def results_frame(
-    *, schools: QuerySet[School], years: list[int] | None = None, counts: list[str] = COUNTS
+    *,
+    schools: QuerySet[School],
+    years: list[int] | None = None,
+    counts: list[str] = COUNTS,
+    assessments: QuerySet[Assessment] | None = None,
 ) -> pl.DataFrame:
-    """Every result of these schools (in these years): school_code, year, kind, subject, grade
-    and the `counts`, one row per school × assessment × year."""
+    """Every result of these schools (in these years, of these assessments): school_code, year,
+    kind, subject, grade and the `counts`, one row per school × assessment × year."""
     results = SchoolResult.objects.filter(school__in=schools)
     if years is not None:
         results = results.filter(year__in=years)
+    if assessments is not None:
+        results = results.filter(assessment__in=assessments)
     # Whole numbers only, read column by column: at a country's two million results, joining
     # the codes in the database and building the frame row by row took most of a run.
     columns = ["school_id", "assessment_id", "year", *counts]
@@ -101,7 +107,7 @@ def result_years(*, user: User) -> list[int]:
     years = SchoolResult.objects.filter(school__in=visible_schools(user)).values_list(
         "year", flat=True
     )
-    return sorted(set(years), reverse=True)
+    return list(years.distinct().order_by("-year"))
 
 
 def assessment_label(kind: str, subject: str, grade: int, labels: dict[str, str]) -> str:
@@ -120,49 +126,63 @@ def results_matrix(
     """Schools × assessments of `year`: the metric and its change from the year before. Rows go
     by school name, or by one column's figure (`sort` is a column key, «-» before it for the
     largest first) with the schools lacking that figure last. The order is decided for every
-    school; the rows themselves are built only for the page shown."""
+    school from one column at most; results are read only for the rows of the page shown."""
     schools = visible_schools(user)
     if municipality:
         schools = schools.filter(municipality__code=municipality)
-    # The metrics need the marks only: a region's two years are ~16,000 rows to read.
-    marks = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]
-    frame = results_frame(schools=schools, years=[year - 1, year], counts=marks)
+    assessments = Assessment.objects.all()
+    measured = SchoolResult.objects.filter(school__in=schools, year=year)
     if kind:
-        frame = frame.filter(pl.col("kind") == kind)
-    changed = with_change(frame, year=year).select(
-        "school_code", "kind", "subject", "grade", metric, f"{metric}_change", "participants"
-    )
-    labels = subject_labels()
-    keys = changed.select("kind", "subject", "grade").unique().rows()
-    keys.sort(key=lambda k: (KIND_ORDER.get(k[0], 9), k[2], k[1]))
-    columns = [AssessmentColumn(k, s, g, assessment_label(k, s, g, labels)) for k, s, g in keys]
-    order = _matrix_order(changed, schools, columns, metric=metric, sort=sort)
-    return columns, LazyRows(
-        order, lambda codes: _matrix_rows(codes, changed, schools, columns, metric=metric)
-    )
-
-
-def _matrix_order(changed: pl.DataFrame, schools, columns, *, metric: str, sort: str) -> list[str]:
-    """Codes of the schools with results: by name, or by one column's figure."""
-    with_results = set(changed["school_code"].to_list())
-    by_name = [
-        code
-        for code in schools.order_by("short_name").values_list("code", flat=True)
-        if code in with_results
-    ]
+        assessments = assessments.filter(kind=kind)
+        measured = measured.filter(assessment__kind=kind)
+    columns = _matrix_columns(assessments.filter(pk__in=measured.values("assessment_id")))
+    # EXISTS looks up each school's own results by index; IN would gather the region's first.
+    with_results = schools.filter(Exists(measured.filter(school=OuterRef("pk"))))
     column = next((c for c in columns if c.key == sort.lstrip("-")), None)
     if column is None:
-        return by_name[::-1] if sort == "-school" else by_name
-    figures = dict(
-        changed.filter(
-            (pl.col("kind") == column.kind)
-            & (pl.col("subject") == column.subject)
-            & (pl.col("grade") == column.grade)
-        )
-        .select("school_code", metric)
-        .drop_nulls()
-        .iter_rows()
+        by_name = ["-short_name", "-code"] if sort == "-school" else ["short_name", "code"]
+        # A list, not a queryset: counting the rows and slicing the page would read them twice.
+        order = list(with_results.order_by(*by_name).values_list("code", flat=True))
+    else:
+        order = _matrix_order(with_results, column, year=year, metric=metric, sort=sort)
+    return columns, LazyRows(
+        order,
+        lambda codes: _matrix_rows(codes, schools, assessments, columns, year=year, metric=metric),
     )
+
+
+def _matrix_columns(assessments: QuerySet[Assessment]) -> list[AssessmentColumn]:
+    labels = subject_labels()
+    keys = list(assessments.values_list("kind", "subject__code", "grade"))
+    keys.sort(key=lambda k: (KIND_ORDER.get(k[0], 9), k[2], k[1]))
+    return [AssessmentColumn(k, s, g, assessment_label(k, s, g, labels)) for k, s, g in keys]
+
+
+# The metrics need the marks only.
+MARKS = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]
+
+
+def _changes(
+    schools: QuerySet[School], assessments: QuerySet[Assessment], *, year: int, metric: str
+) -> pl.DataFrame:
+    frame = results_frame(
+        schools=schools, years=[year - 1, year], counts=MARKS, assessments=assessments
+    )
+    return with_change(frame, year=year).select(
+        "school_code", "kind", "subject", "grade", metric, f"{metric}_change", "participants"
+    )
+
+
+def _matrix_order(
+    with_results: QuerySet[School], column: AssessmentColumn, *, year: int, metric: str, sort: str
+) -> list[str]:
+    """Codes of the schools with results by one column's figure, those lacking it last."""
+    assessment = Assessment.objects.filter(
+        kind=column.kind, subject__code=column.subject, grade=column.grade
+    )
+    changes = _changes(with_results, assessment, year=year, metric=metric)
+    figures = dict(changes.select("school_code", metric).drop_nulls().iter_rows())
+    by_name = list(with_results.order_by("short_name", "code").values_list("code", flat=True))
     # sort() is stable: schools with equal figures stay in the order of their names.
     ranked = sorted(
         (code for code in by_name if code in figures),
@@ -173,20 +193,28 @@ def _matrix_order(changed: pl.DataFrame, schools, columns, *, metric: str, sort:
 
 
 def _matrix_rows(
-    codes: list[str], changed: pl.DataFrame, schools, columns, *, metric: str
+    codes: list[str],
+    schools: QuerySet[School],
+    assessments: QuerySet[Assessment],
+    columns: list[AssessmentColumn],
+    *,
+    year: int,
+    metric: str,
 ) -> list[MatrixRow]:
+    shown_schools = schools.filter(code__in=codes)
+    changes = _changes(shown_schools, assessments, year=year, metric=metric)
     position = {(c.kind, c.subject, c.grade): i for i, c in enumerate(columns)}
     cells = {code: [None] * len(columns) for code in codes}
-    shown = changed.filter(pl.col("school_code").is_in(codes))
-    for code, row_kind, subject, grade, value, change, participants in shown.iter_rows():
-        cells[code][position[(row_kind, subject, grade)]] = _cell(
-            value, change, participants, metric
-        )
+    for code, row_kind, subject, grade, value, change, participants in changes.iter_rows():
+        if (row_kind, subject, grade) in position:
+            cells[code][position[(row_kind, subject, grade)]] = _cell(
+                value, change, participants, metric
+            )
     found = {
         school.code: school
-        for school in schools.filter(code__in=codes)
-        .select_related("municipality")
-        .only("code", "short_name", "municipality__name")
+        for school in shown_schools.select_related("municipality").only(
+            "code", "short_name", "municipality__name"
+        )
     }
     return [MatrixRow(school=found[code], cells=cells[code]) for code in codes]
 

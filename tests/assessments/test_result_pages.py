@@ -85,6 +85,29 @@ def test_matrix_sorts_by_a_column_with_schools_lacking_it_last(client, cast, res
     assert order("no-such-column") == order("school")
 
 
+def test_matrix_of_one_kind_shows_only_its_columns_and_the_schools_that_took_it(
+    client, cast, results
+):
+    result_import(
+        content=f"{HEADER}\na2,2023,ОГЭ,math,9,40,4,16,12,8\n".encode(),
+        filename="oge.csv",
+        imported_by=None,
+    )
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("assessments:results_table")
+
+    everything = client.get(url, {"year": 2023, "metric": "twos"}).context
+    assert [c.key for c in everything["columns"]] == ["VPR-math-5", "OGE-math-9"]
+    assert [r.school.code for r in everything["rows"].rows] == ["a2", "a1"]
+
+    oge = client.get(url, {"year": 2023, "metric": "twos", "kind": "OGE"}).context
+    assert [c.key for c in oge["columns"]] == ["OGE-math-9"]
+    [row] = oge["rows"].rows
+    assert row.school.code == "a2"
+    assert row.cells[0].value == pytest.approx(10.0)  # 4 of 40
+    assert row.cells[0].change is None  # no ОГЭ a year before
+
+
 def test_school_page_has_a_table_and_charts(client, results):
     client.login(username="school_team_a1", password=PASSWORD)
     response = client.get(reverse("assessments:school_results", args=["a1"]))
