@@ -64,4 +64,4 @@ restore: $(VENV)/.installed
 	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

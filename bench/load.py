@@ -14,6 +14,7 @@ Steps (all in a throwaway folder, /tmp/opora-load by default):
    worst case: every page shows the whole region — requesting the pages in turn, each pausing
    between pages as a person reading them does (THINK seconds on average, 0.5–1.5 × THINK;
    --think 0 for no pause at all, a stress test), until REQUESTS requests or SECONDS seconds;
+   before the clock starts each user opens every page once, untimed, to warm the workers;
 4. p50/p95/max per page, printed and written as JSON (--json).
 
 Pages: school list, results table, a program page, the home page, the region's monitoring
@@ -80,6 +81,8 @@ def setup_django(folder: Path) -> None:
     os.environ["MEDIA_ROOT"] = str(folder / "media")
     os.environ["DJANGO_SETTINGS_MODULE"] = "opora.settings"
     os.environ["DEBUG"] = "0"  # as in production: cached templates, no debug bookkeeping
+    # As docs/operations.md deploys: a worker keeps its connection, and SQLite its page cache.
+    os.environ.setdefault("CONN_MAX_AGE", "60")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     import django
 
@@ -386,6 +389,10 @@ def run_load(
 
     def work(index: int, person: User) -> None:
         pauses = random.Random(index)  # the same pauses in every run
+        # Untimed, as on a server that has been up: every worker has compiled its templates and
+        # imported what the pages draw with, which costs a cold worker up to a third of a second.
+        for _page, url in order:
+            person.request("GET", url)
         start.wait()
         step = index  # users start on different pages
         while True:

@@ -45,3 +45,17 @@ def test_database_url_selects_the_database():
         "shell", "--no-imports", "-c", code, DATABASE_URL="postgres://u:p@db.example:5432/opora"
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_a_sqlite_database_file_is_written_ahead_so_readers_do_not_wait_for_a_writer(tmp_path):
+    database = tmp_path / "opora.sqlite3"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0])",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"

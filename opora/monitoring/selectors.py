@@ -2,6 +2,7 @@
 dynamics, verdicts, dashboards and the report are computed from."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -699,12 +700,15 @@ def _indicator_counts(*, programs: QuerySet[Program]) -> dict[int, dict[str, int
     """Municipality id → its programs' indicators by achievement."""
     from opora.programs.selectors import indicator_statuses
 
-    counts: dict[int, dict[str, int]] = {}
-    indicators = Indicator.objects.filter(program__in=programs).annotate(
-        municipality_id=F("program__municipality_id")
+    counts: dict[int, dict[str, int]] = defaultdict(_no_indicators)
+    # Only what the achievement reads: an indicator's texts are long.
+    indicators = (
+        Indicator.objects.filter(program__in=programs)
+        .only("higher_is_better")
+        .annotate(municipality_id=F("program__municipality_id"))
     )
     for indicator, status in indicator_statuses(indicators=indicators):
-        counts.setdefault(indicator.municipality_id, _no_indicators())[status] += 1
+        counts[indicator.municipality_id][status] += 1
     return counts
 
 
@@ -718,7 +722,7 @@ def _activity_counts(*, programs: QuerySet[Program], today: datetime.date) -> di
     """Municipality id → its programs' activities by status, and how many are overdue."""
     from opora.programs.models import Activity
 
-    counts: dict[int, dict[str, int]] = {}
+    counts: dict[int, dict[str, int]] = defaultdict(_no_activities)
     # Only what is_overdue reads: an activity's texts are long and the region has thousands.
     activities = (
         Activity.objects.filter(program__in=programs)
@@ -726,7 +730,7 @@ def _activity_counts(*, programs: QuerySet[Program], today: datetime.date) -> di
         .annotate(municipality_id=F("program__municipality_id"))
     )
     for activity in activities:
-        found = counts.setdefault(activity.municipality_id, _no_activities())
+        found = counts[activity.municipality_id]
         found[activity.status] += 1
         found["overdue"] += activity.is_overdue(today)
     return counts

@@ -77,13 +77,14 @@ def indicator_statuses(*, indicators: QuerySet[Indicator]) -> list[tuple[Indicat
     """Each indicator with the achievement `indicator_row` gives it, from three flat reads:
     prefetching targets and values into every indicator cost most of the region's dashboard."""
     indicators = list(indicators)
-    targets: dict[int, dict[int, str]] = {i.pk: {} for i in indicators}
-    for pk, year, value in IndicatorTarget.objects.filter(indicator__in=indicators).values_list(
+    pks = [i.pk for i in indicators]
+    targets: dict[int, dict[int, str]] = {pk: {} for pk in pks}
+    for pk, year, value in IndicatorTarget.objects.filter(indicator_id__in=pks).values_list(
         "indicator_id", "year", "value"
     ):
         targets[pk][year] = value
-    values: dict[int, list] = {i.pk: [] for i in indicators}
-    found = IndicatorValue.objects.filter(indicator__in=indicators).values_list(
+    values: dict[int, list] = {pk: [] for pk in pks}
+    found = IndicatorValue.objects.filter(indicator_id__in=pks).values_list(
         "indicator_id", "measured_on", "school_id", "value", named=True
     )
     for value in found:
