@@ -65,7 +65,12 @@ def parse_args():
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000, help="at most this many requests")
     parser.add_argument("--seconds", type=float, default=60, help="at most this long")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="gunicorn processes; as docs/operations.md deploys, one per core",
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument(
         "--think", type=float, default=1.0, help="a user's average pause between pages, s"
@@ -95,7 +100,7 @@ def setup_django(folder: Path) -> None:
 def generate() -> None:
     """Two regions with schools, results, programs and operators; skipped when present."""
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from opora.registry.models import Region
 
@@ -106,6 +111,10 @@ def generate() -> None:
     with transaction.atomic():
         for name, (prefix, municipalities) in REGIONS.items():
             _region(name, prefix, municipalities)
+    if connection.vendor == "postgresql":
+        # What autovacuum does within a minute on a server: plans from statistics, not guesses.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(f"region generated in {time.perf_counter() - started:.0f} s", flush=True)
 
 
