@@ -4,6 +4,7 @@
 
 import polars as pl
 
+MARK_COUNTS = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]  # what they are made of
 METRICS = {
     "twos": "доля «2»",
     "success": "успеваемость",

@@ -7,21 +7,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_schools
-from opora.assessments.metrics import HIGHER_IS_WORSE, with_change, with_metrics
+from opora.assessments.metrics import HIGHER_IS_WORSE, MARK_COUNTS, with_change, with_metrics
 from opora.assessments.models import Assessment, AssessmentKind, SchoolResult, Subject
 from opora.paging import LazyRows
 from opora.registry.models import School
 
-COUNTS = [
-    "participants",
-    "mark_2",
-    "mark_3",
-    "mark_4",
-    "mark_5",
-    "journal_lowered",
-    "journal_confirmed",
-    "journal_raised",
-]
+COUNTS = [*MARK_COUNTS, "journal_lowered", "journal_confirmed", "journal_raised"]
 
 
 def results_frame(
@@ -158,15 +149,11 @@ def _matrix_columns(assessments: QuerySet[Assessment]) -> list[AssessmentColumn]
     return [AssessmentColumn(k, s, g, assessment_label(k, s, g, labels)) for k, s, g in keys]
 
 
-# The metrics need the marks only.
-MARKS = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]
-
-
 def _changes(
     schools: QuerySet[School], assessments: QuerySet[Assessment], *, year: int, metric: str
 ) -> pl.DataFrame:
     frame = results_frame(
-        schools=schools, years=[year - 1, year], counts=MARKS, assessments=assessments
+        schools=schools, years=[year - 1, year], counts=MARK_COUNTS, assessments=assessments
     )
     return with_change(frame, year=year).select(
         "school_code", "kind", "subject", "grade", metric, f"{metric}_change", "participants"
@@ -206,10 +193,9 @@ def _matrix_rows(
     position = {(c.kind, c.subject, c.grade): i for i, c in enumerate(columns)}
     cells = {code: [None] * len(columns) for code in codes}
     for code, row_kind, subject, grade, value, change, participants in changes.iter_rows():
-        if (row_kind, subject, grade) in position:
-            cells[code][position[(row_kind, subject, grade)]] = _cell(
-                value, change, participants, metric
-            )
+        cells[code][position[(row_kind, subject, grade)]] = _cell(
+            value, change, participants, metric
+        )
     found = {
         school.code: school
         for school in shown_schools.select_related("municipality").only(

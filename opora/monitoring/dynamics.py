@@ -7,9 +7,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from opora.assessments.metrics import METRICS, with_change
+from opora.assessments.metrics import MARK_COUNTS, METRICS, with_change
 
-COUNTS = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]
 ASSESSMENT = ["kind", "subject", "grade"]
 # What the seeds' reports compare (seed 000: «качество знаний», «успеваемость», «2»).
 SENTENCE_METRICS = {"quality": "качество знаний", "success": "успеваемость", "twos": "доля «2»"}
@@ -18,7 +17,7 @@ SENTENCE_METRICS = {"quality": "качество знаний", "success": "ус
 def school_dynamics(results: pl.DataFrame, *, year: int) -> pl.DataFrame:
     """One row per school × assessment of `year`: counts, metrics and `<metric>_change` in
     percentage points from `year − 1` (null when the school had no result that year)."""
-    return with_change(results.select("school_code", "year", *ASSESSMENT, *COUNTS), year=year)
+    return with_change(results.select("school_code", "year", *ASSESSMENT, *MARK_COUNTS), year=year)
 
 
 def pooled_dynamics(
@@ -35,7 +34,7 @@ def pooled_dynamics(
         results.filter(pl.col("year").is_in([year - 1, year]))
         .join(membership, on="school_code")
         .group_by("group", "year", *ASSESSMENT)
-        .agg(pl.col(c).sum() for c in COUNTS)
+        .agg(pl.col(c).sum() for c in MARK_COUNTS)
         .rename({"group": "school_code"})
     )
     return school_dynamics(summed, year=year)

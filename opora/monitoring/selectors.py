@@ -16,6 +16,7 @@ from opora.accounts.permissions import (
     visible_municipalities,
     visible_schools,
 )
+from opora.assessments.metrics import MARK_COUNTS
 from opora.assessments.selectors import results_frame, subject_labels
 from opora.identification import peers
 from opora.identification.models import IdentificationRun, RunStatus, Verdict
@@ -297,7 +298,7 @@ def municipality_dynamics(
     results = results_frame(
         schools=region_schools if pooled else own_schools,
         years=[year - 1, year],
-        counts=list(dyn.COUNTS),
+        counts=MARK_COUNTS,
     )
     own = list(own_schools.values_list("code", flat=True))
     schools = _schools_dynamics(results, codes=own, year=year)
@@ -331,7 +332,7 @@ def _schools_dynamics_by_year(
     read of the results of all of them. A school's figures depend on its own results only."""
     schools = School.objects.filter(municipality__in=municipalities)
     needed = sorted({y for year in years.values() for y in (year - 1, year)})
-    results = results_frame(schools=schools, years=needed, counts=list(dyn.COUNTS))
+    results = results_frame(schools=schools, years=needed, counts=MARK_COUNTS)
     codes = list(schools.values_list("code", "municipality_id"))
     return {
         year: _schools_dynamics(
