@@ -25,6 +25,11 @@ def results(cast, school_a1, school_a2, school_b1):
     result_import(content=RESULTS.encode(), filename="r.csv", imported_by=None)
 
 
+def add_results(*lines: str) -> None:
+    content = "\n".join([HEADER, *lines]) + "\n"
+    result_import(content=content.encode(), filename="more.csv", imported_by=None)
+
+
 def test_model_and_frame_derive_the_same_shares(results):
     from opora.assessments.metrics import with_metrics
     from opora.assessments.selectors import results_frame
@@ -63,11 +68,7 @@ def test_quality_rising_is_better(client, results):
 
 
 def test_matrix_sorts_by_a_column_with_schools_lacking_it_last(client, cast, results):
-    result_import(
-        content=f"{HEADER}\na1,2023,ВПР,rus,5,20,1,9,6,4\n".encode(),
-        filename="rus.csv",
-        imported_by=None,
-    )
+    add_results("a1,2023,ВПР,rus,5,20,1,9,6,4")
     client.login(username="coordinator_a", password=PASSWORD)
     url = reverse("assessments:results_table")
 
@@ -88,11 +89,7 @@ def test_matrix_sorts_by_a_column_with_schools_lacking_it_last(client, cast, res
 def test_matrix_of_one_kind_shows_only_its_columns_and_the_schools_that_took_it(
     client, cast, results
 ):
-    result_import(
-        content=f"{HEADER}\na2,2023,ОГЭ,math,9,40,4,16,12,8\n".encode(),
-        filename="oge.csv",
-        imported_by=None,
-    )
+    add_results("a2,2023,ОГЭ,math,9,40,4,16,12,8")
     client.login(username="coordinator_a", password=PASSWORD)
     url = reverse("assessments:results_table")
 
