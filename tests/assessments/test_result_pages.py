@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from opora.assessments.models import ResultImportJob, SchoolResult
 from opora.assessments.services import result_import
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, plain_schools
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,22 @@ def test_matrix_of_one_kind_shows_only_its_columns_and_the_schools_that_took_it(
     assert row.school.code == "a2"
     assert row.cells[0].value == pytest.approx(10.0)  # 4 of 40
     assert row.cells[0].change is None  # no ОГЭ a year before
+
+
+def test_a_long_table_sorted_by_a_column_reads_each_page_s_own_figures(
+    client, cast, municipality_a
+):
+    # Schools g000…g059 with «2» in 0…59 of 100 ВПР papers; g060 wrote nothing that year.
+    plain_schools(municipality_a, 61, code_prefix="g")
+    add_results(*(f"g{n:03},2023,ВПР,math,5,100,{n},{100 - n},0,0" for n in range(60)))
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("assessments:results_table")
+
+    second = client.get(url, {"year": 2023, "metric": "twos", "sort": "-VPR-math-5", "page": 2})
+    rows = second.context["rows"]
+    assert rows.total == 60  # only schools with results of the year
+    assert [r.school.code for r in rows.rows] == [f"g{n:03}" for n in range(9, -1, -1)]
+    assert [r.cells[0].value for r in rows.rows] == [float(n) for n in range(9, -1, -1)]
 
 
 def test_school_page_has_a_table_and_charts(client, results):
