@@ -684,8 +684,8 @@ def _summaries(
                 clustering_run=lists.clustering[m.pk] if placed else None,
                 shnor=len(_shnor_codes(_flags(lists, m.pk), codes, years[m.pk])),
                 schools=len(heads[m.pk]),
-                indicators=indicators.get(m.pk, _no_indicators()),
-                activities=activities.get(m.pk, _no_activities()),
+                indicators=indicators[m.pk],
+                activities=activities[m.pk],
                 campaigns=campaigns.get(m.pk, []),
                 verdicts=_verdict_counts(measures.get(m.pk, [])),
             )
@@ -697,8 +697,8 @@ def _no_indicators() -> dict[str, int]:
     return {"achieved": 0, "not_achieved": 0, "no_data": 0}
 
 
-def _indicator_counts(*, programs: QuerySet[Program]) -> dict[int, dict[str, int]]:
-    """Municipality id → its programs' indicators by achievement."""
+def _indicator_counts(*, programs: QuerySet[Program]) -> defaultdict[int, dict[str, int]]:
+    """Municipality id → its programs' indicators by achievement (zeros for one without)."""
     from opora.programs.selectors import indicator_statuses
 
     counts: dict[int, dict[str, int]] = defaultdict(_no_indicators)
@@ -719,8 +719,11 @@ def _no_activities() -> dict[str, int]:
     return {**{s: 0 for s in ActivityStatus.values}, "overdue": 0}
 
 
-def _activity_counts(*, programs: QuerySet[Program], today: datetime.date) -> dict[int, dict]:
-    """Municipality id → its programs' activities by status, and how many are overdue."""
+def _activity_counts(
+    *, programs: QuerySet[Program], today: datetime.date
+) -> defaultdict[int, dict[str, int]]:
+    """Municipality id → its programs' activities by status, and how many are overdue (zeros
+    for one without)."""
     from opora.programs.models import Activity
 
     counts: dict[int, dict[str, int]] = defaultdict(_no_activities)
