@@ -4,7 +4,7 @@ Every selector starts from these querysets, so a user never reaches a row outsid
 A school outside the scope is answered with 404, as if it did not exist, so its name never leaks.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from opora.accounts.models import Role, User
 from opora.registry.models import Municipality, Region, School
@@ -99,6 +99,43 @@ def can_run_identification(
         and municipality is not None
         and municipality.pk == user.municipality_id
     )
+
+
+def draws_up_regional_lists(user: User) -> bool:
+    """Whether the user may draw up a list for the whole of their region (its operator)."""
+    return user.role == Role.REGION and user.region_id is not None
+
+
+def can_save_rule_variant(user: User, *, region: Region, municipality: Municipality | None) -> bool:
+    """Save tried thresholds as a rule variant of one's own territory: whoever draws up the
+    territory's lists. Built-in rules are never changed by a save."""
+    return can_run_identification(user, region=region, municipality=municipality)
+
+
+def rule_sets_offered(user: User, rule_sets: QuerySet) -> QuerySet:
+    """Identification rules offered to the user: built-in ones (no owner) everywhere; a region's
+    rules and variants in the region and its municipalities; a municipality's variant only to
+    that municipality's people (not to the region's operator, nor to other municipalities)."""
+    if user.is_superuser:
+        return rule_sets
+    built_in = Q(region__isnull=True, municipality__isnull=True)
+    regional = Q(region__in=visible_regions(user))
+    if user.municipality_id is None:
+        return rule_sets.filter(built_in | regional)
+    return rule_sets.filter(built_in | regional | Q(municipality_id=user.municipality_id))
+
+
+def can_see_rule_set(user: User, rule_set) -> bool:
+    """Run, try or approve with this rule set: it is offered to the user (see rule_sets_offered)."""
+    return rule_sets_offered(user, type(rule_set).objects.filter(pk=rule_set.pk)).exists()
+
+
+def can_approve_identification(user: User, run) -> bool:
+    """Approve a run as the official list: the run's territory is the user's to draw up, and its
+    rule is one offered to the user (a municipality's variant is approved only there)."""
+    return can_run_identification(
+        user, region=run.region, municipality=run.municipality
+    ) and can_see_rule_set(user, run.rule_set)
 
 
 def visible_programs(user: User):

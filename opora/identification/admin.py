@@ -6,11 +6,17 @@ from opora.identification.models import IdentificationRun, RuleSet
 
 @admin.register(RuleSet)
 class RuleSetAdmin(admin.ModelAdmin):
-    """Rule sets are versioned: a saved version is never edited; save it as a new one."""
+    """Rule sets are versioned: a saved version is never edited; save it as a new one. Built-in
+    rules (no region, no municipality) are read-only: the migrations define them for everyone."""
 
-    list_display = ["code", "version", "title", "kind", "category", "region"]
+    list_display = ["code", "version", "title", "kind", "category", "region", "municipality"]
     list_filter = ["kind", "region"]
     save_as = True
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_built_in:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # A version that runs have used keeps its parameters: the runs must stay reproducible.

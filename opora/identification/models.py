@@ -12,7 +12,9 @@ from opora.registry.years import academic_year_label
 
 
 class RuleSet(models.Model):
-    """One version of a rule. Changing a rule makes a new version; runs keep the one they used."""
+    """One version of a rule; runs keep the one they used. Built-in rules (no owner) are
+    read-only: other thresholds tried on them are saved as a variant, a rule set of its own
+    owned by one region or one municipality and offered only there."""
 
     code = models.SlugField("код", max_length=50)
     version = models.PositiveIntegerField("версия", default=1)
@@ -31,7 +33,26 @@ class RuleSet(models.Model):
         blank=True,
         related_name="rule_sets",
         verbose_name="регион",
-        help_text="Пусто — встроенное правило, доступное всем регионам.",
+        help_text="Правило или вариант региона; пусто вместе с муниципалитетом — встроенное "
+        "правило, доступное всем регионам.",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rule_sets",
+        verbose_name="муниципалитет",
+        help_text="Вариант муниципалитета: предлагается только ему.",
+    )
+    derived_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="variants",
+        verbose_name="основано на правиле",
+        help_text="Встроенное правило, пороги которого изменены в этом варианте.",
     )
     source = models.CharField("основание", max_length=300, blank=True)
     created_at = models.DateTimeField("создано", auto_now_add=True)
@@ -44,11 +65,26 @@ class RuleSet(models.Model):
         verbose_name_plural = "правила выявления"
         ordering = ["code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="ruleset_version_unique")
+            models.UniqueConstraint(fields=["code", "version"], name="ruleset_version_unique"),
+            models.CheckConstraint(
+                name="ruleset_one_owner",
+                condition=Q(region__isnull=True) | Q(municipality__isnull=True),
+                violation_error_message="Правило принадлежит региону или муниципалитету, не обоим.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} (версия {self.version})"
+
+    @property
+    def is_built_in(self) -> bool:
+        return self.region_id is None and self.municipality_id is None
+
+    @property
+    def owner_name(self) -> str:
+        """Whose variant this is; empty for a built-in rule."""
+        owner = self.municipality or self.region
+        return owner.name if owner else ""
 
 
 class RunStatus(models.TextChoices):

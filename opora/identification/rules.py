@@ -83,6 +83,38 @@ def rule_from_params(kind: str, params: Mapping[str, Any]):
     raise ValueError(f"Неизвестный вид правила: {kind}")
 
 
+def thresholds_text(kind: str, params: Mapping[str, Any]) -> str:
+    """The thresholds of a rule in words, for the name of a saved variant: the name is made from
+    the parameters, so it cannot claim thresholds the rule does not have."""
+    if kind == SOCIAL_INDEX:
+        return f"индекс социального контекста ≥ {engine.format_number(params['threshold'])}"
+    share = f"≥ {engine.format_threshold(params['threshold'])} %"
+    participants = params.get("min_participants") or 1
+    least = f"от {participants} участник{'а' if participants == 1 else 'ов'}"
+    if kind == OBJECTIVITY:
+        return f"понизили или повысили {share}, {least}"
+    if kind != LOW_RESULTS:
+        raise ValueError(f"Пороги правила вида «{KIND_LABELS.get(kind, kind)}» здесь не меняют")
+    hits, years = params.get("min_hits_last_year"), params.get("consecutive_years")
+    criteria = []
+    if hits:
+        criteria.append(
+            "хотя бы в одной процедуре прошлого года"
+            if hits == 1
+            else f"в {hits} и более процедурах прошлого года"
+        )
+    if years:
+        one = "хотя бы в одной" if hits else "хотя бы в одной процедуре"
+        criteria.append(f"{one} {years} года подряд" if years > 1 else f"{one} прошлого года")
+    return f"доля «2» {share} {' или '.join(criteria)}, {least}"
+
+
+def variant_title(kind: str, category: str, params: Mapping[str, Any]) -> str:
+    """«ШНОР: критерии ФИОКО (доля «2» ≥ 25 % …)»: what the rule selects, then its thresholds."""
+    name = params.get("title") or category[:1].upper() + category[1:]
+    return f"{name} ({thresholds_text(kind, params)})"
+
+
 def apply_rule(
     kind: str,
     params: Mapping[str, Any],

@@ -8,7 +8,11 @@ import polars as pl
 from django.db.models import F, Max, Q, QuerySet
 
 from opora.accounts.models import User
-from opora.accounts.permissions import visible_municipalities, visible_schools
+from opora.accounts.permissions import (
+    rule_sets_offered,
+    visible_municipalities,
+    visible_schools,
+)
 from opora.assessments.models import SchoolResult
 from opora.assessments.selectors import results_frame
 from opora.identification import engine, peers
@@ -57,16 +61,23 @@ def indicator_labels() -> dict[str, str]:
     }
 
 
+def visible_rule_sets(*, user: User) -> QuerySet[RuleSet]:
+    """Every version of the rule sets offered to the user: built-in, their region's, and their
+    municipality's variants."""
+    return rule_sets_offered(user, RuleSet.objects.all())
+
+
 def rule_set_list(*, user: User) -> QuerySet[RuleSet]:
-    """The latest version of each rule set the user's region may use."""
-    regions = {m.region_id for m in visible_municipalities(user)}
-    rule_sets = (
-        RuleSet.objects.filter(region__isnull=True) | RuleSet.objects.filter(region__in=regions)
-    ).exclude(kind__in=ANALYSIS_KINDS)
+    """The latest version of each rule set offered to the user."""
+    rule_sets = visible_rule_sets(user=user).exclude(kind__in=ANALYSIS_KINDS)
     latest = {}
     for rule_set in rule_sets.order_by("code", "-version"):
         latest.setdefault(rule_set.code, rule_set)
-    return RuleSet.objects.filter(pk__in=[r.pk for r in latest.values()]).order_by("code")
+    return (
+        RuleSet.objects.filter(pk__in=[r.pk for r in latest.values()])
+        .select_related("region", "municipality")
+        .order_by("code")
+    )
 
 
 def run_list(*, user: User) -> QuerySet[IdentificationRun]:
@@ -90,10 +101,12 @@ def run_verdicts(*, user: User, run: IdentificationRun) -> QuerySet[Verdict]:
 
 
 def previous_run(*, run: IdentificationRun) -> IdentificationRun | None:
-    """The latest earlier run of the same rule (any version) over the same territory."""
+    """The latest earlier run of the same rule (any version, or a variant of the same built-in
+    rule) over the same territory."""
+    family = run.rule_set.derived_from or run.rule_set
     return (
         IdentificationRun.objects.filter(
-            rule_set__code=run.rule_set.code,
+            Q(rule_set__code=family.code) | Q(rule_set__derived_from=family),
             region=run.region,
             municipality=run.municipality,
             created_at__lt=run.created_at,
@@ -181,7 +194,9 @@ def supported_schools(*, municipality, year: int) -> QuerySet[School]:
 
 def analysis_rule(*, kind: str, region) -> RuleSet:
     """The latest version of the region's own parameters of `kind`, else of the built-in ones."""
-    rule_sets = RuleSet.objects.filter(kind=kind).filter(Q(region=region) | Q(region__isnull=True))
+    rule_sets = RuleSet.objects.filter(kind=kind, municipality__isnull=True).filter(
+        Q(region=region) | Q(region__isnull=True)
+    )
     found = rule_sets.order_by(F("region").desc(nulls_last=True), "-version").first()
     if found is None:
         raise RuleSet.DoesNotExist(f"Нет правила вида «{kind}»")
@@ -213,7 +228,7 @@ def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
     indices = []
     for region in regions:
         rule_set = (
-            RuleSet.objects.filter(kind=SOCIAL_INDEX)
+            RuleSet.objects.filter(kind=SOCIAL_INDEX, municipality__isnull=True)
             .filter(Q(region__name=region) | Q(region__isnull=True))
             .order_by(F("region").desc(nulls_last=True), "code", "-version")
             .first()

@@ -6,11 +6,15 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from opora.accounts.models import User
-from opora.accounts.permissions import can_run_identification
+from opora.accounts.permissions import (
+    can_approve_identification,
+    can_run_identification,
+    can_save_rule_variant,
+    can_see_rule_set,
+)
 from opora.assessments.selectors import results_frame, subject_labels
 from opora.identification import early_warning, selectors
 from opora.identification.models import (
@@ -27,6 +31,7 @@ from opora.identification.rules import (
     apply_rule,
     result_counts,
     rule_from_params,
+    variant_title,
 )
 from opora.programs.models import Order
 from opora.registry.models import Municipality, Region, School
@@ -60,8 +65,9 @@ def identification_compute(
     params: dict[str, Any] | None = None,
 ) -> Outcome:
     """Apply `rule_set` (or the same rule with other `params`) to every school of the territory."""
-    if user is not None and not can_run_identification(
-        user, region=region, municipality=municipality
+    if user is not None and not (
+        can_run_identification(user, region=region, municipality=municipality)
+        and can_see_rule_set(user, rule_set)
     ):
         raise PermissionDenied
     params = rule_set.params if params is None else params
@@ -95,10 +101,21 @@ def identification_compute(
 
 @transaction.atomic
 def identification_save(*, user: User | None, outcome: Outcome) -> IdentificationRun:
-    """Record a computed list. Parameters other than the rule set's make a new version of it."""
+    """Record a computed list. Parameters other than the rule set's are saved as a variant of
+    the saver's territory (see rule_variant_save); the rule set itself never changes."""
+    if user is not None and not can_run_identification(
+        user, region=outcome.region, municipality=outcome.municipality
+    ):
+        raise PermissionDenied
     rule_set = outcome.rule_set
     if outcome.params != rule_set.params:
-        rule_set = rule_set_new_version(rule_set=rule_set, params=outcome.params, user=user)
+        rule_set = rule_variant_save(
+            user=user,
+            rule_set=rule_set,
+            params=outcome.params,
+            region=outcome.region,
+            municipality=outcome.municipality,
+        )
     run = IdentificationRun.objects.create(
         rule_set=rule_set,
         year=outcome.year,
@@ -128,22 +145,60 @@ def identification_save(*, user: User | None, outcome: Outcome) -> Identificatio
     return run
 
 
-def rule_set_new_version(
-    *, rule_set: RuleSet, params: dict[str, Any], user: User | None
+@transaction.atomic
+def rule_variant_save(
+    *,
+    user: User | None,
+    rule_set: RuleSet,
+    params: dict[str, Any],
+    region: Region,
+    municipality: Municipality | None,
 ) -> RuleSet:
-    rule_from_params(rule_set.kind, params)
-    latest = RuleSet.objects.filter(code=rule_set.code).aggregate(v=Max("version"))["v"]
-    return RuleSet.objects.create(
-        code=rule_set.code,
-        version=latest + 1,
-        title=rule_set.title,
+    """The variant of `rule_set` with `params`, owned by the saver's own territory: a
+    coordinator's municipality, a region operator's region (for a command or an administrator,
+    the territory of the list). Named after its thresholds; the same thresholds saved again by the
+    same territory give the same variant. Built-in rules are never changed or versioned."""
+    if user is not None and not (
+        can_see_rule_set(user, rule_set)
+        and can_save_rule_variant(user, region=region, municipality=municipality)
+    ):
+        raise PermissionDenied
+    try:
+        rule_from_params(rule_set.kind, params)
+        title = variant_title(rule_set.kind, rule_set.category, params)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    if user is not None and user.region_id:
+        owner = {"region_id": user.region_id, "municipality_id": None}
+    elif user is not None and user.municipality_id:
+        owner = {"region_id": None, "municipality_id": user.municipality_id}
+    elif municipality is not None:
+        owner = {"region_id": None, "municipality_id": municipality.pk}
+    else:
+        owner = {"region_id": region.pk, "municipality_id": None}
+    base = rule_set.derived_from or rule_set
+    for variant in base.variants.filter(**owner, kind=rule_set.kind):
+        if variant.params == params:
+            return variant
+    number = base.variants.count() + 1
+    while RuleSet.objects.filter(code=f"{base.code}-{number}").exists():
+        number += 1
+    variant = RuleSet(
+        code=f"{base.code}-{number}",
+        title=title,
         kind=rule_set.kind,
         category=rule_set.category,
         params=params,
-        region=rule_set.region or (user.region if user else None),
-        source=f"изменённые параметры версии {rule_set.version}",
+        derived_from=base,
         created_by=user,
+        **owner,
     )
+    variant.source = (
+        f"вариант «{variant.owner_name}»: пороги правила {base.code} "
+        f"(версия {base.version}) изменены"
+    )
+    variant.save()
+    return variant
 
 
 @transaction.atomic
@@ -152,7 +207,7 @@ def identification_approve(
 ) -> IdentificationRun:
     """Make a run the official list, citing the order (приказ) that approved it: an order of
     the run's region, issued by the region or by the run's municipality."""
-    if not can_run_identification(user, region=run.region, municipality=run.municipality):
+    if not can_approve_identification(user, run):
         raise PermissionDenied
     if run.status == RunStatus.APPROVED:
         raise ValidationError("Этот список уже утверждён.")
@@ -183,8 +238,9 @@ def warning_run_create(
 ) -> WarningRun:
     """Draw up «Группа риска на следующий год» for the territory: which schools not in the list
     of `rule_set` for `year` may be in it for `year` + 1, and keep the run with its parameters."""
-    if user is not None and not can_run_identification(
-        user, region=region, municipality=municipality
+    if user is not None and not (
+        can_run_identification(user, region=region, municipality=municipality)
+        and can_see_rule_set(user, rule_set)
     ):
         raise PermissionDenied
     if rule_set.kind != LOW_RESULTS:

@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opora.accounts.models import Role
 from opora.accounts.permissions import (
-    can_run_identification,
+    can_approve_identification,
+    draws_up_regional_lists,
     runs_identification,
     visible_municipalities,
 )
@@ -69,9 +69,7 @@ def run_detail(request, pk):
             if before
             else [],
             "can_approve": run.status == RunStatus.DRAFT
-            and can_run_identification(
-                request.user, region=run.region, municipality=run.municipality
-            ),
+            and can_approve_identification(request.user, run),
             "approve_form": ApproveForm(orders=_approving_orders(request, run)),
             "categories": selectors.category_counts(user=request.user, run=run)
             if run.rule_set.kind == CLUSTERING
@@ -161,7 +159,9 @@ def try_parameters(request):
         if "save" in request.POST:
             run = services.identification_save(user=request.user, outcome=outcome)
             messages.success(
-                request, f"Сохранена версия {run.rule_set.version} правила и список по ней."
+                request,
+                f"Сохранён вариант «{run.rule_set.title}» для территории "
+                f"«{run.rule_set.owner_name}» и список по нему. Встроенное правило не изменилось.",
             )
             return redirect("identification:run_detail", pk=run.pk)
         current = services.identification_compute(**compute)
@@ -190,13 +190,18 @@ def _run(request, pk):
 
 
 def _run_form(request, data=None):
-    """The form to start a run, or None when the user's role does not run identification."""
+    """The form to start a run, or None when the user's role does not run identification.
+    A rule set not offered to the user (another territory's variant) answers 404."""
     user = request.user
     if not runs_identification(user):
         return None
-    whole_region = user.region.name if user.role == Role.REGION else None
+    data = data if data is not None else (request.POST or None)
+    chosen = (data or {}).get("rule_set", "")
+    if chosen.isdecimal() and not selectors.visible_rule_sets(user=user).filter(pk=chosen).exists():
+        raise Http404
+    whole_region = user.region.name if draws_up_regional_lists(user) else None
     return RunForm(
-        data if data is not None else (request.POST or None),
+        data,
         rule_sets=selectors.rule_set_list(user=user),
         municipalities=visible_municipalities(user),
         whole_region=whole_region,
