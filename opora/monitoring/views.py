@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -13,6 +13,7 @@ from opora.accounts.permissions import (
     can_review_submission,
     visible_municipalities,
 )
+from opora.downloads import file_response
 from opora.monitoring import report as builder
 from opora.monitoring import selectors, services
 from opora.monitoring.documents import KIND
@@ -476,10 +477,8 @@ def report_export(request, pk, file_format):
     if request.user.role in (Role.SCHOOL, Role.CURATOR) and not report.is_published:
         raise Http404
     content = export_document(f"{KIND}-{report.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
     name = f"report-{report.municipality.code}-{report.year}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name, content_type=FORMATS[file_format])
 
 
 def public_page(request, code):
@@ -493,6 +492,9 @@ def public_report(request, code, pk):
     if report is None:
         raise Http404
     content = export_document(f"{KIND}-{report.pk}", file_format="pdf")
-    response = HttpResponse(content, content_type=FORMATS["pdf"])
-    response["Content-Disposition"] = f'inline; filename="report-{code}-{report.year}.pdf"'
-    return response
+    return file_response(
+        content,
+        filename=f"report-{code}-{report.year}.pdf",
+        content_type=FORMATS["pdf"],
+        inline=True,
+    )
