@@ -429,13 +429,16 @@ def report_page(request, code, year):
         raise Http404
     manages = can_manage_municipality(request.user, municipality)
     report = AnnualReport.objects.filter(municipality=municipality, year=year).first()
-    if report is None:
-        if not manages:
-            raise Http404
-        report = services.report_open(user=request.user, municipality=municipality, year=year)
+    if report is None and not manages:
+        raise Http404
     if request.method == "POST":
         if not manages:
             raise PermissionDenied
+        report = services.report_open(user=request.user, municipality=municipality, year=year)
+        if request.POST.get("export") in FORMATS:
+            return redirect(
+                "monitoring:report_export", pk=report.pk, file_format=request.POST["export"]
+            )
         if "publish" in request.POST:
             services.report_publish(
                 user=request.user, report=report, published=request.POST["publish"] == "1"
@@ -457,6 +460,12 @@ def report_page(request, code, year):
             )
             messages.success(request, "Выводы сохранены.")
         return redirect("monitoring:report_page", code=code, year=year)
+    if report is None:
+        # Shown, not saved: a GET changes nothing. The coordinator's first save, publication
+        # or request for a file creates the report.
+        report = AnnualReport(
+            municipality=municipality, year=year, title=services.report_title(municipality, year)
+        )
     data = builder.report_data(municipality=municipality, year=year, report=report)
     return render(
         request,
@@ -466,7 +475,7 @@ def report_page(request, code, year):
             "municipality": municipality,
             "blocks": builder.build(data),
             "manages": manages,
-            "history": report.history.order_by("-history_date")[:20],
+            "history": report.history.order_by("-history_date")[:20] if report.pk else [],
         },
     )
 

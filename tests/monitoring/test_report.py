@@ -13,7 +13,7 @@ from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
 from opora.monitoring import report as builder
 from opora.monitoring import services
-from opora.monitoring.models import EffectivenessRule
+from opora.monitoring.models import AnnualReport, EffectivenessRule
 from opora.programs.models import Order, Program
 from opora.reports.documents import export_document
 from tests.conftest import PASSWORD
@@ -138,6 +138,22 @@ def test_conclusions_are_kept_with_their_history(client, data, coordinator_a, co
     assert client.get(url).status_code == 404
     export = reverse("monitoring:report_export", args=[report.pk, "xlsx"])
     assert client.get(export).status_code == 404
+
+
+def test_opening_a_report_saves_nothing_until_the_coordinator_does(client, data):
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("monitoring:report_page", args=["mun-a", 2022])
+    before = AnnualReport.objects.count()
+    page = client.get(url)
+    assert page.status_code == 200 and "Район А" in page.content.decode()
+    assert AnnualReport.objects.count() == before  # a GET changes nothing
+    # Asking for a file of a report not yet saved saves it first.
+    response = client.post(url, {"export": "docx"})
+    report = AnnualReport.objects.get(municipality__code="mun-a", year=2022)
+    assert response.url == reverse("monitoring:report_export", args=[report.pk, "docx"])
+    client.post(url, {"conclusion-summary": "Итог."})
+    report.refresh_from_db()
+    assert report.conclusions == {"summary": "Итог."}
 
 
 def test_public_page_shows_only_what_is_approved_and_published(
