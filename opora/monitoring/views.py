@@ -16,7 +16,7 @@ from opora.accounts.permissions import (
 from opora.downloads import file_response
 from opora.monitoring import report as builder
 from opora.monitoring import selectors, services
-from opora.monitoring.documents import KIND
+from opora.monitoring.documents import KIND, published_report_pdf
 from opora.monitoring.forms import CampaignForm, CampaignStatusForm, MeasureForm, ReviewForm
 from opora.monitoring.models import AnnualReport, CampaignKind, CampaignStatus, SubmissionStatus
 from opora.programs.models import Indicator
@@ -500,9 +500,8 @@ def public_report(request, code, pk):
     report = next((r for r in page.reports if r.pk == pk), None)
     if report is None:
         raise Http404
-    content = export_document(f"{KIND}-{report.pk}", file_format="pdf")
     return file_response(
-        content,
+        published_report_pdf(report),
         filename=f"report-{code}-{report.year}.pdf",
         content_type=FORMATS["pdf"],
         inline=True,
