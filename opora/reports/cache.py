@@ -35,8 +35,10 @@ def cached_document(
     ).hexdigest()[:32]
     folder = Path(settings.MEDIA_ROOT) / "documents"
     path = folder / f"{name}-{digest}.{file_format}"
-    if path.exists():
+    try:
         return path.read_bytes()
+    except FileNotFoundError:  # not built yet, or just superseded by changed content
+        pass
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
