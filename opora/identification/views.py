@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +13,7 @@ from opora.accounts.permissions import (
     runs_identification,
     visible_municipalities,
 )
+from opora.downloads import file_response
 from opora.exports import csv_bytes, xlsx_workbook_bytes
 from opora.identification import selectors, services
 from opora.identification.exports import verdict_rows, warning_rows
@@ -114,11 +115,11 @@ def run_export(request, pk):
         },
         schema={"school_code": pl.String, "flagged": pl.Boolean, "reasons": pl.List(pl.String)},
     )
-    response = HttpResponse(
-        csv_bytes(verdict_rows(frame, rule_code=run.rule_set.code)), content_type="text/csv"
+    return file_response(
+        csv_bytes(verdict_rows(frame, rule_code=run.rule_set.code)),
+        filename=f"identification-{run.pk}.csv",
+        content_type="text/csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="identification-{run.pk}.csv"'
-    return response
 
 
 @login_required
@@ -293,14 +294,12 @@ def risk_group_export(request, pk, fmt):
     )
     name = f"risk-group-{run.pk}{'-' + municipality if municipality else ''}"
     if fmt == "xlsx":
-        response = HttpResponse(
+        return file_response(
             xlsx_workbook_bytes({"Группа риска": rows}),
+            filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    else:
-        response = HttpResponse(csv_bytes(rows), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return file_response(csv_bytes(rows), filename=f"{name}.csv", content_type="text/csv")
 
 
 def _warning_run(request, pk):

@@ -92,9 +92,16 @@ class Table:
 
 @dataclass
 class Chart:
+    """A chart as its function and data, not a drawing: drawing costs, and the data is what
+    says whether a published report's file has changed (monitoring/documents.py)."""
+
     title: str
-    draw: Callable[[], Figure]
+    figure: Callable[..., Figure]
+    data: dict
     kind: str = "chart"
+
+    def draw(self) -> Figure:
+        return self.figure(**self.data)
 
     def svg(self) -> str:
         return charts.svg(self.draw())
@@ -456,16 +463,19 @@ class DynamicsSection(Section):
             (r for r in of_assessment.iter_rows(named=True) if r["school_code"] in shown),
             key=lambda r: (r["school_code"] not in shnor, names.get(r["school_code"], "")),
         )[:CHART_SCHOOLS]
-        rows += list(groups.iter_rows(named=True))
+        # In the order of the tables: the pooled frame comes in no fixed order.
+        by_group = {r["school_code"]: r for r in groups.iter_rows(named=True)}
+        rows += [by_group[g] for g in data.dynamics.group_names if g in by_group]
         labels = [names.get(r["school_code"], r["school_code"]) for r in rows]
         values = {before: [r["quality_before"] for r in rows], year: [r["quality"] for r in rows]}
         return Chart(
             f"Качество знаний, {label}",
-            lambda: charts.bars_chart(
-                labels=labels,
-                series=charts.years_series([before, year], values),
-                title=f"Качество знаний, %: {label}",
-            ),
+            charts.bars_chart,
+            {
+                "labels": labels,
+                "series": charts.years_series([before, year], values),
+                "title": f"Качество знаний, %: {label}",
+            },
         )
 
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -13,9 +13,10 @@ from opora.accounts.permissions import (
     can_review_submission,
     visible_municipalities,
 )
+from opora.downloads import file_response
 from opora.monitoring import report as builder
 from opora.monitoring import selectors, services
-from opora.monitoring.documents import KIND
+from opora.monitoring.documents import KIND, published_report_pdf
 from opora.monitoring.forms import CampaignForm, CampaignStatusForm, MeasureForm, ReviewForm
 from opora.monitoring.models import AnnualReport, CampaignKind, CampaignStatus, SubmissionStatus
 from opora.programs.models import Indicator
@@ -428,13 +429,16 @@ def report_page(request, code, year):
         raise Http404
     manages = can_manage_municipality(request.user, municipality)
     report = AnnualReport.objects.filter(municipality=municipality, year=year).first()
-    if report is None:
-        if not manages:
-            raise Http404
-        report = services.report_open(user=request.user, municipality=municipality, year=year)
+    if report is None and not manages:
+        raise Http404
     if request.method == "POST":
         if not manages:
             raise PermissionDenied
+        report = services.report_open(user=request.user, municipality=municipality, year=year)
+        if request.POST.get("export") in FORMATS:
+            return redirect(
+                "monitoring:report_export", pk=report.pk, file_format=request.POST["export"]
+            )
         if "publish" in request.POST:
             services.report_publish(
                 user=request.user, report=report, published=request.POST["publish"] == "1"
@@ -456,6 +460,12 @@ def report_page(request, code, year):
             )
             messages.success(request, "Выводы сохранены.")
         return redirect("monitoring:report_page", code=code, year=year)
+    if report is None:
+        # Shown, not saved: a GET changes nothing. The coordinator's first save, publication
+        # or request for a file creates the report.
+        report = AnnualReport(
+            municipality=municipality, year=year, title=services.report_title(municipality, year)
+        )
     data = builder.report_data(municipality=municipality, year=year, report=report)
     return render(
         request,
@@ -465,7 +475,7 @@ def report_page(request, code, year):
             "municipality": municipality,
             "blocks": builder.build(data),
             "manages": manages,
-            "history": report.history.order_by("-history_date")[:20],
+            "history": report.history.order_by("-history_date")[:20] if report.pk else [],
         },
     )
 
@@ -476,10 +486,8 @@ def report_export(request, pk, file_format):
     if request.user.role in (Role.SCHOOL, Role.CURATOR) and not report.is_published:
         raise Http404
     content = export_document(f"{KIND}-{report.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
     name = f"report-{report.municipality.code}-{report.year}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name, content_type=FORMATS[file_format])
 
 
 def public_page(request, code):
@@ -492,7 +500,9 @@ def public_report(request, code, pk):
     report = next((r for r in page.reports if r.pk == pk), None)
     if report is None:
         raise Http404
-    content = export_document(f"{KIND}-{report.pk}", file_format="pdf")
-    response = HttpResponse(content, content_type=FORMATS["pdf"])
-    response["Content-Disposition"] = f'inline; filename="report-{code}-{report.year}.pdf"'
-    return response
+    return file_response(
+        published_report_pdf(report),
+        filename=f"report-{code}-{report.year}.pdf",
+        content_type=FORMATS["pdf"],
+        inline=True,
+    )

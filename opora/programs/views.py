@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,7 @@ from opora.accounts.permissions import (
     can_manage_municipality,
     can_update_activity,
 )
+from opora.downloads import file_response
 from opora.programs import selectors, services
 from opora.programs.forms import (
     ActivityForm,
@@ -229,9 +230,9 @@ def my_activities(request):
 def program_export(request, pk, file_format):
     program = selectors.program_get(user=request.user, pk=pk)  # 404 outside the scope
     content = export_document(f"program-{program.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = f'attachment; filename="program-{program.pk}.{file_format}"'
-    return response
+    return file_response(
+        content, filename=f"program-{program.pk}.{file_format}", content_type=FORMATS[file_format]
+    )
 
 
 @login_required

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from opora.accounts.permissions import (
     visible_municipalities,
     visible_schools,
 )
+from opora.downloads import file_response
 from opora.programs.models import ProgramStatus
 from opora.registry.selectors import school_get
 from opora.registry.years import current_academic_year
@@ -172,10 +172,8 @@ def profile_action(request, code, year, action):
 def profile_export(request, code, year, file_format):
     profile = selectors.profile_get(user=request.user, school_code=code, year=year)
     content = export_document(f"risk_profile-{profile.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
     name = f"risk-profile-{profile.school.code}-{profile.year}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name, content_type=FORMATS[file_format])
 
 
 @login_required

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +19,7 @@ from opora.accounts.permissions import (
     visible_municipalities,
     visible_schools,
 )
+from opora.downloads import file_response
 from opora.registry.models import Municipality
 from opora.registry.years import current_academic_year
 from opora.reports.documents import FORMATS, export_document
@@ -114,10 +115,8 @@ def summary_export(request, code, file_format):
         raise Http404
     municipality = found[0]
     content = export_document(f"staff_summary-{municipality.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
     name = f"staff-summary-{municipality.code}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name, content_type=FORMATS[file_format])
 
 
 @login_required

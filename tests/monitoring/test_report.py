@@ -11,9 +11,9 @@ from docx import Document as WordDocument
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
+from opora.monitoring import documents, services
 from opora.monitoring import report as builder
-from opora.monitoring import services
-from opora.monitoring.models import EffectivenessRule
+from opora.monitoring.models import AnnualReport, EffectivenessRule
 from opora.programs.models import Order, Program
 from opora.reports.documents import export_document
 from tests.conftest import PASSWORD
@@ -140,6 +140,22 @@ def test_conclusions_are_kept_with_their_history(client, data, coordinator_a, co
     assert client.get(export).status_code == 404
 
 
+def test_opening_a_report_saves_nothing_until_the_coordinator_does(client, data):
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("monitoring:report_page", args=["mun-a", 2022])
+    before = AnnualReport.objects.count()
+    page = client.get(url)
+    assert page.status_code == 200 and "Район А" in page.content.decode()
+    assert AnnualReport.objects.count() == before  # a GET changes nothing
+    # Asking for a file of a report not yet saved saves it first.
+    response = client.post(url, {"export": "docx"})
+    report = AnnualReport.objects.get(municipality__code="mun-a", year=2022)
+    assert response.url == reverse("monitoring:report_export", args=[report.pk, "docx"])
+    client.post(url, {"conclusion-summary": "Итог."})
+    report.refresh_from_db()
+    assert report.conclusions == {"summary": "Итог."}
+
+
 def test_public_page_shows_only_what_is_approved_and_published(
     client, data, coordinator_a, municipality_a
 ):
@@ -169,6 +185,33 @@ def test_public_page_shows_only_what_is_approved_and_published(
     assert "coordinator_a" not in page and "@" not in page  # nothing personal
     pdf = client.get(reverse("monitoring:public_report", args=["mun-a", data["report"].pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_public_pdf_is_printed_once_for_its_content(
+    client, data, coordinator_a, monkeypatch, settings
+):
+    report = data["report"]
+    services.report_publish(user=coordinator_a, report=report, published=True)
+    printed = []
+
+    def counted(*args, **kwargs):
+        printed.append(args)
+        return print_pdf(*args, **kwargs)
+
+    print_pdf = documents.report_pdf
+    monkeypatch.setattr(documents, "report_pdf", counted)
+    url = reverse("monitoring:public_report", args=["mun-a", report.pk])
+    first, second = client.get(url), client.get(url)  # two anonymous visitors
+    assert first.content.startswith(b"%PDF") and second.content == first.content
+    assert len(printed) == 1
+    services.report_conclusions_save(
+        user=coordinator_a, report=report, conclusions={"summary": "Новый итог."}
+    )
+    third = client.get(url)
+    assert len(printed) == 2 and third.content != first.content
+    assert client.get(url).content == third.content and len(printed) == 2
+    # The superseded file is not kept.
+    assert len(list((settings.MEDIA_ROOT / "documents").glob("*.pdf"))) == 1
 
 
 def test_an_unpublished_report_is_not_downloadable_from_the_public_page(client, data):
