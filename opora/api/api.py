@@ -94,12 +94,17 @@ _FIELD_RULES = {
 }
 
 
+class _Context(dict):
+    def __missing__(self, key):  # a rule whose bound pydantic did not report
+        return "…"
+
+
 def _field_message(problem: dict) -> str:
-    context = {
-        key: str(value).replace("'", "").replace(" or ", ", ")
+    context = _Context(
+        (key, str(value).replace("'", "").replace(" or ", ", "))
         for key, value in problem.get("ctx", {}).items()
-    }
-    rule = _FIELD_RULES.get(problem["type"], "недопустимое значение").format_map(context)
+    )
+    rule = _FIELD_RULES.get(problem.get("type"), "недопустимое значение").format_map(context)
     named = [part for part in problem["loc"] if isinstance(part, str)]
     return f"Поле «{named[-1]}»: {rule}." if len(named) > 1 else f"{rule.capitalize()}."
 
