@@ -94,7 +94,7 @@ def school_results(request, code):
 @require_http_methods(["GET", "POST"])
 def results_import(request):
     if not can_import_files(request.user):
-        raise PermissionDenied
+        raise PermissionDenied  # not even the form; a POST would be refused by the service too
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = services.result_import_enqueue(
