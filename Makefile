@@ -25,6 +25,8 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_demo
 	@echo "Опора: http://127.0.0.1:$(PORT)/"
 	@# The task worker loads uploaded result files in the background; it stops with the server.
+	@# A job that a killed worker left running is failed first, and its file deleted.
+	$(BIN)/python manage.py recover_imports
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
