@@ -529,16 +529,21 @@ def _activity_rows(table: Table, schools: dict[str, School]) -> tuple[list[dict]
 def _indicators_update(program: Program, rows: list[dict], *, filename: str) -> None:
     """Indicators keep their identity by number and school, so measured values, history and
     the schools' reports citing them stay with them."""
-    existing = {(i.number, i.school_id): i for i in program.indicators.all()}
+    current = list(program.indicators.all())
+    existing = {(i.number, i.school_id): i for i in current}
+    matched = [
+        existing.pop((row["number"], row["school"].pk if row["school"] else None), None)
+        for row in rows
+    ]
+    # Rows in the order the indicators already have keep their positions, ties included.
+    reordered = matched != current
     kept = []
-    for position, row in enumerate(rows):
-        school = row["school"]
-        indicator = existing.pop((row["number"], school.pk if school else None), None)
+    for position, (row, indicator) in enumerate(zip(rows, matched, strict=True)):
         if indicator is None:
             indicator = Indicator(
                 program=program,
-                school=school,
-                scope=IndicatorScope.SCHOOL if school else IndicatorScope.MUNICIPALITY,
+                school=row["school"],
+                scope=IndicatorScope.SCHOOL if row["school"] else IndicatorScope.MUNICIPALITY,
             )
         _assign_changes(
             indicator,
@@ -547,7 +552,7 @@ def _indicators_update(program: Program, rows: list[dict], *, filename: str) -> 
             name=row["name"],
             unit=row["unit"],
             note=row["note"],
-            position=position,
+            position=position if reordered else indicator.position,
             baseline=row["baseline"],
             baseline_year=row["baseline_year"],
         )
@@ -580,13 +585,17 @@ def _indicators_update(program: Program, rows: list[dict], *, filename: str) -> 
 def _activities_update(program: Program, rows: list[dict]) -> None:
     """Activities keep their identity by their place in the roadmap, so status history stays."""
     existing = list(program.activities.all())
+    renumbered = len(rows) != len(existing)  # else each keeps its place, ties included
     for position, row in enumerate(rows):
         activity = existing[position] if position < len(existing) else Activity(program=program)
+        # An unchanged period keeps its dates: a school program dates its periods by the
+        # school year, which the text alone does not say.
+        same_period = activity.pk is not None and activity.period == row["period"]
         _assign_changes(
             activity,
             **{k: row[k] for k in ACTIVITY_TEXT_FIELDS},
-            **_period_dates(row["period"], program),
-            position=position,
+            **({} if same_period else _period_dates(row["period"], program)),
+            position=position if renumbered else activity.position,
             addressees=row["addressees"],
         )
         activity.schools.set(row["schools"])

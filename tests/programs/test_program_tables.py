@@ -101,8 +101,8 @@ def everything(program) -> dict:
             )
         ),
         "activities": sorted(
-            (a.pk, a.number, a.text, a.period, a.addressees, a.status, a.position, a.task_id,
-             sorted(s.code for s in a.schools.all()))
+            (a.pk, a.number, a.text, a.period, a.starts_on, a.ends_on, a.addressees, a.status,
+             a.position, a.task_id, sorted(s.code for s in a.schools.all()))
             for a in Activity.objects.filter(program=program)
         ),
         "history": (
@@ -163,6 +163,19 @@ def test_an_unchanged_file_loaded_back_changes_nothing(client, program):
     assert "Загружено показателей: 4, мероприятий: 3." in page
     assert everything(program) == before
     assert _cells(exported(client, program)) == _cells(content)
+
+
+def test_ties_of_position_and_dates_by_the_school_year_survive_an_unchanged_file(client, program):
+    """The demo has both: an indicator added at position 0 next to another, and school
+    programs whose «май» is dated in the school year's second calendar year."""
+    program.indicators.filter(number="4").update(position=0)
+    program.activities.filter(number="3").update(
+        starts_on=datetime.date(2025, 5, 1), ends_on=datetime.date(2025, 5, 31)
+    )
+    content = exported(client, program)
+    before = everything(program)
+    upload(client, program, content)
+    assert everything(program) == before
 
 
 def _cells(content: bytes) -> dict:
