@@ -270,6 +270,15 @@ def reviews_routes_as_methodist(user: User, municipality: Municipality) -> bool:
     )
 
 
+def can_review_route(user: User, route, role: str) -> bool:
+    """Give a teacher's ИОМ the school's review (`role` «school»: whoever edits the school's
+    staff) or the methodist's («methodist»)."""
+    school = route.teacher.school
+    if role == "school":
+        return edits_staff(user, school)
+    return role == "methodist" and reviews_routes_as_methodist(user, school.municipality)
+
+
 def records_diagnostics(user: User, school: School) -> bool:
     """Diagnostic results come from the methodical service; self-assessments from the school."""
     return edits_staff(user, school) or runs_methodical_work(user, school.municipality)
