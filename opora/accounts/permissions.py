@@ -73,6 +73,13 @@ def can_manage_municipality(user: User, municipality: Municipality) -> bool:
     return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
 
 
+def can_add_municipality(user: User, *, region_name: str) -> bool:
+    """A municipality new to the registry is added by the operator of its region."""
+    if user.is_superuser:
+        return True
+    return user.role == Role.REGION and user.region.name == region_name
+
+
 def can_issue_order(user: User, *, region: Region, municipality: Municipality | None) -> bool:
     """Record an order: a municipality's by whoever manages it, a region's by its operator."""
     if municipality is not None:

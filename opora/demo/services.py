@@ -138,7 +138,9 @@ def _load_context(school: School, data: dict) -> None:
     for year in sorted(years):
         contingent = {k: v for k, v in contingents.get(year, {}).items() if k != "year"}
         values = {code: _context_value(v) for code, v in data["context"].get(str(year), {}).items()}
-        school_context_save(school=school, year=year, contingent=contingent, values=values)
+        school_context_save(
+            user=None, school=school, year=year, contingent=contingent, values=values
+        )
 
 
 def _context_value(value) -> Decimal | str:
