@@ -42,9 +42,25 @@ def visible_schools(user: User) -> QuerySet[School]:
         return School.objects.filter(municipality_id=user.municipality_id)
     if user.school_id:
         return School.objects.filter(pk=user.school_id)
-    if user.role == Role.CURATOR:
+    if curates_schools(user):
         return user.curated_schools.all()
     return School.objects.none()
+
+
+def is_school_team(user: User) -> bool:
+    """The user speaks for one school (its team): what is addressed to that school is theirs."""
+    return user.role == Role.SCHOOL and user.school_id is not None
+
+
+def curates_schools(user: User) -> bool:
+    """A curator (tutor, mentor) works with the schools assigned to them, not a territory."""
+    return user.role == Role.CURATOR
+
+
+def works_with_own_schools(user: User) -> bool:
+    """A school team or a curator: their lists (activities, campaigns, decisions) keep what
+    concerns their schools, and the municipality's own pages are not theirs."""
+    return user.role in (Role.SCHOOL, Role.CURATOR)
 
 
 def can_view_school(user: User, school: School) -> bool:
@@ -186,7 +202,7 @@ def visible_decisions(user: User):
     decisions = Decision.objects.filter(
         item__meeting__group__in=visible_working_groups(user)
     ) | Decision.objects.filter(owner_member__account=user)
-    if user.role in (Role.SCHOOL, Role.CURATOR):
+    if works_with_own_schools(user):
         schools = visible_schools(user)
         decisions = (
             decisions
@@ -322,6 +338,12 @@ def sees_whole_municipality(user: User, municipality: Municipality) -> bool:
     if user.role == Role.REGION:
         return municipality.region_id == user.region_id
     return user.municipality_id is not None and municipality.pk == user.municipality_id
+
+
+def sees_region_summary(user: User) -> bool:
+    """The region's summary of its municipalities: its operator, and an observer (who reads it
+    for the municipalities in their scope)."""
+    return user.is_superuser or user.role in (Role.REGION, Role.OBSERVER)
 
 
 def route_review_duty(user: User) -> str | None:

@@ -12,6 +12,8 @@ from opora.accounts.permissions import (
     can_issue_order,
     can_manage_municipality,
     can_update_activity,
+    curates_schools,
+    is_school_team,
 )
 from opora.programs import selectors, services
 from opora.programs.forms import (
@@ -221,6 +223,8 @@ def my_activities(request):
         {
             "activities": selectors.my_activities(user=request.user)[:300],
             "today": today,
+            "school_team": is_school_team(request.user),
+            "curator": curates_schools(request.user),
         },
     )
 
