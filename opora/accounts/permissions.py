@@ -329,6 +329,14 @@ def can_review_submission(user: User, submission) -> bool:
     return can_manage_municipality(user, submission.campaign.municipality)
 
 
+def can_set_effectiveness_rule(user: User, region: Region | None) -> bool:
+    """A region's own rule for judging measures is set by its operator; a rule of no region
+    (Opora's, for every region) comes from the console only."""
+    if user.is_superuser:
+        return True
+    return region is not None and user.role == Role.REGION and user.region_id == region.pk
+
+
 def sees_whole_municipality(user: User, municipality: Municipality) -> bool:
     """Municipal summaries (all schools of a municipality in one document): the region, and the
     coordinator, methodist or observer of the municipality. A school team or a curator sees
