@@ -2,6 +2,13 @@
 
 Every selector starts from these querysets, so a user never reaches a row outside their scope.
 A school outside the scope is answered with 404, as if it did not exist, so its name never leaks.
+
+Every role rule is a named predicate here; views, selectors and templates ask them and never
+compare `user.role` themselves. Every write service takes the acting user as the keyword `user`
+(`imported_by` for an import) and asks the predicate itself, raising PermissionDenied (403), so
+a page, a command, the API and a background job get the same answer. `user` None is the console
+operator (a management command, the demo loader), who works with the whole database; a page or
+the API always passes its request's user.
 """
 
 from django.db.models import QuerySet

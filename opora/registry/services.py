@@ -1,8 +1,7 @@
 """Every write to the registry: the school registry import, edits of a school and its context.
 
-Each write takes the acting user (`user`, or `imported_by` for an import) and checks it itself
-(opora.accounts.permissions); None is the console operator (a management command, the demo), who
-works with the whole database."""
+Each write checks its user (`imported_by` for the import) itself; None is the console operator
+(see opora.accounts.permissions)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field

@@ -2,9 +2,8 @@
 figures they give a school, and the edits of teachers, ИОМ, courses, mentoring, events and
 at-risk figures.
 
-Each write takes the acting `user` and checks it itself (opora.accounts.permissions), so a page, a
-command and the API get the same answer; user None is the console operator (a management command,
-the demo), who works with the whole database."""
+Each write checks its `user` (`imported_by` for an import) itself; None is the console operator
+(see opora.accounts.permissions)."""
 
 import datetime
 import re
