@@ -1,4 +1,4 @@
-from opora.accounts.permissions import visible_regions
+from opora.accounts.permissions import curates_schools, visible_regions
 
 
 def user_scope(request):
@@ -12,7 +12,7 @@ def user_scope(request):
         scope = user.municipality.name
     elif user.region_id:
         scope = user.region.name
-    elif user.role == "curator":
+    elif curates_schools(user):
         scope = f"закреплённых школ: {user.curated_schools.count()}"
     else:
         scope = "все регионы" if user.is_superuser else ""

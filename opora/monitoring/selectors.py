@@ -10,11 +10,13 @@ from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
-from opora.accounts.models import Role, User
+from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_manage_municipality,
+    is_school_team,
     visible_municipalities,
     visible_schools,
+    works_with_own_schools,
 )
 from opora.assessments.metrics import MARK_COUNTS
 from opora.assessments.selectors import results_frame, subject_labels
@@ -51,7 +53,7 @@ PUBLIC_PROGRAM_STATUSES = [
 def campaign_list(*, user: User) -> QuerySet[MonitoringCampaign]:
     """Campaigns of the user's municipalities; a school team sees those its school is in."""
     campaigns = MonitoringCampaign.objects.filter(municipality__in=visible_municipalities(user))
-    if user.role in (Role.SCHOOL, Role.CURATOR):
+    if works_with_own_schools(user):
         campaigns = campaigns.filter(schools__in=visible_schools(user)).distinct()
     return campaigns.select_related("municipality").annotate(
         schools_count=Count("submissions", distinct=True),
@@ -135,7 +137,7 @@ def campaigns_due(*, user: User, today: datetime.date, within_days: int = 7) -> 
     waiting = [SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]
     for campaign in campaigns:
         days_left = (campaign.deadline - today).days
-        if user.role == Role.SCHOOL:
+        if is_school_team(user):
             submission = campaign.submissions.filter(
                 school_id=user.school_id, status__in=waiting
             ).first()

@@ -13,6 +13,7 @@ from opora.accounts.permissions import (
     can_fill_submission,
     can_manage_municipality,
     can_review_submission,
+    can_set_effectiveness_rule,
 )
 from opora.monitoring import selectors
 from opora.monitoring.effectiveness import EffectivenessParams
@@ -315,10 +316,12 @@ def measure_save(
 
 
 def rule_save(
-    *, code: str, title: str, params: dict, source: str = "", region=None
+    *, user: User | None, code: str, title: str, params: dict, source: str = "", region=None
 ) -> EffectivenessRule:
     """A rule version; the same code with other parameters becomes the next version, so the
-    measures judged by an earlier version keep it."""
+    measures judged by an earlier version keep it. `user` None is the console operator."""
+    if user is not None and not can_set_effectiveness_rule(user, region):
+        raise PermissionDenied
     EffectivenessParams.from_params(params)  # refuses wrong parameters
     latest = EffectivenessRule.objects.filter(code=code).order_by("-version").first()
     if latest is not None and latest.params == params:

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from opora.accounts.models import Role
 from opora.accounts.permissions import (
     can_fill_submission,
     can_manage_municipality,
     can_review_submission,
+    sees_region_summary,
+    sees_whole_municipality,
     visible_municipalities,
 )
 from opora.downloads import file_response
@@ -37,12 +38,14 @@ def _year(request, municipality) -> int:
 @login_required
 def index(request):
     """Monitoring home: campaigns, and per municipality its dashboard, dynamics and reports."""
-    municipalities = visible_municipalities(request.user).order_by("name")
-    reports = selectors.report_list(user=request.user)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
-        # A school team and a curator take part in campaigns; the municipality's pages are not
-        # theirs (its published reports are on the public page).
-        municipalities, reports = municipalities.none(), reports.none()
+    # A school team and a curator take part in campaigns; the municipality's pages are not
+    # theirs (its published reports are on the public page).
+    municipalities = [
+        m
+        for m in visible_municipalities(request.user).order_by("name")
+        if sees_whole_municipality(request.user, m)
+    ]
+    reports = selectors.report_list(user=request.user).filter(municipality__in=municipalities)
     return render(
         request,
         "monitoring/index.html",
@@ -50,7 +53,7 @@ def index(request):
             "campaigns": selectors.campaign_list(user=request.user),
             "municipalities": municipalities,
             "reports": reports,
-            "regional": request.user.is_superuser or request.user.role == Role.REGION,
+            "regional": sees_region_summary(request.user),
         },
     )
 
@@ -212,7 +215,7 @@ def submission_detail(request, pk):
 @login_required
 def dashboard(request, code):
     municipality = selectors.municipality_get(user=request.user, code=code)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    if not sees_whole_municipality(request.user, municipality):
         raise Http404
     year = _year(request, municipality)
     dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
@@ -266,7 +269,7 @@ def _groups_chart(dynamics) -> str:
 
 @login_required
 def region_dashboard(request):
-    if not (request.user.is_superuser or request.user.role in (Role.REGION, Role.OBSERVER)):
+    if not sees_region_summary(request.user):
         raise Http404
     summaries = selectors.region_summaries(user=request.user, today=timezone.localdate())
     return render(
@@ -304,7 +307,7 @@ def _share(part: int, counts: dict, skip: str = "") -> float | None:
 
 def _blocks_page(request, code, sections):
     municipality = selectors.municipality_get(user=request.user, code=code)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    if not sees_whole_municipality(request.user, municipality):
         raise Http404
     year = _year(request, municipality)
     data = builder.report_data(municipality=municipality, year=year)
@@ -385,7 +388,7 @@ def _measure_form(request, municipality, measure=None):
 @require_http_methods(["GET", "POST"])
 def measure_detail(request, pk):
     measure = selectors.measure_get(user=request.user, pk=pk)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    if not sees_whole_municipality(request.user, measure.municipality):
         raise Http404
     manages = can_manage_municipality(request.user, measure.municipality)
     form = _measure_form(request, measure.municipality, measure)
@@ -425,7 +428,7 @@ def measure_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_page(request, code, year):
     municipality = selectors.municipality_get(user=request.user, code=code)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    if not sees_whole_municipality(request.user, municipality):
         raise Http404
     manages = can_manage_municipality(request.user, municipality)
     report = AnnualReport.objects.filter(municipality=municipality, year=year).first()
@@ -483,7 +486,7 @@ def report_page(request, code, year):
 @login_required
 def report_export(request, pk, file_format):
     report = selectors.report_get(user=request.user, pk=pk)  # 404 outside the scope
-    if request.user.role in (Role.SCHOOL, Role.CURATOR) and not report.is_published:
+    if not report.is_published and not sees_whole_municipality(request.user, report.municipality):
         raise Http404
     content = export_document(f"{KIND}-{report.pk}", file_format=file_format)
     name = f"report-{report.municipality.code}-{report.year}.{file_format}"

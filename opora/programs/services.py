@@ -48,8 +48,15 @@ UNIT_NAMES = {"percent", "count", "yes_no", "text"}
 
 
 @transaction.atomic
-def orders_save(*, municipality: Municipality, orders: list[dict]) -> dict[str, Order]:
-    """A document's orders by their key in it; a known order (number and date) is reused."""
+def orders_save(
+    *, user: User | None, municipality: Municipality, orders: list[dict]
+) -> dict[str, Order]:
+    """A document's orders by their key in it; a known order (number and date) is reused.
+    `user` None is the console operator (the demo), who loads any municipality's documents."""
+    if user is not None and not can_issue_order(
+        user, region=municipality.region, municipality=municipality
+    ):
+        raise PermissionDenied
     saved: dict[str, Order] = {}
     for data in orders:
         order, _ = Order.objects.update_or_create(
@@ -104,9 +111,11 @@ def order_save(
 
 @transaction.atomic
 def program_create_from_document(
-    *, municipality: Municipality, data: dict, orders: dict[str, Order]
+    *, user: User | None, municipality: Municipality, data: dict, orders: dict[str, Order]
 ) -> Program:
     """A program with its goals, tasks, indicators and roadmap, as a seed document writes it."""
+    if user is not None and not can_manage_municipality(user, municipality):
+        raise PermissionDenied
     school = School.objects.get(code=data["school"]) if data.get("school") else None
     program = Program.objects.create(
         municipality=municipality,

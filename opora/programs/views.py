@@ -12,6 +12,8 @@ from opora.accounts.permissions import (
     can_issue_order,
     can_manage_municipality,
     can_update_activity,
+    curates_schools,
+    is_school_team,
 )
 from opora.downloads import file_response
 from opora.programs import selectors, services
@@ -222,6 +224,8 @@ def my_activities(request):
         {
             "activities": selectors.my_activities(user=request.user)[:300],
             "today": today,
+            "school_team": is_school_team(request.user),
+            "curator": curates_schools(request.user),
         },
     )
 

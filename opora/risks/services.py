@@ -19,6 +19,7 @@ from opora.accounts.permissions import (
     can_manage_municipality,
     can_review_school,
     can_view_school,
+    curates_schools,
 )
 from opora.programs.models import (
     Activity,
@@ -643,7 +644,7 @@ def curator_assign(
     scope (`curated_schools`)."""
     if not can_assign_curators(user, school.municipality):
         raise PermissionDenied
-    if curator.role != Role.CURATOR:
+    if not curates_schools(curator):
         raise ValidationError("Закрепить можно только пользователя с ролью «Куратор / наставник».")
     try:
         with transaction.atomic():

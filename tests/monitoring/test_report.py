@@ -91,7 +91,10 @@ def test_verdict_and_reasons_in_the_report(data):
 
 def test_the_rule_version_is_what_the_measure_cites(data, coordinator_a):
     rule = services.rule_save(
-        code="twos-fell", title="Доля «2» снизилась", params={"results": {"min_fewer_twos": 2}}
+        user=None,
+        code="twos-fell",
+        title="Доля «2» снизилась",
+        params={"results": {"min_fewer_twos": 2}},
     )
     assert rule.version == 2
     measure = data["measure"]
@@ -321,7 +324,10 @@ def test_supported_schools_are_judged_against_schools_like_them(data):
 
 def test_a_rule_may_require_beating_comparable_schools(data):
     rule = services.rule_save(
-        code="beat-peers", title="Опередила похожие школы", params={"peers": {"metrics": ["twos"]}}
+        user=None,
+        code="beat-peers",
+        title="Опередила похожие школы",
+        params={"peers": {"metrics": ["twos"]}},
     )
     measure = data["measure"]
     measure.rule = rule
