@@ -52,9 +52,9 @@ def program(cast, municipality_a, school_a1, school_a2):
             "name": "Доля учителей, прошедших диагностику",
         },
     ]
-    orders = orders_save(municipality=municipality_a, orders=ORDERS)
+    orders = orders_save(municipality=municipality_a, orders=ORDERS, user=None)
     program = program_create_from_document(
-        municipality=municipality_a, data=document, orders=orders
+        municipality=municipality_a, data=document, orders=orders, user=None
     )
     each_school = program.indicators.get(number="4")
     for school, value in ((school_a1, "50"), (school_a2, "80")):
