@@ -157,9 +157,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opora@localhost")
-# Login throttling (opora/accounts/throttling.py) counts failures in the cache. The default
-# cache is per process; with several web processes set CACHE_BACKEND=db (a shared table made by
-# `manage.py createcachetable`), or each process keeps its own count.
+# The default cache is per process; with several web processes CACHE_BACKEND=db shares it (a
+# table made by `manage.py createcachetable`). Login throttling counts in its own table.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "opora_cache"}
