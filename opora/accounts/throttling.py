@@ -90,12 +90,14 @@ def _attempt_begin(*, username: str, address: str) -> None:
                     raise _LockedOut  # and the other key's count is rolled back
     except _LockedOut:
         limits = dict(keys)
-        until = max((row.until for row in rows if row.count >= limits[row.key]), default=now)
+        ends = [row.until for row in rows if row.count >= limits[row.key]]
+        if not ends:  # a stale row was deleted meanwhile (_attempt_succeeded): count afresh
+            return _attempt_begin(username=username, address=address)
         raise ValidationError(
             "Слишком много неудачных попыток входа. Вход временно закрыт: повторите через "
             "%(minutes)s мин. Если вы забыли пароль, обратитесь к администратору.",
             code="throttled",
-            params={"minutes": max(1, math.ceil((until - now).total_seconds() / 60))},
+            params={"minutes": max(1, math.ceil((max(ends) - now).total_seconds() / 60))},
         ) from None
 
 
@@ -109,8 +111,10 @@ def _attempt_failed(*, username: str, address: str) -> None:
 def _attempt_succeeded(*, username: str, address: str) -> None:
     """Forgive the username's slips; give back the address's count of this attempt only."""
     (user_key, _), *address_keys = _keys(username=username, address=address)
-    LoginThrottle.objects.filter(key=user_key).delete()
+    # Counts are reset, not deleted: a parallel attempt may have just found the row.
+    LoginThrottle.objects.filter(key=user_key).update(count=0)
     LoginThrottle.objects.filter(key__in=[key for key, _ in address_keys], count__gt=0).update(
         count=F("count") - 1
     )
-    LoginThrottle.objects.filter(until__lt=_now()).delete()  # ended windows count nothing
+    # Names and addresses not tried for a day count nothing; keep the table small.
+    LoginThrottle.objects.filter(until__lt=_now() - datetime.timedelta(days=1)).delete()
