@@ -156,3 +156,11 @@ def test_the_right_old_password_changes_it(client, coordinator_a):
     assert change_password(client, PASSWORD).status_code == 302
     coordinator_a.refresh_from_db()
     assert coordinator_a.check_password("new-pass-2026")
+
+
+@pytest.mark.django_db
+def test_the_admin_password_change_is_the_throttled_form(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")
