@@ -91,9 +91,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Write-ahead log: pages keep reading while a school saves its values; with the default
-    # rollback journal every write made all readers wait.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Write-ahead log: pages keep reading while a school saves its values; with the
+            # default rollback journal every write made all readers wait.
+            "init_command": "PRAGMA journal_mode=WAL;",
+            # A transaction takes the write lock as it begins, so writers queue instead of
+            # failing: one that read first and wanted to write after another's commit got
+            # «database is locked» at once, whatever the timeout (an import while people log
+            # in; two saves of one value). It also makes a check-then-save atomic here.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a writer waits for the one before it (a large import's last step).
+            "timeout": 30,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -146,9 +157,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opora@localhost")
-# Login throttling (opora/accounts/throttling.py) counts failures in the cache. The default
-# cache is per process; with several web processes set CACHE_BACKEND=db (a shared table made by
-# `manage.py createcachetable`), or each process keeps its own count.
+# The default cache is per process; with several web processes CACHE_BACKEND=db shares it (a
+# table made by `manage.py createcachetable`). Login throttling counts in its own table.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "opora_cache"}

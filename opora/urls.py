@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from opora import views
 from opora.accounts.forms import AdminLoginForm
@@ -22,5 +23,11 @@ urlpatterns = [
     path("api/keys/", include("opora.api.urls")),
     path("", include("opora.risks.urls")),
     path("", include("opora.staff.urls")),
+    # One password-change form for everyone: the admin's own would skip the login throttle.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password_change"),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
 ]
