@@ -12,8 +12,10 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
 from opora.exports import xlsx_workbook_bytes
-from opora.monitoring import report as builder
 from opora.monitoring.models import AnnualReport
+from opora.monitoring.report import build
+from opora.monitoring.report_blocks import tables
+from opora.monitoring.report_data import report_data
 from opora.reports import charts, pdf
 from opora.reports.cache import cached_document, code_version
 from opora.reports.documents import Document, register
@@ -27,13 +29,13 @@ def _listing() -> Iterator[Document]:
 
 
 def report_blocks(report: AnnualReport) -> list:
-    data = builder.report_data(municipality=report.municipality, year=report.year, report=report)
-    return builder.build(data)
+    data = report_data(municipality=report.municipality, year=report.year, report=report)
+    return build(data)
 
 
 def report_xlsx(blocks: list) -> bytes:
     sheets: dict[str, list] = {}
-    for table in builder.tables(blocks):
+    for table in tables(blocks):
         name, number = table.sheet[:31], 2
         while name in sheets:
             suffix = f" ({number})"
@@ -114,7 +116,7 @@ def report_pdf(report: AnnualReport, blocks: list) -> bytes:
 # Everything that draws a report's PDF, so that a cached file is redrawn after it changes.
 _PDF_VERSION = code_version(
     Path(__file__),
-    Path(builder.__file__),
+    *sorted(Path(__file__).parent.glob("report*.py")),  # report.py and the modules it builds on
     Path(charts.__file__),
     Path(pdf.__file__),
     Path(__file__).parent / "templates/monitoring/report_print.html",

@@ -15,11 +15,18 @@ from opora.accounts.permissions import (
     visible_municipalities,
 )
 from opora.downloads import file_response
-from opora.monitoring import report as builder
-from opora.monitoring import selectors, services
+from opora.monitoring import public, selectors, services
 from opora.monitoring.documents import KIND, published_report_pdf
+from opora.monitoring.effectiveness import KIND_LABELS
 from opora.monitoring.forms import CampaignForm, CampaignStatusForm, MeasureForm, ReviewForm
+from opora.monitoring.measures import measure_get, measure_rows, rule_list
 from opora.monitoring.models import AnnualReport, CampaignKind, CampaignStatus, SubmissionStatus
+from opora.monitoring.report import build, conclusion_fields
+from opora.monitoring.report_actions import EffectivenessSection
+from opora.monitoring.report_data import report_data
+from opora.monitoring.report_schools import DynamicsSection, ListExitSection
+from opora.monitoring.results import latest_result_year, municipality_dynamics, report_years
+from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Indicator
 from opora.registry.models import School
 from opora.reports import charts
@@ -28,7 +35,7 @@ from opora.risks import selectors as risk_selectors
 
 
 def _year(request, municipality) -> int:
-    latest = selectors.latest_result_year(municipality=municipality)
+    latest = latest_result_year(municipality=municipality)
     try:
         return int(request.GET.get("year") or latest or timezone.localdate().year)
     except ValueError:
@@ -218,9 +225,9 @@ def dashboard(request, code):
     if not sees_whole_municipality(request.user, municipality):
         raise Http404
     year = _year(request, municipality)
-    dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
-    measures = selectors.measure_rows(municipality=municipality, year=year, dynamics=dynamics)
-    summary = selectors.municipality_summary(
+    dynamics = municipality_dynamics(municipality=municipality, year=year)
+    measures = measure_rows(municipality=municipality, year=year, dynamics=dynamics)
+    summary = municipality_summary(
         municipality=municipality, year=year, today=timezone.localdate(), measures=measures
     )
     return render(
@@ -229,7 +236,7 @@ def dashboard(request, code):
         {
             "municipality": municipality,
             "year": year,
-            "years": selectors.report_years(municipality=municipality),
+            "years": report_years(municipality=municipality),
             "summary": summary,
             "chart": _groups_chart(dynamics),
             "manages": can_manage_municipality(request.user, municipality),
@@ -250,7 +257,7 @@ def _groups_chart(dynamics) -> str:
     if not dynamics.assessments:
         return ""
     labels = [
-        f"{builder.KIND_LABELS.get(k, k)} {dynamics.labels.get(s, s)} {g} кл."
+        f"{KIND_LABELS.get(k, k)} {dynamics.labels.get(s, s)} {g} кл."
         for k, s, g in dynamics.assessments
     ]
     series = {}
@@ -271,7 +278,7 @@ def _groups_chart(dynamics) -> str:
 def region_dashboard(request):
     if not sees_region_summary(request.user):
         raise Http404
-    summaries = selectors.region_summaries(user=request.user, today=timezone.localdate())
+    summaries = region_summaries(user=request.user, today=timezone.localdate())
     return render(
         request,
         "monitoring/region_dashboard.html",
@@ -310,14 +317,14 @@ def _blocks_page(request, code, sections):
     if not sees_whole_municipality(request.user, municipality):
         raise Http404
     year = _year(request, municipality)
-    data = builder.report_data(municipality=municipality, year=year)
+    data = report_data(municipality=municipality, year=year)
     blocks = [b for section in sections for b in section.render(data)]
     return municipality, year, data, blocks
 
 
 @login_required
 def dynamics(request, code):
-    municipality, year, _, blocks = _blocks_page(request, code, [builder.DynamicsSection()])
+    municipality, year, _, blocks = _blocks_page(request, code, [DynamicsSection()])
     blocks = [b for b in blocks if b.kind != "conclusion"]
     return render(
         request,
@@ -325,7 +332,7 @@ def dynamics(request, code):
         {
             "municipality": municipality,
             "year": year,
-            "years": selectors.report_years(municipality=municipality),
+            "years": report_years(municipality=municipality),
             "blocks": blocks,
         },
     )
@@ -335,7 +342,7 @@ def dynamics(request, code):
 @require_http_methods(["GET", "POST"])
 def effectiveness(request, code):
     municipality, year, data, blocks = _blocks_page(
-        request, code, [builder.EffectivenessSection(), builder.ListExitSection()]
+        request, code, [EffectivenessSection(), ListExitSection()]
     )
     manages = can_manage_municipality(request.user, municipality)
     form = _measure_form(request, municipality)
@@ -354,7 +361,7 @@ def effectiveness(request, code):
         {
             "municipality": municipality,
             "year": year,
-            "years": selectors.report_years(municipality=municipality),
+            "years": report_years(municipality=municipality),
             "blocks": [b for b in blocks if b.kind != "conclusion"],
             "measures": data.measures,
             "form": form if manages else None,
@@ -380,14 +387,14 @@ def _measure_form(request, municipality, measure=None):
         indicators=Indicator.objects.filter(program__municipality=municipality).select_related(
             "school"
         ),
-        rules=selectors.rule_list(municipality=municipality),
+        rules=rule_list(municipality=municipality),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_detail(request, pk):
-    measure = selectors.measure_get(user=request.user, pk=pk)
+    measure = measure_get(user=request.user, pk=pk)
     if not sees_whole_municipality(request.user, measure.municipality):
         raise Http404
     manages = can_manage_municipality(request.user, measure.municipality)
@@ -406,12 +413,10 @@ def measure_detail(request, pk):
             messages.success(request, "Мера сохранена.")
             return redirect("monitoring:measure_detail", pk=measure.pk)
     # Judging needs the schools' own dynamics only, not the region's pooled figures.
-    dynamics = selectors.municipality_dynamics(
+    dynamics = municipality_dynamics(
         municipality=measure.municipality, year=measure.year, pooled=False
     )
-    rows = selectors.measure_rows(
-        municipality=measure.municipality, year=measure.year, dynamics=dynamics
-    )
+    rows = measure_rows(municipality=measure.municipality, year=measure.year, dynamics=dynamics)
     return render(
         request,
         "monitoring/measure_detail.html",
@@ -457,8 +462,7 @@ def report_page(request, code, year):
                 user=request.user,
                 report=report,
                 conclusions={
-                    key: request.POST.get(f"conclusion-{key}", "")
-                    for key, _ in builder.conclusion_fields()
+                    key: request.POST.get(f"conclusion-{key}", "") for key, _ in conclusion_fields()
                 },
             )
             messages.success(request, "Выводы сохранены.")
@@ -469,14 +473,14 @@ def report_page(request, code, year):
         report = AnnualReport(
             municipality=municipality, year=year, title=services.report_title(municipality, year)
         )
-    data = builder.report_data(municipality=municipality, year=year, report=report)
+    data = report_data(municipality=municipality, year=year, report=report)
     return render(
         request,
         "monitoring/report_page.html",
         {
             "report": report,
             "municipality": municipality,
-            "blocks": builder.build(data),
+            "blocks": build(data),
             "manages": manages,
             "history": report.history.order_by("-history_date")[:20] if report.pk else [],
         },
@@ -495,11 +499,11 @@ def report_export(request, pk, file_format):
 
 def public_page(request, code):
     """No login: only what the municipality has approved or published."""
-    return render(request, "monitoring/public.html", {"page": selectors.public_page(code=code)})
+    return render(request, "monitoring/public.html", {"page": public.public_page(code=code)})
 
 
 def public_report(request, code, pk):
-    page = selectors.public_page(code=code)
+    page = public.public_page(code=code)
     report = next((r for r in page.reports if r.pk == pk), None)
     if report is None:
         raise Http404

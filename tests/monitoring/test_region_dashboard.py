@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from opora.accounts.models import Role, User
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
-from opora.monitoring import selectors, services
+from opora.monitoring import services
+from opora.monitoring.measures import measure_rows
 from opora.monitoring.models import EffectivenessRule, SubmissionStatus
+from opora.monitoring.results import latest_result_year, municipality_dynamics
+from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Activity, Indicator, IndicatorTarget, IndicatorValue, Program
 from opora.registry.models import Municipality, School, SchoolType
 from tests.conftest import PASSWORD
@@ -118,10 +121,10 @@ def build_municipality(region, n, rule_sets):
 
 def own_summary(municipality, today=TODAY):
     """The municipality's own dashboard's figures (views.dashboard)."""
-    year = selectors.latest_result_year(municipality=municipality)
-    dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
-    measures = selectors.measure_rows(municipality=municipality, year=year, dynamics=dynamics)
-    return selectors.municipality_summary(
+    year = latest_result_year(municipality=municipality)
+    dynamics = municipality_dynamics(municipality=municipality, year=year)
+    measures = measure_rows(municipality=municipality, year=year, dynamics=dynamics)
+    return municipality_summary(
         municipality=municipality, year=year, today=today, measures=measures
     )
 
@@ -149,7 +152,7 @@ def test_the_region_shows_each_municipality_s_own_figures(region, region_operato
         school = School.objects.get(code=f"{m.code}-2")
         Verdict.objects.create(run=regional, school=school, flagged=True, reasons=["доля «2»"])
 
-    region_wide = selectors.region_summaries(user=region_operator, today=TODAY)
+    region_wide = region_summaries(user=region_operator, today=TODAY)
 
     assert [figures(s) for s in region_wide] == [figures(own_summary(m)) for m in municipalities]
     first, second = region_wide[0], region_wide[1]
@@ -191,14 +194,14 @@ def test_the_page_s_queries_do_not_grow_with_the_municipalities(
         build_municipality(region, n, rule_sets)
     with_five = _queries(client, url)
     assert with_five == with_two
-    assert len(selectors.region_summaries(user=region_operator, today=TODAY)) == 5
+    assert len(region_summaries(user=region_operator, today=TODAY)) == 5
 
 
 def test_a_municipality_without_results_is_left_out(client, region, region_operator, rule_sets):
     build_municipality(region, 1, rule_sets)
     quiet = Municipality.objects.create(region=region, code="quiet", name="Район без данных")
     _school(quiet, "q1")
-    summaries = selectors.region_summaries(user=region_operator, today=TODAY)
+    summaries = region_summaries(user=region_operator, today=TODAY)
     assert [s.municipality.code for s in summaries] == ["m1"]
     client.login(username="region_operator", password=PASSWORD)
     page = client.get(reverse("monitoring:region_dashboard")).content.decode()

@@ -12,8 +12,10 @@ from docx import Document as WordDocument
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
 from opora.monitoring import documents, services
-from opora.monitoring import report as builder
 from opora.monitoring.models import AnnualReport, EffectivenessRule
+from opora.monitoring.report import build
+from opora.monitoring.report_blocks import tables
+from opora.monitoring.report_data import report_data
 from opora.programs.models import Order, Program
 from opora.reports.documents import export_document
 from tests.conftest import PASSWORD
@@ -57,10 +59,8 @@ def data(municipality_a, school_a1, school_a2, school_b1, coordinator_a):
 
 
 def tables_by_title(report):
-    blocks = builder.build(
-        builder.report_data(municipality=report.municipality, year=report.year, report=report)
-    )
-    return {t.title: t for t in builder.tables(blocks)}, blocks
+    blocks = build(report_data(municipality=report.municipality, year=report.year, report=report))
+    return {t.title: t for t in tables(blocks)}, blocks
 
 
 def test_dynamics_table_carries_the_figures_of_the_data(data):

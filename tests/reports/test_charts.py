@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
-from opora.monitoring import report as builder
 from opora.monitoring import services
+from opora.monitoring.report import build
+from opora.monitoring.report_data import report_data
 from opora.reports import charts
 from tests.conftest import PASSWORD
 
@@ -86,8 +87,8 @@ def test_every_chart_page_draws_names_with_dollars(client, named_with_dollars, r
 
 
 def test_the_report_files_draw_names_with_dollars(named_with_dollars):
-    blocks = builder.build(
-        builder.report_data(
+    blocks = build(
+        report_data(
             municipality=named_with_dollars.municipality, year=2023, report=named_with_dollars
         )
     )
