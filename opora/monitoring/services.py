@@ -14,6 +14,7 @@ from opora.accounts.permissions import (
     can_manage_municipality,
     can_review_submission,
 )
+from opora.links import clean_web_links
 from opora.monitoring import selectors
 from opora.monitoring.effectiveness import EffectivenessParams
 from opora.monitoring.models import (
@@ -98,6 +99,17 @@ def campaign_status_change(
     return campaign
 
 
+def _web_link(link: str, place: str) -> str:
+    """The evidence link of one row of a submission, refused with the row it belongs to."""
+    link = link.strip()
+    try:
+        clean_web_links(SubmissionValue, evidence_link=link)
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        raise ValidationError(f"{place}, ссылка на подтверждение: {message}") from None
+    return link
+
+
 @transaction.atomic
 def submission_save(
     *,
@@ -128,7 +140,11 @@ def submission_save(
         SubmissionValue.objects.update_or_create(
             submission=submission,
             indicator_id=indicator_id,
-            defaults={"value": value.strip(), "evidence_link": link.strip(), "computed_from": ""},
+            defaults={
+                "value": value.strip(),
+                "evidence_link": _web_link(link, f"Показатель {allowed[indicator_id].number}"),
+                "computed_from": "",
+            },
         )
     for question, (value, link) in answers.items():
         if question not in campaign.questions:
@@ -137,7 +153,7 @@ def submission_save(
             submission=submission,
             indicator=None,
             question=question,
-            defaults={"value": value.strip(), "evidence_link": link.strip()},
+            defaults={"value": value.strip(), "evidence_link": _web_link(link, f"«{question}»")},
         )
     submission_fill_computed(submission=submission)
     submission.status = SubmissionStatus.DRAFT
