@@ -20,6 +20,7 @@ from opora.monitoring.forms import CampaignForm, CampaignStatusForm, MeasureForm
 from opora.monitoring.models import AnnualReport, CampaignKind, CampaignStatus, SubmissionStatus
 from opora.programs.models import Indicator
 from opora.registry.models import School
+from opora.registry.years import requested_year
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors as risk_selectors
@@ -27,10 +28,7 @@ from opora.risks import selectors as risk_selectors
 
 def _year(request, municipality) -> int:
     latest = selectors.latest_result_year(municipality=municipality)
-    try:
-        return int(request.GET.get("year") or latest or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
+    return requested_year(request, default=latest or timezone.localdate().year)
 
 
 @login_required
