@@ -109,7 +109,9 @@ class IndicatorSourceForm(forms.Form):
             bounds = [b.strip() for b in part.replace("–", "-").split("-")]
             if bounds == [""]:
                 continue
-            if not all(b.isdigit() and 1 <= int(b) <= 11 for b in bounds) or len(bounds) > 2:
+            # isascii: «²» passes isdigit, then int() refuses it.
+            numbers = all(b.isascii() and b.isdigit() and 1 <= int(b) <= 11 for b in bounds)
+            if not numbers or len(bounds) > 2:
                 raise forms.ValidationError(
                     f"«{part.strip()}»: укажите классы числами от 1 до 11, например 5-8."
                 )
