@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.assessments.models import AssessmentKind, Subject
+from opora.links import WebLinkFormField
 from opora.programs.models import (
     PASSPORT_FIELDS,
     ActivityStatus,
@@ -16,7 +17,7 @@ from opora.uploads import document_validator, upload_validator
 
 class ActivityForm(forms.Form):
     status = forms.ChoiceField(label="Статус", choices=ActivityStatus.choices)
-    evidence_link = forms.URLField(
+    evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка на документ, страницу сайта)",
         required=False,
         assume_scheme="https",
@@ -37,7 +38,7 @@ class IndicatorValueForm(forms.Form):
         label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
     )
     value = forms.CharField(label="Значение", max_length=100)
-    evidence_link = forms.URLField(
+    evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка)", required=False, assume_scheme="https"
     )
     # What the person saw when the page opened (opora.locking): a newer save is not overwritten.
@@ -190,7 +191,9 @@ class IndicatorSourceForm(forms.Form):
             bounds = [b.strip() for b in part.replace("–", "-").split("-")]
             if bounds == [""]:
                 continue
-            if not all(b.isdigit() and 1 <= int(b) <= 11 for b in bounds) or len(bounds) > 2:
+            # isascii: «²» passes isdigit, then int() refuses it.
+            numbers = all(b.isascii() and b.isdigit() and 1 <= int(b) <= 11 for b in bounds)
+            if not numbers or len(bounds) > 2:
                 raise forms.ValidationError(
                     f"«{part.strip()}»: укажите классы числами от 1 до 11, например 5-8."
                 )

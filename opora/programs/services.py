@@ -20,6 +20,7 @@ from opora.accounts.permissions import (
     can_update_activity,
 )
 from opora.assessments.models import AssessmentKind
+from opora.links import clean_web_links
 from opora.programs.documents import (
     INDICATOR_SHEET,
     INDICATOR_SHEET_COLUMNS,
@@ -362,6 +363,7 @@ def indicator_value_save(
         school = None
     if not can_enter_indicator_value(user, indicator, school):
         raise PermissionDenied
+    clean_web_links(IndicatorValue, evidence_link=evidence_link)
     key = {"indicator": indicator, "school": school, "measured_on": measured_on}
     fields = {"value": value, "evidence_link": evidence_link, "entered_by": user}
     current = IndicatorValue.objects.select_for_update(of=("self",)).filter(**key).first()
