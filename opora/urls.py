@@ -1,10 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from opora import views
 from opora.accounts.forms import AdminLoginForm
 from opora.api.api import api
+from opora.registry.years import AcademicYearConverter
+
+# Before the apps' routes are read: they use it.
+register_converter(AcademicYearConverter, "year")
 
 admin.site.site_header = "Опора — администрирование"
 admin.site.site_title = "Опора"

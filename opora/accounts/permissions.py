@@ -180,6 +180,20 @@ def visible_programs(user: User):
     return municipal | Program.objects.filter(school__in=visible_schools(user))
 
 
+def creates_programs(user: User) -> bool:
+    """Whether the role writes programs at all: the region and the coordinator (municipal and
+    school ones of their territory), the school team (its own school's)."""
+    return user.is_superuser or user.role in EDITS_SCHOOLS
+
+
+def can_create_program(user: User, municipality: Municipality, school: School | None) -> bool:
+    """Create (or copy) a program: a municipal one by the coordinator or region of the
+    territory, a school's one also by the school's own team."""
+    if school is None:
+        return can_manage_municipality(user, municipality)
+    return school.municipality_id == municipality.pk and can_fill_risk_profile(user, school)
+
+
 def can_update_activity(user: User, activity) -> bool:
     """The coordinator (or region) updates any activity of the municipality; a school team only
     the activities addressed to its own school."""

@@ -24,6 +24,7 @@ from opora.identification.rules import CLUSTERING, KIND_LABELS
 from opora.programs.selectors import order_list
 from opora.registry.models import Municipality, Region, School
 from opora.registry.selectors import school_get
+from opora.registry.years import requested_year
 
 METRIC_LABELS = {metric: label for metric, (_, label, _) in METRICS.items()}
 
@@ -223,14 +224,12 @@ def _territory(user, municipality_code: str) -> tuple[Region, Municipality | Non
 @login_required
 def school_fair_change(request, code):
     school = school_get(user=request.user, code=code)
-    year = request.GET.get("year")
-    fair = selectors.school_fair_change(
-        user=request.user, school=school, year=int(year) if year and year.isdigit() else None
-    )
+    year = requested_year(request, default=None)
+    fair = selectors.school_fair_change(user=request.user, school=school, year=year)
     return render(
         request,
         "identification/fair_change.html",
-        {"school": school, "fair": fair, "metric_labels": METRIC_LABELS},
+        {"school": school, "year": year, "fair": fair, "metric_labels": METRIC_LABELS},
     )
 
 

@@ -29,6 +29,7 @@ from opora.monitoring.results import latest_result_year, municipality_dynamics, 
 from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Indicator
 from opora.registry.models import School
+from opora.registry.years import requested_year
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors as risk_selectors
@@ -36,10 +37,7 @@ from opora.risks import selectors as risk_selectors
 
 def _year(request, municipality) -> int:
     latest = latest_result_year(municipality=municipality)
-    try:
-        return int(request.GET.get("year") or latest or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
+    return requested_year(request, default=latest or timezone.localdate().year)
 
 
 @login_required

@@ -44,6 +44,14 @@ def program_list(*, user: User) -> QuerySet[Program]:
     )
 
 
+def program_territories(*, user: User) -> tuple[QuerySet, QuerySet[School]]:
+    """Municipalities and schools a new program may be written for (within the user's scope)."""
+    return (
+        visible_municipalities(user).order_by("name"),
+        visible_schools(user).select_related("municipality").order_by("municipality__name", "name"),
+    )
+
+
 def program_get(*, user: User, pk: int) -> Program:
     return get_object_or_404(
         visible_programs(user).select_related("municipality__region", "school", "order"), pk=pk

@@ -2,21 +2,25 @@
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from opora import locking
 from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_change_school_program_status,
+    can_create_program,
     can_enter_indicator_value,
     can_issue_order,
     can_manage_municipality,
     can_update_activity,
 )
 from opora.assessments.models import AssessmentKind
+from opora.links import clean_web_links
 from opora.programs.documents import (
     INDICATOR_SHEET,
     INDICATOR_SHEET_COLUMNS,
@@ -34,10 +38,13 @@ from opora.programs.models import (
     IndicatorValue,
     Order,
     Program,
+    ProgramKind,
+    ProgramLevel,
     ProgramStatus,
     Task,
 )
-from opora.programs.periods import parse_period
+from opora.programs.periods import parse_period, shift_date, shift_years
+from opora.programs.program_templates import TEMPLATES, template_structure
 from opora.programs.selectors import indicator_schools, indicator_source_label
 from opora.programs.sources import SOURCES, percent, pooled
 from opora.registry.models import Municipality, Region, School
@@ -114,9 +121,9 @@ def program_create_from_document(
     *, user: User | None, municipality: Municipality, data: dict, orders: dict[str, Order]
 ) -> Program:
     """A program with its goals, tasks, indicators and roadmap, as a seed document writes it."""
-    if user is not None and not can_manage_municipality(user, municipality):
-        raise PermissionDenied
     school = School.objects.get(code=data["school"]) if data.get("school") else None
+    if user is not None and not can_create_program(user, municipality, school):
+        raise PermissionDenied
     program = Program.objects.create(
         municipality=municipality,
         school=school,
@@ -135,6 +142,61 @@ def program_create_from_document(
     _indicators_save(program, data.get("indicators", []), tasks)
     _activities_save(program, data.get("activities", []), tasks)
     return program
+
+
+SCHOOL_KINDS = {ProgramKind.CONCEPT, ProgramKind.MIDTERM, ProgramKind.ANTIRISK}
+
+
+@transaction.atomic
+def program_create(
+    *,
+    user: User,
+    municipality: Municipality,
+    school: School | None,
+    kind: str,
+    name: str,
+    start_year: int,
+    end_year: int,
+    passport: dict[str, str],
+    template: str = "",
+) -> Program:
+    """A draft program of the municipality (or of one of its schools) from nothing, or with
+    the structure of a template (opora.programs.program_templates) and none of its values."""
+    if not can_create_program(user, municipality, school):
+        raise PermissionDenied
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Укажите наименование программы."
+    if kind not in ProgramKind.values:
+        errors["kind"] = "Выберите вид программы."
+    elif kind in SCHOOL_KINDS and school is None:
+        errors["school"] = f"{ProgramKind(kind).label.capitalize()} пишется для школы: выберите её."
+    if end_year < start_year:
+        errors["end_year"] = (
+            f"Год окончания ({end_year}) не может быть раньше года начала ({start_year})."
+        )
+    if template and template not in TEMPLATES:
+        errors["template"] = f"Шаблона «{template}» нет."
+    if errors:
+        raise ValidationError(errors)
+    structure = template_structure(template, start_year=start_year) if template else {}
+    data = {
+        **structure,
+        "level": ProgramLevel.SCHOOL if school else ProgramLevel.MUNICIPAL,
+        "school": school.code if school else None,
+        "kind": kind,
+        "name": name.strip(),
+        "status": ProgramStatus.DRAFT,
+        "period": _period_text(start_year, end_year),
+        "start_year": start_year,
+        "end_year": end_year,
+        "passport": passport,
+    }
+    return program_create_from_document(user=user, municipality=municipality, data=data, orders={})
+
+
+def _period_text(start_year: int, end_year: int) -> str:
+    return f"{start_year} год" if start_year == end_year else f"{start_year}-{end_year} годы"
 
 
 def _goals_save(program: Program, goals: list[dict]) -> dict[str, Task]:
@@ -301,6 +363,7 @@ def indicator_value_save(
         school = None
     if not can_enter_indicator_value(user, indicator, school):
         raise PermissionDenied
+    clean_web_links(IndicatorValue, evidence_link=evidence_link)
     key = {"indicator": indicator, "school": school, "measured_on": measured_on}
     fields = {"value": value, "evidence_link": evidence_link, "entered_by": user}
     current = IndicatorValue.objects.select_for_update(of=("self",)).filter(**key).first()
@@ -691,27 +754,30 @@ def program_passport_save(*, program: Program, user: User, passport: dict[str, s
 
 
 @transaction.atomic
-def program_copy_to_next_period(*, program: Program, user: User) -> Program:
-    """A draft for the next period: the same passport, goals, indicators and roadmap, with
-    every activity planned again and no measured values."""
-    if not can_manage_municipality(user, program.municipality):
+def program_copy_to_next_period(*, program: Program, user: User, keep_schools: bool) -> Program:
+    """A draft for the next period: the same passport, goals, indicators and roadmap moved by
+    the program's length in years (title, period, targets, every activity's dates), every
+    activity planned again, no measured values; the addressee schools kept or cleared."""
+    if not can_create_program(user, program.municipality, program.school):
         raise PermissionDenied
-    shift = (
-        (program.end_year - program.start_year + 1)
-        if program.start_year and program.end_year
-        else 1
-    )
+    period = next_period(program)
+    first, last, shift, shifted = period.first, period.last, period.shift, period.shifted
+    passport = dict(program.passport)
+    if passport.get("stages"):
+        passport["stages"] = shifted(passport["stages"])
     copy = Program.objects.create(
         municipality=program.municipality,
         school=program.school,
         level=program.level,
         kind=program.kind,
-        name=program.name,
+        name=shifted(program.name),
         status=ProgramStatus.DRAFT,
-        period="",
-        start_year=program.start_year + shift if program.start_year else None,
-        end_year=program.end_year + shift if program.end_year else None,
-        passport=dict(program.passport),
+        period=shifted(program.period)
+        if program.period
+        else _period_text(first + shift, last + shift),
+        start_year=first + shift,
+        end_year=last + shift,
+        passport=passport,
     )
     tasks = {}
     for goal in program.goals.prefetch_related("tasks"):
@@ -731,15 +797,38 @@ def program_copy_to_next_period(*, program: Program, user: User) -> Program:
         indicator.pk, indicator.program, indicator.task = None, copy, tasks.get(indicator.task_id)
         indicator.save()
         IndicatorTarget.objects.bulk_create(
-            IndicatorTarget(indicator=indicator, year=t.year, value=t.value) for t in targets
+            IndicatorTarget(indicator=indicator, year=t.year + shift, value=t.value)
+            for t in targets
         )
     # No prefetch here: set() below must see the copy's own schools, not the original's cache.
     for activity in program.activities.all():
-        schools = list(activity.schools.all())
+        schools = list(activity.schools.all()) if keep_schools else []
         activity.pk, activity.program, activity.task = None, copy, tasks.get(activity.task_id)
-        activity.status, activity.evidence_link, activity.comment = ActivityStatus.PLANNED, "", ""
-        activity.starts_on = activity.ends_on = None
-        activity.period_kind = ""
+        activity.status, activity.comment = ActivityStatus.PLANNED, ""
+        activity.evidence_link, activity.evidence_file = "", ""
+        activity.period = shifted(activity.period)
+        activity.starts_on = shift_date(activity.starts_on, by=shift)
+        activity.ends_on = shift_date(activity.ends_on, by=shift)
         activity.save()
         activity.schools.set(schools)
     return copy
+
+
+@dataclass(frozen=True)
+class NextPeriod:
+    """Where a copy of a program goes: its years moved by the program's length (a program of
+    2022-2024 is followed by one of 2025-2027)."""
+
+    first: int
+    last: int
+    shift: int
+
+    def shifted(self, text: str) -> str:
+        return shift_years(text, first=self.first, last=self.last, by=self.shift)
+
+
+def next_period(program: Program) -> NextPeriod:
+    """The program's next period; a program with no years is dated from this year."""
+    first = program.start_year or program.end_year or timezone.localdate().year
+    last = program.end_year or first
+    return NextPeriod(first=first, last=last, shift=last - first + 1)

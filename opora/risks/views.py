@@ -20,7 +20,7 @@ from opora.accounts.permissions import (
 from opora.downloads import file_response
 from opora.programs.models import ProgramStatus
 from opora.registry.selectors import school_get
-from opora.registry.years import current_academic_year
+from opora.registry.years import current_academic_year, requested_year
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors, services
 from opora.risks.forms import (
@@ -54,8 +54,8 @@ def index(request):
         user=request.user, code=request.GET.get("municipality")
     )
     years = selectors.profile_years(user=request.user, municipality=municipality)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    year = year or (years[0] if years else current_academic_year(timezone.localdate()))
+    default = years[0] if years else current_academic_year(timezone.localdate())
+    year = requested_year(request, default=default)
     return render(
         request,
         "risks/index.html",
@@ -92,7 +92,8 @@ def school(request, code):
 @require_POST
 def profile_open(request, code):
     school = school_get(user=request.user, code=code)
-    year = int(request.POST.get("year") or current_academic_year(timezone.localdate()))
+    current = current_academic_year(timezone.localdate())
+    year = requested_year(request, default=current, data=request.POST)
     profile = services.profile_open(school=school, year=year, user=request.user)
     return redirect("risks:profile", code=school.code, year=profile.year)
 

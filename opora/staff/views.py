@@ -21,7 +21,7 @@ from opora.accounts.permissions import (
 )
 from opora.downloads import file_response
 from opora.registry.models import Municipality
-from opora.registry.years import current_academic_year
+from opora.registry.years import current_academic_year, requested_year
 from opora.reports.documents import FORMATS, export_document
 from opora.staff import forms, selectors, services
 from opora.staff.models import (
@@ -38,17 +38,16 @@ from opora.tabular import ImportRefused
 def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
     """The year (latest with data unless chosen) and the municipality of a municipal page."""
     today = timezone.localdate()
+    default = selectors.default_year(user=request.user, today=today)
     data = request.GET.copy()
-    if not data.get("year"):
-        data["year"] = selectors.default_year(user=request.user, today=today)
+    data["year"] = requested_year(request, default=default)
     form = forms.YearFilterForm(
         data,
         years=selectors.staff_years(user=request.user, today=today),
         municipalities=selectors.municipality_choices(user=request.user),
     )
     form.is_valid()
-    year = form.cleaned_data.get("year") or selectors.default_year(user=request.user, today=today)
-    return form, year, form.cleaned_data.get("municipality", "")
+    return form, form.cleaned_data.get("year") or default, form.cleaned_data.get("municipality", "")
 
 
 def _methodical_municipalities(user) -> QuerySet[Municipality]:

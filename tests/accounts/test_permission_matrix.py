@@ -47,6 +47,11 @@ MATRIX = [
         {"region_operator": 200, "coordinator_a": 200, "coordinator_b": 200},
         403,
     ),
+    (
+        "program_create",
+        {"curator_a1": 403, "methodist_a": 403, "observer_b": 403},
+        200,
+    ),
 ]
 
 URLS = {
@@ -65,6 +70,7 @@ URLS = {
     "results_import": reverse("assessments:results_import"),
     "identification": reverse("identification:index"),
     "identification_try": reverse("identification:try"),
+    "program_create": reverse("programs:program_create"),
 }
 
 

@@ -459,7 +459,9 @@ def test_passport_changes_are_kept_with_who_and_when(client, program):
 def test_copy_to_the_next_period_is_a_draft_with_the_plan_but_no_progress(client, program):
     Activity.objects.filter(program=program).update(status="done")
     client.login(username="coordinator_a", password=PASSWORD)
-    response = client.post(reverse("programs:program_copy", args=[program.pk]))
+    response = client.post(
+        reverse("programs:program_copy", args=[program.pk]), {"addressees": "keep"}
+    )
     copy = Program.objects.exclude(pk=program.pk).get()
     assert response["Location"] == reverse("programs:program_detail", args=[copy.pk])
     assert (copy.status, copy.start_year, copy.end_year) == ("draft", 2025, 2026)

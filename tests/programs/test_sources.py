@@ -231,7 +231,7 @@ def test_grades_are_read_as_people_write_them(typed, grades):
     assert form.cleaned_data["grades"] == grades
 
 
-@pytest.mark.parametrize("typed", ["12", "5-", "пятый", "1-2-3"])
+@pytest.mark.parametrize("typed", ["12", "5-", "пятый", "1-2-3", "²", "5-²"])  # ² passes isdigit
 def test_wrong_grades_are_refused_by_name(typed):
     form = IndicatorSourceForm(
         {"source": "results_twos", "kind": "VPR", "grades": typed, "population": "all"}
