@@ -1,6 +1,7 @@
-"""Settings, read from the environment; defaults give a local SQLite site for development.
+"""Settings, read from the environment; defaults give a local SQLite site (`make run`).
 
 Production mode (`OPORA_PRODUCTION=1`) turns on what `manage.py check --deploy` asks for.
+DEBUG is off in both; `DEBUG=1` turns it on for a developer.
 """
 
 import os
@@ -17,7 +18,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 PRODUCTION = env_bool("OPORA_PRODUCTION", False)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off by default even on a laptop: a 404 (the answer for data out of scope) must not list every
+# URL, and a 500 must not show a traceback to whoever tries the demo.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -33,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Static files are served by WhiteNoise with DEBUG on or off, under runserver as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
@@ -56,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Municipal networks reach no CDN: the application serves its own CSS, JS and fonts.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +162,11 @@ STORAGES = {
         )
     },
 }
+if not PRODUCTION:
+    # Without collectstatic: WhiteNoise finds each file where it lives and sees edits at once.
+    # Production serves the collected, hashed and compressed copies instead.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
@@ -193,8 +205,6 @@ LOGIN_LOCKOUT = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 OPORA_CLIENT_IP_HEADER = os.environ.get("OPORA_CLIENT_IP_HEADER", "")
 
 if PRODUCTION:
-    # WhiteNoise serves the collected static files; municipal networks reach no CDN.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -62,3 +62,10 @@ def test_a_sqlite_database_file_is_written_ahead_and_its_writers_queue(tmp_path)
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "30000", "IMMEDIATE"]
+
+
+def test_debug_is_off_unless_a_developer_turns_it_on():
+    """`make run` shows the Russian error pages; `DEBUG=1 make run` shows Django's own."""
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    assert manage("shell", "--no-imports", "-c", code).stdout.strip() == "False"
+    assert manage("shell", "--no-imports", "-c", code, DEBUG="1").stdout.strip() == "True"

@@ -3,8 +3,9 @@ from opora.accounts.permissions import curates_schools, visible_regions
 
 def user_scope(request):
     """Header facts: what the user works on and whether it is demo data."""
-    user = request.user
-    if not user.is_authenticated:
+    # A request refused before AuthenticationMiddleware (400 for an unknown host) has no user.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     if user.school_id:
         scope = user.school.short_name
