@@ -5,7 +5,12 @@ municipality B (school B1). People: the region's operator, coordinators of A and
 team of A1, the curator of A1, a methodist of A and an observer of B.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from opora.accounts.models import Role, User
 from opora.registry.models import Municipality, Region, School, SchoolType
@@ -13,13 +18,65 @@ from opora.registry.models import Municipality, Region, School, SchoolType
 PASSWORD = "test-password-1"
 
 
+TEST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     # Real hashing costs ~0.3 s a login; the stories log in hundreds of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = TEST_HASHERS
     # Background tasks run at once, inside the test; uploads go to a throwaway folder.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (`load_demo`), loaded once per test process; each test runs in its own rolled
+    back transaction on top of it, so a test's changes never reach the next test.
+
+    The demo sits in an outer transaction opened here, and pytest-django's per-test atomic
+    becomes a savepoint inside it; the outer transaction is rolled back when the session ends.
+    A test that needs an empty database must never run inside it: `pytest_collection_modifyitems`
+    (below) runs every test that uses `demo` after all the others, so on each xdist worker
+    (which receives the tests in collection order) nothing but demo tests follows the load, and
+    `pytest_runtest_setup` fails any other test that would still find the demo loaded. A second
+    database alias would keep them apart too, but the views read the default database only, and
+    reloading per package would load the demo five times instead of once.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(
+                PASSWORD_HASHERS=TEST_HASHERS,
+                TASKS=IMMEDIATE_TASKS,
+                MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+            ):
+                call_command("load_demo", stdout=io.StringIO())
+            _demo_state["loaded"] = True
+            yield
+        finally:
+            _demo_state["loaded"] = False
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+_demo_state = {"loaded": False}
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on the demo run last (see `demo`); the others keep their order."""
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+
+
+def pytest_runtest_setup(item):
+    if _demo_state["loaded"] and "demo" not in getattr(item, "fixturenames", ()):
+        pytest.fail(
+            f"{item.nodeid} ran after the demo was loaded: a test that needs an empty database "
+            "must run before the tests that use the `demo` fixture (see its docstring)."
+        )
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 """Every page a demo user can reach by clicking renders: a crawl from the home page, for each
 role, following the links the pages themselves offer."""
 
-import io
 import re
 from collections import Counter, deque
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +25,7 @@ def links(html: str) -> list[str]:
     return [h for h in re.findall(r'href="(/[^"#?]*)', html) if not SKIP.search(h)]
 
 
-def test_every_linked_page_renders_for_every_role(client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_every_linked_page_renders_for_every_role(demo, client):
     for username in ROLES:
         client.login(username=username, password="opora-demo")
         seen, shapes, queue = {"/"}, Counter(), deque([("/", None)])

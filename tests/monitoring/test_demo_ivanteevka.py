@@ -3,14 +3,12 @@ their reasons, and campaigns in other states elsewhere."""
 
 import pytest
 
-from opora.demo.services import demo_load
 from opora.monitoring import report as builder
 from opora.monitoring.models import AnnualReport, CampaignStatus, MonitoringCampaign
 
 
 @pytest.fixture
-def report(db):
-    demo_load()
+def report(db, demo):
     return AnnualReport.objects.get(municipality__code="ivanteevka", year=2023)
 
 
