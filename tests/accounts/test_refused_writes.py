@@ -4,6 +4,8 @@ the same answer as for a complete form, and nothing changes."""
 import pytest
 from django.urls import reverse
 
+from opora.identification.models import IdentificationRun, RuleSet, WarningRun
+from opora.identification.services import identification_compute, identification_save
 from opora.programs.models import Program
 from opora.risks import services
 from opora.risks.models import JointPlanItem, Partnership, Visit
@@ -66,3 +68,30 @@ def test_only_the_municipality_imports_into_or_changes_the_status_of_its_program
     assert response.status_code == 403
     municipal_program.refresh_from_db()
     assert municipal_program.status == "draft"
+
+
+@pytest.fixture
+def draft_run(cast, municipality_a):
+    coordinator = cast["coordinator_a"]
+    outcome = identification_compute(
+        user=coordinator,
+        rule_set=RuleSet.objects.get(code="shnor-fioco", version=1),
+        year=2024,
+        region=municipality_a.region,
+        municipality=municipality_a,
+    )
+    return identification_save(user=coordinator, outcome=outcome)
+
+
+@pytest.mark.parametrize("username", ["methodist_a", "school_team_a1", "curator_a1"])
+def test_only_those_who_run_identification_approve_a_list(client, draft_run, username):
+    response = post(client, username, reverse("identification:run_approve", args=[draft_run.pk]))
+    assert response.status_code == 403
+    assert IdentificationRun.objects.get().status == "draft"
+
+
+@pytest.mark.parametrize("username", ["methodist_a", "school_team_a1", "observer_b"])
+def test_only_those_who_run_identification_draw_up_a_risk_group(client, cast, username):
+    response = post(client, username, reverse("identification:risk_group"), {"year": "2024"})
+    assert response.status_code == 403
+    assert not WarningRun.objects.exists()
