@@ -57,7 +57,7 @@ from tests.accounts.matrix import (
     Route,
 )
 
-UNCHECKED = ("admin:",)  # route names the matrix leaves out (see the module's docstring)
+UNCHECKED = ("admin/",)  # paths the matrix leaves out (see the module's docstring)
 
 
 def first(model: type[Model], **lookup) -> Model:

@@ -25,20 +25,21 @@ pytestmark = pytest.mark.django_db
 # --- The route matrix, on the demo ----------------------------------------------------------------
 
 
-def route_names(patterns=None, namespace=None):
-    """(name, route) of every URL pattern, through every include."""
+def route_names(patterns=None, namespace=None, prefix=""):
+    """(name, path) of every URL pattern, through every include."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        path = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = pattern.namespace or namespace
             if namespace and pattern.namespace:
                 inner = f"{namespace}:{pattern.namespace}"
-            yield from route_names(pattern.url_patterns, inner)
+            yield from route_names(pattern.url_patterns, inner, path)
         elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), path
 
 
 def test_every_route_is_declared():
-    found = {name for name, _ in route_names() if not name.startswith(UNCHECKED)}
+    found = {name for name, path in route_names() if not path.startswith(UNCHECKED)}
     declared = [route.name for route in ROUTES]
     assert len(declared) == len(set(declared)), "a route is declared twice"
     assert found - set(declared) == set(), "routes with no expectation in tests/accounts/routes.py"
