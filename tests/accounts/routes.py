@@ -250,6 +250,29 @@ def report(code):
 
 
 REPORT = Objects(lambda: report("pirovskoe"), lambda: report("ivanteevka"))
+
+
+def whole_municipality(objects: Objects) -> Objects:
+    """A municipality's summary (all its schools on one page): the region, its coordinator,
+    methodist and observer see it; a school team or a curator sees only some of its schools, so
+    gets none (`sees_whole_municipality`)."""
+    return Objects(
+        objects.inside,
+        objects.outside,
+        frozenset({COORD_P, METHODIST_P}),
+        frozenset({REGION, COORD_I}),
+    )
+
+
+def report_page(code):
+    """The page of a year that has a report (Ивантеевка's 2023 of the demo; a copy in Pirovskoe)."""
+    report(code)
+    return {"code": code, "year": 2023}
+
+
+REPORT_PAGE = whole_municipality(
+    Objects(lambda: report_page("pirovskoe"), lambda: report_page("ivanteevka"))
+)
 PUBLIC_REPORT = Objects(
     lambda: {"code": "pirovskoe", **report("pirovskoe")},
     lambda: {"code": "ivanteevka", **report("ivanteevka")},
@@ -362,18 +385,6 @@ def api(objects: Objects, name: str) -> Objects:
     )
 
 
-def whole_municipality(objects: Objects) -> Objects:
-    """A municipality's summary (all its schools on one page): the region, its coordinator,
-    methodist and observer see it; a school team or a curator sees only some of its schools, so
-    gets none (`sees_whole_municipality`)."""
-    return Objects(
-        objects.inside,
-        objects.outside,
-        frozenset({COORD_P, METHODIST_P}),
-        frozenset({REGION, COORD_I}),
-    )
-
-
 def result_file() -> dict:
     content = (
         "school_code,year,assessment,subject,grade,participants,mark_2,mark_3,mark_4,mark_5\n"
@@ -478,12 +489,7 @@ ROUTES = [
     Route("monitoring:campaign_create", MUNICIPALITY, get=MANAGERS, post=MANAGERS),
     Route("monitoring:dynamics", whole_municipality(MUNICIPALITY)),
     Route("monitoring:effectiveness", whole_municipality(MUNICIPALITY), post=MANAGERS),
-    Route(
-        "monitoring:report_page",
-        whole_municipality(MUNICIPALITY),
-        post=MANAGERS,
-        kwargs={"year": 2023},
-    ),
+    Route("monitoring:report_page", REPORT_PAGE, post=MANAGERS),
     Route("monitoring:public", MUNICIPALITY, public=True),
     Route("monitoring:public_report", PUBLIC_REPORT, public=True),
     # Risks: the school fills its profile and programs, its curator and municipality review them.

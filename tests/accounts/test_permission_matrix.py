@@ -158,8 +158,10 @@ def test_route_matrix(route, demo, db, client):
                 )
             if writes(queries.captured_queries):
                 wrote[key] = writes(queries.captured_queries)
-    # A GET, and a refused write, must also have changed nothing.
-    assert (actual, wrote) == (expected, {})
+    # Each cell that differs, as «role where method: (got, expected)»; and a GET, or a refused
+    # write, that changed data.
+    wrong = {key: (actual[key], expected[key]) for key in actual if actual[key] != expected[key]}
+    assert (wrong, wrote) == ({}, {})
 
 
 # --- The cast's stories --------------------------------------------------------------------------
