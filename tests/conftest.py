@@ -43,7 +43,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     (which receives the tests in collection order) nothing but demo tests follows the load, and
     `pytest_runtest_setup` fails any other test that would still find the demo loaded. A second
     database alias would keep them apart too, but the views read the default database only, and
-    reloading per package would load the demo five times instead of once.
+    reloading per package would load the demo five times instead of once. Not for a
+    transactional test (`transaction=True`): its flush would empty the demo for the others.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
