@@ -37,47 +37,59 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     back transaction on top of it, so a test's changes never reach the next test.
 
     The demo sits in an outer transaction opened here, and pytest-django's per-test atomic
-    becomes a savepoint inside it; the outer transaction is rolled back when the session ends.
-    A test that needs an empty database must never run inside it: `pytest_collection_modifyitems`
-    (below) runs every test that uses `demo` after all the others, so on each xdist worker
-    (which receives the tests in collection order) nothing but demo tests follows the load, and
-    `pytest_runtest_setup` fails any other test that would still find the demo loaded. A second
-    database alias would keep them apart too, but the views read the default database only, and
-    reloading per package would load the demo five times instead of once. Not for a
-    transactional test (`transaction=True`): its flush would empty the demo for the others.
+    becomes a savepoint inside it. No other test may see it: `pytest_collection_modifyitems`
+    runs the tests that use `demo` together, after the other database tests and before the
+    transactional ones (pytest-django runs those last), and xdist hands each worker its tests
+    in that order; `pytest_runtest_setup` rolls the demo back before the first test after them
+    that uses the database. A second database alias would keep them apart too, but the views
+    read the default database only; loading per package would load the demo five times.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-        try:
-            with override_settings(
-                PASSWORD_HASHERS=TEST_HASHERS,
-                TASKS=IMMEDIATE_TASKS,
-                MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-            ):
-                call_command("load_demo", stdout=io.StringIO())
-            _demo_state["loaded"] = True
-            yield
-        finally:
-            _demo_state["loaded"] = False
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+        _demo["outer"] = outer
+        with override_settings(
+            PASSWORD_HASHERS=TEST_HASHERS,
+            TASKS=IMMEDIATE_TASKS,
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+        ):
+            call_command("load_demo", stdout=io.StringIO())
+        yield
+        _demo_unload()
 
 
-_demo_state = {"loaded": False}
+_demo = {"outer": None, "unloaded": False}  # the demo's open transaction, while it is loaded
 
 
+def _demo_unload():
+    if _demo["outer"] is not None:
+        transaction.set_rollback(True)
+        _demo["outer"].__exit__(None, None, None)
+        _demo.update(outer=None, unloaded=True)
+
+
+def _uses_demo(item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Tests on the demo run last (see `demo`); the others keep their order."""
-    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+    """Tests on the demo go last; pytest-django's own ordering, applied after this one, keeps
+    them last among the plain database tests (see `demo`)."""
+    items.sort(key=_uses_demo)
 
 
 def pytest_runtest_setup(item):
-    if _demo_state["loaded"] and "demo" not in getattr(item, "fixturenames", ()):
-        pytest.fail(
-            f"{item.nodeid} ran after the demo was loaded: a test that needs an empty database "
-            "must run before the tests that use the `demo` fixture (see its docstring)."
-        )
+    if _uses_demo(item):
+        if _demo["unloaded"]:
+            pytest.fail(f"{item.nodeid}: the demo was rolled back before it (see `demo`)")
+        return
+    uses_database = item.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(getattr(item, "fixturenames", ()))
+    if _demo["outer"] is not None and uses_database:
+        _demo_unload()
 
 
 @pytest.fixture
