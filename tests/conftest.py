@@ -43,6 +43,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     in that order; `pytest_runtest_setup` rolls the demo back before the first test after them
     that uses the database. A second database alias would keep them apart too, but the views
     read the default database only; loading per package would load the demo five times.
+    Not for a transactional test (`transaction=True`): its flush would empty the demo.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
