@@ -4,10 +4,8 @@ verdict reads the same in every section of a report."""
 
 import datetime
 
-import pytest
-
 from opora.accounts.models import User
-from opora.demo.services import DEMO_PASSWORD, demo_load
+from opora.demo.services import DEMO_PASSWORD
 from opora.identification.models import IdentificationRun
 from opora.identification.services import identification_approve
 from opora.monitoring.public import public_page
@@ -17,11 +15,6 @@ from opora.programs.models import Order
 from opora.registry.models import Municipality
 from opora.registry.years import academic_year_label
 from tests.monitoring.test_one_list import dashboard_schools
-
-
-@pytest.fixture
-def demo(db):
-    demo_load()
 
 
 def approve_pirovskoe_list():
@@ -38,7 +31,7 @@ def approve_pirovskoe_list():
     return municipality, run.year, {v.school.short_name for v in run.verdicts.filter(flagged=True)}
 
 
-def test_the_approved_pirovskoe_list_is_the_list_everywhere(client, demo):
+def test_the_approved_pirovskoe_list_is_the_list_everywhere(client, demo, db):
     municipality, year, approved = approve_pirovskoe_list()
     assert len(approved) == 7  # the rule's schools on the demo's data
 
@@ -88,7 +81,7 @@ def assert_one_verdict_per_school(data, blocks):
     return fair.rows if fair else []
 
 
-def test_a_school_reads_one_verdict_in_every_section(demo):
+def test_a_school_reads_one_verdict_in_every_section(demo, db):
     """Seed 000's Бартеневка: «неэффективно» beside similar schools and «эффективно» for a
     measure was the contradiction; the comparison now repeats the measures' verdicts."""
     municipality = Municipality.objects.get(code="ivanteevka")
