@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from opora.identification.peers import EFFECTIVE, NOT_EVALUATED
-from opora.identification.selectors import approved_list, draft_runs, municipality_fair_verdicts
+from opora.identification.selectors import municipality_fair_verdicts
 from opora.monitoring import dynamics as dyn
 from opora.monitoring.effectiveness import KIND_LABELS
 from opora.monitoring.lists import list_exits
@@ -43,8 +43,33 @@ class GeneralSection(Section):
                 + f". Отчётный период — {data.year_label} учебный год; результаты оценочных "
                 f"процедур сравниваются с {data.previous_label} учебным годом "
                 f"({counted.height} результатов школ за {data.year_label})."
-            )
+            ),
+            Paragraph(_list_sentence(data)),
         ]
+
+
+def _list_sentence(data: ReportData) -> str:
+    """Which list of ШНОР the report reads, by which order, and the drafts it does not."""
+    run = data.approved.shnor_run
+    if run is None:
+        text = (
+            f"Утверждённого приказом списка ШНОР на {data.year_label} нет: ШНОР в отчёте "
+            "не выделены."
+        )
+    else:
+        names = ", ".join(s.short_name for s in data.schools if s.code in data.shnor)
+        text = (
+            f"{run.rule_set.category} на {academic_year_label(run.year)} — список, утверждённый "
+            f"приказом {run.order}: {names or 'ни одной школы'}."
+        )
+    drafts = [r for r in data.drafts if r.rule_set.kind != "clustering"]
+    if drafts:
+        text += (
+            " Черновики, не утверждённые и не учтённые: "
+            + "; ".join(f"«{r.rule_set.title}» на {academic_year_label(r.year)}" for r in drafts)
+            + "."
+        )
+    return text
 
 
 class ClustersSection(Section):
@@ -52,14 +77,14 @@ class ClustersSection(Section):
     title = "Школы по категориям"
 
     def blocks(self, data):
-        found = approved_list(municipality=data.municipality, year=data.year)
+        found = data.approved
         names, placed = found.categories()
         drafts = [
             Paragraph(
                 f"Кластеризация «{run.rule_set.title}» на {academic_year_label(run.year)} — "
                 "черновик, не утверждён: в отчёте не учитывается."
             )
-            for run in draft_runs(municipality=data.municipality, years=[data.year])
+            for run in data.drafts
             if run.rule_set.kind == "clustering"
         ]
         if not placed:

@@ -111,6 +111,9 @@ def test_only_the_approved_list_reaches_every_page(client, schools, municipality
     assert "Утверждённой кластеризации нет" in page
     shnor, in_year = report_schools(municipality_a, 2024)
     assert shnor == in_year == expected
+    general = build(report_data(municipality=municipality_a, year=2024))[2].text
+    assert "приказом № 12 от 01.09.2023: Школа 001, Школа 002." in general
+    assert "Черновики" not in general  # a draft beside its year's approved list is a what-if
     assert public_schools(municipality_a, 2024) == expected
     assert population(municipality_a, 2024) == expected
 
@@ -137,5 +140,10 @@ def test_without_an_approved_list_nothing_counts_as_shnor(
     assert (names, count) == (set(), 0)
     assert "Утверждённого списка ШНОР на 2023/24 нет" in page
     assert report_schools(municipality_a, 2024) == (set(), set())
+    general = build(report_data(municipality=municipality_a, year=2024))[2].text
+    assert general == (
+        "Утверждённого приказом списка ШНОР на 2023/24 нет: ШНОР в отчёте не выделены. "
+        "Черновики, не утверждённые и не учтённые: «Правило low_results» на 2023/24."
+    )
     assert public_schools(municipality_a, 2024) == set()
     assert population(municipality_a, 2024) == set()
