@@ -84,7 +84,7 @@ def named_with_dollars(municipality_a, school_a1, school_a2, coordinator_a):
             date=datetime.date(2022, 9, 1),
             title="Об утверждении перечня ШНОР",
         ),
-    )  # fmt: skip — only an approved list names the schools of ШНОР in the report
+    )  # only an approved list names the schools of ШНОР in the report
     Verdict.objects.create(run=run, school=school_a1, flagged=True, reasons=["доля «2»"])
     return services.report_open(user=coordinator_a, municipality=municipality_a, year=2023)
 
