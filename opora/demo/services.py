@@ -40,13 +40,14 @@ DEMO_PASSWORD = "opora-demo"
 
 # The lists each seed reports, as identification runs: municipality, year of the list, and the
 # order (number, date) that approved it, among the orders of the seed's documents
-# (opora/demo/data/programs/). Where a seed names no order the demo cites one of its own, titled
-# «(пример, в документе-образце приказа нет)»; None leaves the run a draft. docs/demo-data.md
-# says which seed section names each order.
+# (opora/demo/data/programs/). Where a seed names no order the demo cites one of its own, numbered
+# «(пример)» so that every page citing it says so, and titled «(пример, в документе-образце
+# приказа нет)»; None leaves the run a draft. docs/demo-data.md says which seed section names
+# each order.
 DEMO_LISTS = [
     # seed 000: the federal criteria find no school; the list in force is the clustering (№ 71)
     ("ivanteevka", 2024, None),
-    ("tyumen", 2023, ("", datetime.date(2022, 9, 1))),  # seed 001 names none: an example
+    ("tyumen", 2023, ("(пример)", datetime.date(2022, 9, 1))),  # seed 001 names none: an example
     ("terbuny", 2022, ("121", datetime.date(2022, 2, 24))),  # the program naming the 3 ШНОР
     ("pirovskoe", 2022, ("75-78", datetime.date(2022, 1, 12))),  # МО КК, seed 003 «Актуальность»
     ("svobodny", 2023, ("80", datetime.date(2023, 1, 31))),

@@ -6,7 +6,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from opora.demo.services import DEMO_PASSWORD
 from opora.identification.models import IdentificationRun, RunStatus
 from opora.identification.selectors import approved_list
 from opora.monitoring.report_data import report_data
@@ -22,7 +24,7 @@ SEED_ORDERS = {
     # seed 000 §5.4: the clustering under «Положение о кластеризации, приказ УО № 71 от 01.04.2022»
     "ivanteevka": (2024, "ivanteevka-clusters", ("71", datetime.date(2022, 4, 1))),
     # seed 001 names no list and no order: the demo's example
-    "tyumen": (2023, "shnor-fioco", ("", datetime.date(2022, 9, 1))),
+    "tyumen": (2023, "shnor-fioco", ("(пример)", datetime.date(2022, 9, 1))),
     # seed 002: order № 121 approves the program that names the three ШНОР
     "terbuny": (2022, "shnor-fioco", ("121", datetime.date(2022, 2, 24))),
     # seed 003 «Актуальность»: the list set by letter МО КК № 75-78 of 12.01.2022
@@ -65,6 +67,14 @@ def test_only_the_order_a_seed_does_not_name_is_marked_as_an_example(demo):
     cited = IdentificationRun.objects.filter(status=RunStatus.APPROVED).select_related("order")
     for run in cited:
         assert run.order.issuer, run  # every cited order says who issued it
+
+
+def test_a_page_citing_the_example_order_says_it_is_an_example(client, demo):
+    client.login(username="coord_tyumen", password=DEMO_PASSWORD)
+    page = client.get(
+        reverse("monitoring:dashboard", args=["tyumen"]), {"year": 2023}
+    ).content.decode()
+    assert "список утверждён приказом № (пример) от 01.09.2022" in page
 
 
 def test_pirovskoe_clustering_is_approved_by_its_mppko(demo):
