@@ -10,7 +10,6 @@ from opora.accounts.models import Role, User
 from opora.accounts.permissions import (
     can_manage_municipality,
     visible_municipalities,
-    visible_programs,
     visible_schools,
 )
 from opora.assessments.models import AssessmentKind
@@ -32,6 +31,16 @@ from opora.programs.models import (
 )
 from opora.programs.sources import SOURCES
 from opora.registry.models import School
+
+
+def visible_programs(user: User) -> QuerySet[Program]:
+    """Municipal programs of the user's municipalities, and school programs of their schools."""
+    if user.is_superuser:
+        return Program.objects.all()
+    municipal = Program.objects.filter(
+        school__isnull=True, municipality__in=visible_municipalities(user)
+    )
+    return municipal | Program.objects.filter(school__in=visible_schools(user))
 
 
 def program_list(*, user: User) -> QuerySet[Program]:
