@@ -1,6 +1,9 @@
 """The one place that answers "may this user see or change X".
 
-Every selector starts from these querysets, so a user never reaches a row outside their scope.
+Every selector starts from the scope querysets here (regions, municipalities, schools), so a
+user never reaches a row outside their scope; an app scopes its own objects from them in its
+selectors (visible_programs, visible_decisions). This module imports no app but the registry:
+a rule about a program or a decision takes the object and reads its fields.
 A school outside the scope is answered with 404, as if it did not exist, so its name never leaks.
 """
 
