@@ -1,30 +1,48 @@
 # Opora: `make run` serves the demo on SQLite, `make test` runs every check (SQLite and PostgreSQL).
+# Both install the exact versions of requirements.lock; `make lock` updates it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_PORT ?= 55432
 PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/opora
+LOCK := requirements.lock
+LOCK_VENV := $(or $(TMPDIR),/tmp)/opora-lock-venv
 
-.PHONY: run test lint test-sqlite test-postgres system-deps bench backup restore clean
+.PHONY: run test lint test-sqlite test-postgres system-deps bench backup restore clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# pyproject.toml says what Opora needs; the lock, which versions: those the tests passed with.
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(LOCK) $(VENV)/.installed
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@
+
+# Resolves the lock again in a throwaway venv with every extra: locked versions stay, packages
+# added to or removed from pyproject.toml come and go. UPGRADE=1: the newest versions allowed.
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet $(if $(UPGRADE),,-c $(LOCK)) -e '.[dev,deploy]'
+	{ echo "# Exact versions for pip install -c: written by make lock from pyproject.toml" \
+	  "(docs/operations.md)."; $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf $(LOCK_VENV)
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	@echo "Опора: http://127.0.0.1:$(PORT)/"
 	@# The task worker loads uploaded result files in the background; it stops with the server.
+	@# A job that a killed worker left running is failed first, and its file deleted.
+	$(BIN)/python manage.py recover_imports
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,7 +1,9 @@
 """Table exports: an export yields rows; this module writes them as CSV or XLSX.
 
 Every cell that a spreadsheet would take for a formula (starting with = + - @, or a tab or
-carriage return) is prefixed with an apostrophe, so an exported school name cannot run code.
+carriage return) is prefixed with an apostrophe, so an exported school name cannot run code. A text
+that itself starts with an apostrophe gets one more, so that `opora.tabular`, reading the file back,
+removes exactly the added one (`unguard`).
 """
 
 import csv
@@ -11,11 +13,13 @@ from collections.abc import Iterable
 import openpyxl
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"
+GUARDED_STARTS = (*FORMULA_STARTS, GUARD)
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str) and value.startswith(GUARDED_STARTS):
+        return GUARD + value
     return value
 
 

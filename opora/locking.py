@@ -11,6 +11,11 @@ the highest history id of a model at the moment a form is shown says what its us
     locking.ensure_unchanged(protocol, seen=form.cleaned_data["seen"], yours=new_text)
     ... save ...
 
+The check and the save are one step only inside the service's transaction: PostgreSQL locks
+the row (`select_for_update`); SQLite has no row locks, but each transaction takes the write
+lock as it begins (`transaction_mode: IMMEDIATE` in settings), so of two saves at the same
+moment the second waits and then finds the first in the history.
+
 A form that may create a record (a value on a new date) also checks the record it would create:
 when someone else created it meanwhile, the unique constraint fails and `conflict_with` reports
 that record (see `opora.programs.services.indicator_value_save`).

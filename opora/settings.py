@@ -1,12 +1,14 @@
-"""Settings, read from the environment; defaults give a local SQLite site for development.
+"""Settings, read from the environment; defaults give a local SQLite site (`make run`).
 
 Production mode (`OPORA_PRODUCTION=1`) turns on what `manage.py check --deploy` asks for.
+DEBUG is off in both; `DEBUG=1` turns it on for a developer.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,7 +18,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 PRODUCTION = env_bool("OPORA_PRODUCTION", False)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off by default even on a laptop: a 404 (the answer for data out of scope) must not list every
+# URL, and a 500 must not show a traceback to whoever tries the demo.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -32,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Static files are served by WhiteNoise with DEBUG on or off, under runserver as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
@@ -55,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Municipal networks reach no CDN: the application serves its own CSS, JS and fonts.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,8 +70,25 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Content-Security-Policy on every response: scripts only from Opora's own static files, so a
+# script that slipped into stored text cannot run. Inline styles stay allowed: the charts are
+# matplotlib SVG drawn into the page, which styles itself inline, and carry no script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],  # printed reports embed their charts as data: PNG
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
 ROOT_URLCONF = "opora.urls"
 WSGI_APPLICATION = "opora.wsgi.application"
@@ -91,9 +116,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Write-ahead log: pages keep reading while a school saves its values; with the default
-    # rollback journal every write made all readers wait.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Write-ahead log: pages keep reading while a school saves its values; with the
+            # default rollback journal every write made all readers wait.
+            "init_command": "PRAGMA journal_mode=WAL;",
+            # A transaction takes the write lock as it begins, so writers queue instead of
+            # failing: one that read first and wanted to write after another's commit got
+            # «database is locked» at once, whatever the timeout (an import while people log
+            # in; two saves of one value). It also makes a check-then-save atomic here.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a writer waits for the one before it (a large import's last step).
+            "timeout": 30,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -126,6 +162,11 @@ STORAGES = {
         )
     },
 }
+if not PRODUCTION:
+    # Without collectstatic: WhiteNoise finds each file where it lives and sees edits at once.
+    # Production serves the collected, hashed and compressed copies instead.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
@@ -146,9 +187,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opora@localhost")
-# Login throttling (opora/accounts/throttling.py) counts failures in the cache. The default
-# cache is per process; with several web processes set CACHE_BACKEND=db (a shared table made by
-# `manage.py createcachetable`), or each process keeps its own count.
+# The default cache is per process; with several web processes CACHE_BACKEND=db shares it (a
+# table made by `manage.py createcachetable`). Login throttling counts in its own table.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "opora_cache"}
@@ -165,8 +205,6 @@ LOGIN_LOCKOUT = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 OPORA_CLIENT_IP_HEADER = os.environ.get("OPORA_CLIENT_IP_HEADER", "")
 
 if PRODUCTION:
-    # WhiteNoise serves the collected static files; municipal networks reach no CDN.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

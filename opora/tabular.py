@@ -14,6 +14,8 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
+from opora.exports import GUARD, GUARDED_STARTS
+
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 _TOO_MANY_CELLS = "ячеек больше, чем столбцов в заголовке ({})"
 
@@ -85,9 +87,18 @@ def read_table(content: bytes, *, filename: str, sheet: str | None = None) -> Ta
     header = table.header
     if not any(header):
         raise ImportRefused(filename, [Problem(1, None, "нет строки заголовка")])
-    cells = [pl.col(h).fill_null("").str.strip_chars() for h in header]
-    frame = table.frame.select(*cells, ROW).filter(pl.any_horizontal(c != "" for c in cells))
+    cells = [_unguarded(pl.col(h).fill_null("").str.strip_chars()).alias(h) for h in header]
+    frame = table.frame.select(*cells, ROW).filter(
+        pl.any_horizontal(pl.col(h) != "" for h in header)
+    )
     return Table(filename=filename, frame=frame)
+
+
+def _unguarded(cell: pl.Expr) -> pl.Expr:
+    """The text without the apostrophe `opora.exports.safe_cell` put before it, so that a file
+    exported and loaded back keeps its texts; an apostrophe typed before plain text stays."""
+    guarded = cell.str.starts_with(GUARD) & cell.str.slice(1, 1).is_in(list(GUARDED_STARTS))
+    return pl.when(guarded).then(cell.str.slice(1).str.strip_chars()).otherwise(cell)
 
 
 def _text_schema(header: list[str]) -> dict:
@@ -137,7 +148,8 @@ def _decode(content: bytes, *, filename: str) -> str:
 
 
 def _read_csv(content: bytes, *, filename: str) -> Table:
-    text = _decode(content, filename=filename)
+    # Old Mac files end lines with a carriage return alone, which polars does not split on.
+    text = _decode(content, filename=filename).replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         raise ImportRefused(filename, [Problem(None, None, "файл пуст")])
@@ -191,6 +203,9 @@ def _read_xlsx(content: bytes, *, filename: str, sheet: str | None) -> Table:
         book.close()
         raise ImportRefused(filename, [Problem(None, None, f"нет листа «{sheet}»")])
     worksheet = book[sheet] if sheet else book.worksheets[0]
+    # The read-only reader stops at the range the file's <dimension> claims, which some
+    # generators understate: forget it, so that every row and column written is read.
+    worksheet.reset_dimensions()
     lines = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
     book.close()
     if not lines or not any(lines[0]):

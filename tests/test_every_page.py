@@ -1,12 +1,13 @@
 """Every page a demo user can reach by clicking renders: a crawl from the home page, for each
-role, following the links the pages themselves offer."""
+role, following the links the pages themselves offer. Each also sends the Content-Security-Policy
+and carries no inline script."""
 
-import io
 import re
 from collections import Counter, deque
 
 import pytest
-from django.core.management import call_command
+
+from tests.security.test_content_security_policy import assert_no_inline_script, assert_strict
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,7 @@ def links(html: str) -> list[str]:
     return [h for h in re.findall(r'href="(/[^"#?]*)', html) if not SKIP.search(h)]
 
 
-def test_every_linked_page_renders_for_every_role(client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_every_linked_page_renders_for_every_role(demo, client):
     for username in ROLES:
         client.login(username=username, password="opora-demo")
         seen, shapes, queue = {"/"}, Counter(), deque([("/", None)])
@@ -44,6 +44,8 @@ def test_every_linked_page_renders_for_every_role(client):
             if response.status_code != 200 or "text/html" not in response["Content-Type"]:
                 continue
             html = response.content.decode()
+            assert_strict(response, url)
+            assert_no_inline_script(html, url)
             # Template syntax in a page is a tag or a comment the template engine did not read.
             assert not re.search(r"\{[{%#]", html), (username, url, "template syntax shown")
             for link in links(html):

@@ -47,15 +47,25 @@ def test_database_url_selects_the_database():
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
-def test_a_sqlite_database_file_is_written_ahead_so_readers_do_not_wait_for_a_writer(tmp_path):
+def test_a_sqlite_database_file_is_written_ahead_and_its_writers_queue(tmp_path):
+    """Readers do not wait for a writer; a writer takes the write lock as its transaction
+    begins and waits up to 30 s for the one before it (tests/safety/test_concurrent_writes.py)."""
     database = tmp_path / "opora.sqlite3"
     result = manage(
         "shell",
         "--no-imports",
         "-c",
         "from django.db import connection; c = connection.cursor(); "
-        "print(c.execute('PRAGMA journal_mode').fetchone()[0])",
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], "
+        "c.execute('PRAGMA busy_timeout').fetchone()[0], connection.transaction_mode)",
         DATABASE_URL=f"sqlite:///{database}",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "wal"
+    assert result.stdout.split() == ["wal", "30000", "IMMEDIATE"]
+
+
+def test_debug_is_off_unless_a_developer_turns_it_on():
+    """`make run` shows the Russian error pages; `DEBUG=1 make run` shows Django's own."""
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    assert manage("shell", "--no-imports", "-c", code).stdout.strip() == "False"
+    assert manage("shell", "--no-imports", "-c", code, DEBUG="1").stdout.strip() == "True"

@@ -1,11 +1,13 @@
 """The one reader behind every import: encodings, separators, XLSX, and where errors are."""
 
 import io
+import re
 import zipfile
 
 import openpyxl
 import pytest
 
+from opora.exports import csv_bytes, xlsx_workbook_bytes
 from opora.tabular import ImportRefused, read_table
 
 
@@ -70,3 +72,49 @@ def test_xlsx_that_unpacks_to_a_huge_size_is_refused():
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (201 * 1024 * 1024))
     assert problems(buffer.getvalue(), "f.xlsx") == ["файл XLSX слишком велик после распаковки"]
+
+
+def test_csv_with_old_mac_line_ends_is_read_row_by_row():
+    table = read_table(b"a;b\r1;2\r\r3;4\r", filename="f.csv")
+    assert list(table.rows) == [(2, {"a": "1", "b": "2"}), (4, {"a": "3", "b": "4"})]
+
+
+def with_sheet_dimension(content: bytes, ref: str) -> bytes:
+    """The same workbook whose first sheet claims the range `ref`, as some generators write it."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), data
+                )
+            archive.writestr(item, data)
+    return buffer.getvalue()
+
+
+def test_xlsx_rows_and_columns_beyond_a_understated_dimension_are_read():
+    content = with_sheet_dimension(xlsx([["a", "b"], [1, 2], [3, 4], [5, 6]]), "A1:A2")
+    assert b'<dimension ref="A1:A2"/>' in zipfile.ZipFile(io.BytesIO(content)).read(
+        "xl/worksheets/sheet1.xml"
+    )
+    table = read_table(content, filename="f.xlsx")
+    assert list(table.rows) == [
+        (2, {"a": "1", "b": "2"}),
+        (3, {"a": "3", "b": "4"}),
+        (4, {"a": "5", "b": "6"}),
+    ]
+
+
+@pytest.mark.parametrize("text", ["=СУММ(A1:A2)", "'цитата", "'=1", "-5 баллов", "+7 900", "@home"])
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exported_text_comes_back_without_the_formula_guard(text, file_format):
+    rows = [["code", "name"], ["a1", text]]
+    content = csv_bytes(rows) if file_format == "csv" else xlsx_workbook_bytes({"s": rows})
+    table = read_table(content, filename=f"f.{file_format}")
+    assert [cells["name"] for _, cells in table.rows] == [text]
+
+
+def test_an_apostrophe_typed_before_plain_text_is_kept():
+    table = read_table("name\n'цитата\n".encode(), filename="f.csv")
+    assert [cells["name"] for _, cells in table.rows] == ["'цитата"]

@@ -1,10 +1,11 @@
-from opora.accounts.permissions import visible_regions
+from opora.accounts.permissions import curates_schools, visible_regions
 
 
 def user_scope(request):
     """Header facts: what the user works on and whether it is demo data."""
-    user = request.user
-    if not user.is_authenticated:
+    # A request refused before AuthenticationMiddleware (400 for an unknown host) has no user.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     if user.school_id:
         scope = user.school.short_name
@@ -12,7 +13,7 @@ def user_scope(request):
         scope = user.municipality.name
     elif user.region_id:
         scope = user.region.name
-    elif user.role == "curator":
+    elif curates_schools(user):
         scope = f"закреплённых школ: {user.curated_schools.count()}"
     else:
         scope = "все регионы" if user.is_superuser else ""

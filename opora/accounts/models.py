@@ -94,3 +94,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class LoginThrottle(models.Model):
+    """Password checks counted against one username or one address (accounts/throttling.py)."""
+
+    key = models.CharField("кому", max_length=80, unique=True)  # kind and a hash of the value
+    count = models.PositiveIntegerField("попыток", default=0)
+    until = models.DateTimeField("до", db_index=True)  # the window's end, or the lockout's
+
+    class Meta:
+        verbose_name = "счётчик попыток входа"
+        verbose_name_plural = "счётчики попыток входа"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} до {self.until:%d.%m.%Y %H:%M}"

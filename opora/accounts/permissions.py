@@ -5,6 +5,13 @@ user never reaches a row outside their scope; an app scopes its own objects from
 selectors (visible_programs, visible_decisions). This module imports no app but the registry:
 a rule about a program or a decision takes the object and reads its fields.
 A school outside the scope is answered with 404, as if it did not exist, so its name never leaks.
+
+Every role rule is a named predicate here; views, selectors and templates ask them and never
+compare `user.role` themselves. Every write service takes the acting user as the keyword `user`
+(`imported_by` for an import) and asks the predicate itself, raising PermissionDenied (403), so
+a page, a command, the API and a background job get the same answer. `user` None is the console
+operator (a management command, the demo loader), who works with the whole database; a page or
+the API always passes its request's user.
 """
 
 from django.db.models import Q, QuerySet
@@ -45,9 +52,25 @@ def visible_schools(user: User) -> QuerySet[School]:
         return School.objects.filter(municipality_id=user.municipality_id)
     if user.school_id:
         return School.objects.filter(pk=user.school_id)
-    if user.role == Role.CURATOR:
+    if curates_schools(user):
         return user.curated_schools.all()
     return School.objects.none()
+
+
+def is_school_team(user: User) -> bool:
+    """The user speaks for one school (its team): what is addressed to that school is theirs."""
+    return user.role == Role.SCHOOL and user.school_id is not None
+
+
+def curates_schools(user: User) -> bool:
+    """A curator (tutor, mentor) works with the schools assigned to them, not a territory."""
+    return user.role == Role.CURATOR
+
+
+def works_with_own_schools(user: User) -> bool:
+    """A school team or a curator: their lists (activities, campaigns, decisions) keep what
+    concerns their schools, and the municipality's own pages are not theirs."""
+    return user.role in (Role.SCHOOL, Role.CURATOR)
 
 
 def can_view_school(user: User, school: School) -> bool:
@@ -74,6 +97,13 @@ def can_manage_municipality(user: User, municipality: Municipality) -> bool:
     if user.role == Role.REGION:
         return municipality.region_id == user.region_id
     return user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
+
+
+def can_add_municipality(user: User, *, region_name: str) -> bool:
+    """A municipality new to the registry is added by the operator of its region."""
+    if user.is_superuser:
+        return True
+    return user.role == Role.REGION and user.region.name == region_name
 
 
 def can_issue_order(user: User, *, region: Region, municipality: Municipality | None) -> bool:
@@ -141,6 +171,20 @@ def can_approve_identification(user: User, run) -> bool:
     ) and can_see_rule_set(user, run.rule_set)
 
 
+def creates_programs(user: User) -> bool:
+    """Whether the role writes programs at all: the region and the coordinator (municipal and
+    school ones of their territory), the school team (its own school's)."""
+    return user.is_superuser or user.role in EDITS_SCHOOLS
+
+
+def can_create_program(user: User, municipality: Municipality, school: School | None) -> bool:
+    """Create (or copy) a program: a municipal one by the coordinator or region of the
+    territory, a school's one also by the school's own team."""
+    if school is None:
+        return can_manage_municipality(user, municipality)
+    return school.municipality_id == municipality.pk and can_fill_risk_profile(user, school)
+
+
 def can_update_activity(user: User, activity) -> bool:
     """The coordinator (or region) updates any activity of the municipality; a school team only
     the activities addressed to its own school."""
@@ -184,12 +228,6 @@ def can_manage_working_group(user: User, group) -> bool:
     return group.members.filter(
         account=user, role__in=["head", "secretary"], left_on__isnull=True
     ).exists()
-
-
-def follows_decisions_of_own_schools(user: User) -> bool:
-    """Whether the user also sees the decisions that concern or are owned by their schools,
-    outside the groups they see (a school team or curator)."""
-    return user.role in (Role.SCHOOL, Role.CURATOR)
 
 
 def can_update_decision(user: User, decision) -> bool:
@@ -273,6 +311,15 @@ def reviews_routes_as_methodist(user: User, municipality: Municipality) -> bool:
     )
 
 
+def can_review_route(user: User, route, role: str) -> bool:
+    """Give a teacher's ИОМ the school's review (`role` «school»: whoever edits the school's
+    staff) or the methodist's («methodist»)."""
+    school = route.teacher.school
+    if role == "school":
+        return edits_staff(user, school)
+    return role == "methodist" and reviews_routes_as_methodist(user, school.municipality)
+
+
 def records_diagnostics(user: User, school: School) -> bool:
     """Diagnostic results come from the methodical service; self-assessments from the school."""
     return edits_staff(user, school) or runs_methodical_work(user, school.municipality)
@@ -300,6 +347,14 @@ def can_review_submission(user: User, submission) -> bool:
     return can_manage_municipality(user, submission.campaign.municipality)
 
 
+def can_set_effectiveness_rule(user: User, region: Region | None) -> bool:
+    """A region's own rule for judging measures is set by its operator; a rule of no region
+    (Opora's, for every region) comes from the console only."""
+    if user.is_superuser:
+        return True
+    return region is not None and user.role == Role.REGION and user.region_id == region.pk
+
+
 def sees_whole_municipality(user: User, municipality: Municipality) -> bool:
     """Municipal summaries (all schools of a municipality in one document): the region, and the
     coordinator, methodist or observer of the municipality. A school team or a curator sees
@@ -309,6 +364,12 @@ def sees_whole_municipality(user: User, municipality: Municipality) -> bool:
     if user.role == Role.REGION:
         return municipality.region_id == user.region_id
     return user.municipality_id is not None and municipality.pk == user.municipality_id
+
+
+def sees_region_summary(user: User) -> bool:
+    """The region's summary of its municipalities: its operator, and an observer (who reads it
+    for the municipalities in their scope)."""
+    return user.is_superuser or user.role in (Role.REGION, Role.OBSERVER)
 
 
 def route_review_duty(user: User) -> str | None:

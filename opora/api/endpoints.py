@@ -5,24 +5,27 @@ import datetime
 from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Path, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from opora.accounts.permissions import visible_schools
 from opora.assessments import services as assessments
-from opora.assessments.models import SchoolResult
+from opora.assessments.models import ResultImportJob, SchoolResult
 from opora.identification import selectors as run_selectors
 from opora.meetings import selectors as meeting_selectors
 from opora.meetings import services as meeting_services
 from opora.meetings.models import DecisionStatus
 from opora.programs import selectors as program_selectors
 from opora.programs import services as program_services
-from opora.programs.models import Activity, ActivityStatus, Indicator
+from opora.programs.models import Activity, ActivityStatus, Indicator, IndicatorValue
 
 # Bounds keep generated or mistyped numbers from reaching the database as overflows.
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Year = Annotated[int | None, Query(ge=1990, le=2100)]
+# A code or status to filter by: PostgreSQL refuses a NUL character in a query with an error.
+Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
 class Pages(LimitOffsetPagination):
@@ -42,9 +45,9 @@ class ErrorOut(Schema):
     detail: str | list[ErrorItem]
 
 
-def answers(ok) -> dict:
+def answers(ok, *, status: int = 200) -> dict:
     """The success schema and the errors every operation may give, all documented."""
-    return {200: ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+    return {status: ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 schools = Router()
@@ -73,7 +76,7 @@ class SchoolOut(Schema):
 
 @schools.get("", response=answers(list[SchoolOut]), summary="Школы")
 @paginate(Pages)
-def school_list(request, municipality: str | None = None, school_type: str | None = None):
+def school_list(request, municipality: Text = None, school_type: Text = None):
     """Школы в вашей области работы; фильтры — код муниципалитета и тип (СОШ, ООШ, филиал…)."""
     found = visible_schools(request.user).select_related("municipality", "parent")
     if municipality:
@@ -106,7 +109,13 @@ class ResultOut(Schema):
     mark_5: int
 
 
-class ImportOut(Schema):
+class ImportAcceptedOut(Schema):
+    id: int
+    status: str
+    url: str
+
+
+class ImportCountsOut(Schema):
     file_format: str
     rows_read: int
     created: int
@@ -114,14 +123,36 @@ class ImportOut(Schema):
     unchanged: int
 
 
+class ImportJobOut(Schema):
+    id: int
+    filename: str
+    status: str
+    status_label: str
+    stage: str
+    progress: int
+    summary: str | None
+    counts: ImportCountsOut | None
+    problems: list[str]
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_status_label(job: ResultImportJob) -> str:
+        return job.get_status_display()
+
+    @staticmethod
+    def resolve_summary(job: ResultImportJob) -> str | None:
+        return job.summary if job.is_finished else None
+
+
 @results.get("", response=answers(list[ResultOut]), summary="Результаты оценочных процедур")
 @paginate(Pages)
 def result_list(
     request,
-    school: str | None = None,
+    school: Text = None,
     year: Year = None,
-    kind: str | None = None,
-    subject: str | None = None,
+    kind: Text = None,
+    subject: Text = None,
 ):
     """Результаты школ вашей области: год — по окончанию учебного года (2023 = 2022/23)."""
     found = SchoolResult.objects.filter(school__in=visible_schools(request.user))
@@ -135,13 +166,31 @@ def result_list(
     return found.select_related("school", "assessment__subject").order_by("pk")
 
 
-@results.post("/import", response=answers(ImportOut), summary="Загрузить файл результатов")
+@results.post(
+    "/import",
+    response=answers(ImportAcceptedOut, status=202),
+    summary="Загрузить файл результатов",
+)
 def result_upload(request, file: File[UploadedFile]):
-    """CSV или XLSX в формате docs/formats.md (по школам или по обучающимся). Файл с ошибкой
-    не загружается целиком; ответ 400 называет строку и столбец каждой ошибки."""
-    return assessments.result_import(
-        content=file.read(), filename=file.name, imported_by=request.user
-    )
+    """CSV или XLSX в формате docs/formats.md (по школам или по обучающимся), как на странице
+    загрузки: те же права, те же ограничения размера и вида файла. Файл загружается в фоне;
+    ответ 202 даёт номер задания и адрес, по которому спрашивать, чем оно кончилось."""
+    job = assessments.result_import_enqueue(upload=file, imported_by=request.user)
+    url = reverse("api:result_import_job", kwargs={"job_id": job.pk})
+    return Status(202, {"id": job.pk, "status": job.status, "url": url})
+
+
+@results.get(
+    "/import/{job_id}",
+    response=answers(ImportJobOut),
+    summary="Ход загрузки файла результатов",
+    url_name="result_import_job",
+)
+def result_import_job(request, job_id: Id):
+    """Состояние (queued, running, done, refused), готовность в процентах; по окончании — итог,
+    а если файл не загружен — ошибки с номерами строк и столбцов. Видно только тому, кто
+    загрузил файл."""
+    return get_object_or_404(ResultImportJob, pk=job_id, created_by=request.user)
 
 
 # ── Identification ───────────────────────────────────────────────────────────────────────
@@ -175,7 +224,7 @@ class VerdictOut(Schema):
 
 @identification.get("/runs", response=answers(list[RunOut]), summary="Запуски выявления")
 @paginate(Pages)
-def run_list(request, year: Year = None, status: str | None = None):
+def run_list(request, year: Year = None, status: Text = None):
     """Запуски и утверждённые списки; status=approved — только официальные списки."""
     runs = run_selectors.run_list(user=request.user).select_related("order")
     if year is not None:
@@ -227,10 +276,17 @@ class IndicatorOut(Schema):
 
 class ValueOut(Schema):
     measured_on: datetime.date
-    school: str | None = Field(None, alias="school.code")
+    school: str | None
     value: str
     evidence_link: str
     computed_from: str
+
+    @staticmethod
+    def resolve_school(value: IndicatorValue) -> str | None:
+        """A value of an indicator «одна школа» is stored without a school: it is the
+        indicator's school's."""
+        school = value.school or value.indicator.school
+        return school.code if school else None
 
 
 class ValueIn(Schema):
@@ -261,7 +317,7 @@ class ActivityIn(Schema):
 
 @programs.get("", response=answers(list[ProgramOut]), summary="Программы и дорожные карты")
 @paginate(Pages)
-def program_list(request, municipality: str | None = None, status: str | None = None):
+def program_list(request, municipality: Text = None, status: Text = None):
     found = program_selectors.program_list(user=request.user)
     if municipality:
         found = found.filter(municipality__code=municipality)
@@ -313,7 +369,7 @@ def _indicator(request, indicator_id: Id) -> Indicator:
 @indicators.get("/{indicator_id}/values", response=answers(list[ValueOut]), summary="Значения")
 @paginate(Pages)
 def indicator_values(request, indicator_id: Id):
-    return _indicator(request, indicator_id).values.select_related("school")
+    return _indicator(request, indicator_id).values.select_related("school", "indicator__school")
 
 
 @indicators.post("/{indicator_id}/values", response=answers(ValueOut), summary="Внести значение")

@@ -159,8 +159,13 @@ class ResultImportJob(models.Model):
     stage = models.CharField("этап", max_length=200, blank=True)
     progress = models.PositiveSmallIntegerField("готово, %", default=0)
     summary = models.TextField("итог", blank=True)
+    counts = models.JSONField("итог в числах", null=True, blank=True)
     problems = models.JSONField("ошибки", default=list)
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
+    # Who runs the job and when it last moved: how a stopped worker's job is told from a live one.
+    task_id = models.CharField("задание в очереди", max_length=64, blank=True)
+    worker = models.CharField("обработчик (машина:процесс)", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("последний ход", null=True, blank=True)
 
     class Meta:
         verbose_name = "загрузка результатов"

@@ -20,6 +20,9 @@ KIND_BY_WORD = {
     "кдр": "KDR", "kdr": "KDR",
 }  # fmt: skip
 SHOWN_PER_CHECK = 20
+# The largest count a result stores (PositiveIntegerField on every database): larger ones would
+# overflow the column, or wrap around in the sum of marks and pass its check.
+MAX_COUNT = 2_147_483_647
 
 
 def detect_format(header: Collection[str]) -> str | None:
@@ -35,18 +38,31 @@ def check_school_rows(
     frame: pl.DataFrame, *, school_codes: Collection[str], subject_codes: Collection[str]
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Typed school-level rows (kind as VPR/OGE/EGE/KDR) and every problem found."""
-    typed = _typed_keys(frame).with_columns(
+    parsed = _typed_keys(frame).with_columns(
         pl.col("participants", *MARKS).str.to_integer(strict=False)
     )
-    problems = _key_problems(frame, typed, school_codes=school_codes, subject_codes=subject_codes)
+    problems = _key_problems(frame, parsed, school_codes=school_codes, subject_codes=subject_codes)
     for column in ["participants", *MARKS]:
+        # Digits that do not fit 64 bits parse to null: they are too large, not malformed.
+        too_large = (parsed[column] > MAX_COUNT).fill_null(False) | (
+            parsed[column].is_null() & frame[column].str.contains("^[0-9]+$")
+        )
         problems += _check(
             frame,
-            typed[column].is_null() | (typed[column] < 0),
+            (parsed[column].is_null() | (parsed[column] < 0)) & ~too_large,
             column,
             lambda v: f"ожидается целое неотрицательное число, а не «{v}»",
         )
-    marks_sum = pl.sum_horizontal(*MARKS)
+        problems += _check(
+            frame,
+            too_large,
+            column,
+            lambda v: f"слишком большое число «{v}»: допустимо не больше {MAX_COUNT}",
+        )
+    # The sum of marks is checked only where every count is valid: a refused count says it all.
+    counts = pl.col("participants", *MARKS)
+    typed = parsed.with_columns(pl.when(counts.is_between(0, MAX_COUNT)).then(counts))
+    marks_sum = sum(pl.col(mark) for mark in MARKS)
     explained = typed.with_columns(
         pl.format("участников {}, а сумма отметок «2»…«5» — {}", "participants", marks_sum).alias(
             "why"

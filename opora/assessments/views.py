@@ -12,6 +12,7 @@ from opora.identification.peers import METRICS as FAIR_METRICS
 from opora.identification.selectors import school_fair_change
 from opora.paging import paginate
 from opora.registry.selectors import school_get
+from opora.registry.years import requested_year
 from opora.reports import charts
 
 METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()}
@@ -21,7 +22,9 @@ METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()
 def results_table(request):
     years = selectors.result_years(user=request.user)
     municipalities = visible_municipalities(request.user)
-    form = ResultsFilterForm(request.GET or None, years=years, municipalities=municipalities)
+    query = request.GET.copy()
+    query["year"] = requested_year(request, default=years[0] if years else None) or ""
+    form = ResultsFilterForm(query, years=years, municipalities=municipalities)
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or (years[0] if years else None)
     metric = data.get("metric") or "twos"
@@ -94,7 +97,7 @@ def school_results(request, code):
 @require_http_methods(["GET", "POST"])
 def results_import(request):
     if not can_import_files(request.user):
-        raise PermissionDenied
+        raise PermissionDenied  # not even the form; a POST would be refused by the service too
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = services.result_import_enqueue(

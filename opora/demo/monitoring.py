@@ -161,6 +161,7 @@ def _measures(municipality, coordinator, diagnostics, indicators) -> None:
     # Track 2's conclusion («привело к положительной динамике») reads a fall of доля «2» in two
     # assessments as enough: the region's own rule says so.
     region_rule = services.rule_save(
+        user=None,
         code="twos-fell-2",
         title="Доля «2» снизилась хотя бы в двух процедурах (зона риска)",
         params={

@@ -138,7 +138,9 @@ def _load_context(school: School, data: dict) -> None:
     for year in sorted(years):
         contingent = {k: v for k, v in contingents.get(year, {}).items() if k != "year"}
         values = {code: _context_value(v) for code, v in data["context"].get(str(year), {}).items()}
-        school_context_save(school=school, year=year, contingent=contingent, values=values)
+        school_context_save(
+            user=None, school=school, year=year, contingent=contingent, values=values
+        )
 
 
 def _context_value(value) -> Decimal | str:
@@ -232,10 +234,12 @@ def _load_programs(code: str) -> None:
     """The programs, orders and roadmaps of a seed, as the document writes them."""
     data = json.loads((DATA_DIR / "programs" / f"{code}.json").read_text("utf-8"))
     municipality = Municipality.objects.select_related("region").get(code=code)
-    orders = orders_save(municipality=municipality, orders=data["orders"])
+    orders = orders_save(user=None, municipality=municipality, orders=data["orders"])
     for program in data["programs"]:
         if not Program.objects.filter(municipality=municipality, name=program["name"]).exists():
-            program_create_from_document(municipality=municipality, data=program, orders=orders)
+            program_create_from_document(
+                user=None, municipality=municipality, data=program, orders=orders
+            )
     for program in data["programs"]:
         _compute_indicators(municipality=municipality, program=program)
 

@@ -85,6 +85,7 @@ def staff_demo_load() -> None:
         school = School.objects.get(code=code)
         for year, period, students, at_risk, with_plan in rows:
             at_risk_save(
+                user=None,
                 school=school,
                 values={
                     "year": year,

@@ -2,14 +2,13 @@ from django import forms
 
 from opora.identification.models import RuleSet
 from opora.identification.rules import LOW_RESULTS, OBJECTIVITY, SOCIAL_INDEX
+from opora.registry.years import AcademicYearFormField
 
 
 class RunForm(forms.Form):
     rule_set = forms.ModelChoiceField(label="Правило", queryset=RuleSet.objects.none())
-    year = forms.IntegerField(
+    year = AcademicYearFormField(
         label="Учебный год выявления (год окончания)",
-        min_value=2000,
-        max_value=2100,
         help_text="Например, 2024 — список на 2023/24 учебный год по результатам прошлых лет.",
     )
     municipality = forms.ChoiceField(label="Территория", required=False)

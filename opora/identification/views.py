@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +13,7 @@ from opora.accounts.permissions import (
     runs_identification,
     visible_municipalities,
 )
+from opora.downloads import file_response
 from opora.exports import csv_bytes, xlsx_workbook_bytes
 from opora.identification import selectors, services
 from opora.identification.exports import verdict_rows, warning_rows
@@ -23,6 +24,7 @@ from opora.identification.rules import CLUSTERING, KIND_LABELS
 from opora.programs.selectors import order_list
 from opora.registry.models import Municipality, Region, School
 from opora.registry.selectors import school_get
+from opora.registry.years import requested_year
 
 METRIC_LABELS = {metric: label for metric, (_, label, _) in METRICS.items()}
 
@@ -89,6 +91,8 @@ def _approving_orders(request, run):
 @require_POST
 def run_approve(request, pk):
     run = _run(request, pk)
+    if not runs_identification(request.user):
+        raise PermissionDenied
     form = ApproveForm(request.POST, orders=_approving_orders(request, run))
     if not form.is_valid():
         messages.error(request, "Выберите приказ, которым утверждён список.")
@@ -114,11 +118,11 @@ def run_export(request, pk):
         },
         schema={"school_code": pl.String, "flagged": pl.Boolean, "reasons": pl.List(pl.String)},
     )
-    response = HttpResponse(
-        csv_bytes(verdict_rows(frame, rule_code=run.rule_set.code)), content_type="text/csv"
+    return file_response(
+        csv_bytes(verdict_rows(frame, rule_code=run.rule_set.code)),
+        filename=f"identification-{run.pk}.csv",
+        content_type="text/csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="identification-{run.pk}.csv"'
-    return response
 
 
 @login_required
@@ -222,20 +226,20 @@ def _territory(user, municipality_code: str) -> tuple[Region, Municipality | Non
 @login_required
 def school_fair_change(request, code):
     school = school_get(user=request.user, code=code)
-    year = request.GET.get("year")
-    fair = selectors.school_fair_change(
-        user=request.user, school=school, year=int(year) if year and year.isdigit() else None
-    )
+    year = requested_year(request, default=None)
+    fair = selectors.school_fair_change(user=request.user, school=school, year=year)
     return render(
         request,
         "identification/fair_change.html",
-        {"school": school, "fair": fair, "metric_labels": METRIC_LABELS},
+        {"school": school, "year": year, "fair": fair, "metric_labels": METRIC_LABELS},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_group(request):
+    if request.method == "POST" and not runs_identification(request.user):
+        raise PermissionDenied
     form = _run_form(request)
     if form is not None:
         form.fields["rule_set"].queryset = selectors.list_rule_sets(user=request.user)
@@ -293,14 +297,12 @@ def risk_group_export(request, pk, fmt):
     )
     name = f"risk-group-{run.pk}{'-' + municipality if municipality else ''}"
     if fmt == "xlsx":
-        response = HttpResponse(
+        return file_response(
             xlsx_workbook_bytes({"Группа риска": rows}),
+            filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    else:
-        response = HttpResponse(csv_bytes(rows), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return file_response(csv_bytes(rows), filename=f"{name}.csv", content_type="text/csv")
 
 
 def _warning_run(request, pk):

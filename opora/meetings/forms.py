@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.accounts.models import User
+from opora.links import WebLinkFormField
 from opora.meetings.models import (
     AgendaItem,
     Decision,
@@ -186,7 +187,7 @@ class DecisionForm(EditForm):
 
 class DecisionStatusForm(forms.Form):
     status = forms.ChoiceField(label="Состояние", choices=DecisionStatus.choices)
-    evidence_link = forms.URLField(
+    evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка на документ, страницу сайта)",
         required=False,
         assume_scheme="https",

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from opora.links import WebLinkField
 from opora.programs.models import Activity, Indicator, Order, Program
 from opora.registry.models import Municipality, School
 
@@ -420,7 +421,7 @@ class Decision(models.Model):
     status = models.CharField(
         "состояние", max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
     )
-    evidence_link = models.URLField("подтверждение (ссылка)", blank=True)
+    evidence_link = WebLinkField("подтверждение (ссылка)", blank=True)
     evidence_note = models.TextField("что сделано", blank=True)
     history = HistoricalRecords()
 

@@ -10,10 +10,10 @@ from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_create_working_group,
     can_manage_working_group,
-    follows_decisions_of_own_schools,
     sees_territory_working_groups,
     visible_municipalities,
     visible_schools,
+    works_with_own_schools,
 )
 from opora.meetings.models import (
     OPEN_STATUSES,
@@ -51,7 +51,7 @@ def visible_decisions(user: User) -> QuerySet[Decision]:
     decisions = Decision.objects.filter(
         item__meeting__group__in=visible_working_groups(user)
     ) | Decision.objects.filter(owner_member__account=user)
-    if follows_decisions_of_own_schools(user):
+    if works_with_own_schools(user):
         schools = visible_schools(user)
         decisions = (
             decisions

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opora import locking
 from opora.accounts.permissions import can_manage_working_group, can_update_decision
+from opora.downloads import file_response
 from opora.meetings import selectors, services
 from opora.meetings.documents import BUILDERS, meeting_protocol, protocol_filename
 from opora.meetings.forms import (
@@ -404,10 +405,11 @@ def protocol_export(request, pk, file_format, revision=None):
     else:
         revision = int(revision)
         content = get_object_or_404(meeting.revisions, number=revision).content
-    response = HttpResponse(BUILDERS[file_format](content), content_type=FORMATS[file_format])
-    filename = protocol_filename(meeting, file_format, revision)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(
+        BUILDERS[file_format](content),
+        filename=protocol_filename(meeting, file_format, revision),
+        content_type=FORMATS[file_format],
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@ through reports/print_base.html) and XLSX with one sheet per table."""
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx import Document as WordDocument
@@ -11,10 +12,13 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
 from opora.exports import xlsx_workbook_bytes
-from opora.monitoring import report as builder
 from opora.monitoring.models import AnnualReport
+from opora.monitoring.report import build
+from opora.monitoring.report_blocks import tables
+from opora.monitoring.report_data import report_data
+from opora.reports import charts, pdf
+from opora.reports.cache import cached_document, code_version
 from opora.reports.documents import Document, register
-from opora.reports.pdf import render_pdf
 
 KIND = "annual_report"
 
@@ -25,13 +29,13 @@ def _listing() -> Iterator[Document]:
 
 
 def report_blocks(report: AnnualReport) -> list:
-    data = builder.report_data(municipality=report.municipality, year=report.year, report=report)
-    return builder.build(data)
+    data = report_data(municipality=report.municipality, year=report.year, report=report)
+    return build(data)
 
 
 def report_xlsx(blocks: list) -> bytes:
     sheets: dict[str, list] = {}
-    for table in builder.tables(blocks):
+    for table in tables(blocks):
         name, number = table.sheet[:31], 2
         while name in sheets:
             suffix = f" ({number})"
@@ -106,7 +110,38 @@ def _table(document, block) -> None:
 
 
 def report_pdf(report: AnnualReport, blocks: list) -> bytes:
-    return render_pdf("monitoring/report_print.html", {"report": report, "blocks": blocks})
+    return pdf.render_pdf("monitoring/report_print.html", {"report": report, "blocks": blocks})
+
+
+# Everything that draws a report's PDF, so that a cached file is redrawn after it changes.
+_PDF_VERSION = code_version(
+    Path(__file__),
+    *sorted(Path(__file__).parent.glob("report*.py")),  # report.py and the modules it builds on
+    Path(charts.__file__),
+    Path(pdf.__file__),
+    Path(__file__).parent / "templates/monitoring/report_print.html",
+    Path(__file__).parent / "templates/monitoring/_blocks.html",
+    Path(pdf.__file__).parent / "templates/reports/print_base.html",
+)
+
+
+def published_report_pdf(report: AnnualReport) -> bytes:
+    """The PDF of the public page, printed once for its content: anyone may ask for it, and
+    printing costs seconds of CPU. Its blocks are what it shows, so a new conclusion, result or
+    decision gives a new file."""
+    blocks = report_blocks(report)
+    heading = [
+        report.title,
+        report.is_published,
+        report.municipality.name,
+        report.municipality.region.name,
+    ]
+    return cached_document(
+        name=f"{KIND}-{report.pk}",
+        file_format="pdf",
+        content=[_PDF_VERSION, heading, blocks],
+        build=lambda: report_pdf(report, blocks),
+    )
 
 
 def build_report(report: AnnualReport, file_format: str) -> bytes:

@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.monitoring.models import CampaignKind, CampaignStatus, EffectivenessRule
+from opora.registry.years import AcademicYearFormField
 
 DATE = {"widget": forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})}
 
@@ -8,9 +9,7 @@ DATE = {"widget": forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})}
 class CampaignForm(forms.Form):
     title = forms.CharField(label="Название", max_length=300)
     kind = forms.ChoiceField(label="Что собирается", choices=CampaignKind.choices)
-    year = forms.IntegerField(
-        label="Учебный год (год окончания: 2023 — это 2022/23)", min_value=2000, max_value=2100
-    )
+    year = AcademicYearFormField(label="Учебный год (год окончания: 2023 — это 2022/23)")
     measured_on = forms.DateField(label="Значения на дату", **DATE)
     opens_on = forms.DateField(label="Начало сбора", **DATE)
     deadline = forms.DateField(label="Срок сдачи", **DATE)

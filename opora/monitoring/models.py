@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from opora.links import WebLinkField
 from opora.programs.models import Activity, Indicator
 from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label
@@ -146,7 +147,7 @@ class SubmissionValue(models.Model):
     )
     question = models.CharField("вопрос", max_length=500, blank=True)
     value = models.CharField("значение", max_length=500, blank=True)
-    evidence_link = models.URLField("подтверждение (ссылка)", blank=True)
+    evidence_link = WebLinkField("подтверждение (ссылка)", blank=True)
     computed_from = models.CharField(
         "рассчитано по данным",
         max_length=300,

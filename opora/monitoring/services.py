@@ -13,7 +13,9 @@ from opora.accounts.permissions import (
     can_fill_submission,
     can_manage_municipality,
     can_review_submission,
+    can_set_effectiveness_rule,
 )
+from opora.links import clean_web_links
 from opora.monitoring import selectors
 from opora.monitoring.effectiveness import EffectivenessParams
 from opora.monitoring.models import (
@@ -98,6 +100,17 @@ def campaign_status_change(
     return campaign
 
 
+def _web_link(link: str, place: str) -> str:
+    """The evidence link of one row of a submission, refused with the row it belongs to."""
+    link = link.strip()
+    try:
+        clean_web_links(SubmissionValue, evidence_link=link)
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        raise ValidationError(f"{place}, ссылка на подтверждение: {message}") from None
+    return link
+
+
 @transaction.atomic
 def submission_save(
     *,
@@ -128,7 +141,11 @@ def submission_save(
         SubmissionValue.objects.update_or_create(
             submission=submission,
             indicator_id=indicator_id,
-            defaults={"value": value.strip(), "evidence_link": link.strip(), "computed_from": ""},
+            defaults={
+                "value": value.strip(),
+                "evidence_link": _web_link(link, f"Показатель {allowed[indicator_id].number}"),
+                "computed_from": "",
+            },
         )
     for question, (value, link) in answers.items():
         if question not in campaign.questions:
@@ -137,7 +154,7 @@ def submission_save(
             submission=submission,
             indicator=None,
             question=question,
-            defaults={"value": value.strip(), "evidence_link": link.strip()},
+            defaults={"value": value.strip(), "evidence_link": _web_link(link, f"«{question}»")},
         )
     submission_fill_computed(submission=submission)
     submission.status = SubmissionStatus.DRAFT
@@ -315,10 +332,12 @@ def measure_save(
 
 
 def rule_save(
-    *, code: str, title: str, params: dict, source: str = "", region=None
+    *, user: User | None, code: str, title: str, params: dict, source: str = "", region=None
 ) -> EffectivenessRule:
     """A rule version; the same code with other parameters becomes the next version, so the
-    measures judged by an earlier version keep it."""
+    measures judged by an earlier version keep it. `user` None is the console operator."""
+    if user is not None and not can_set_effectiveness_rule(user, region):
+        raise PermissionDenied
     EffectivenessParams.from_params(params)  # refuses wrong parameters
     latest = EffectivenessRule.objects.filter(code=code).order_by("-version").first()
     if latest is not None and latest.params == params:

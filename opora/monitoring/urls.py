@@ -18,7 +18,7 @@ urlpatterns = [
     path("monitoring/<slug:code>/campaigns/new/", views.campaign_create, name="campaign_create"),
     path("monitoring/<slug:code>/dynamics/", views.dynamics, name="dynamics"),
     path("monitoring/<slug:code>/effectiveness/", views.effectiveness, name="effectiveness"),
-    path("monitoring/<slug:code>/report/<int:year>/", views.report_page, name="report_page"),
+    path("monitoring/<slug:code>/report/<year:year>/", views.report_page, name="report_page"),
     path("public/<slug:code>/", views.public_page, name="public"),
     path("public/<slug:code>/reports/<int:pk>.pdf", views.public_report, name="public_report"),
 ]

@@ -1,47 +1,57 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from opora.accounts.models import Role
 from opora.accounts.permissions import (
     can_fill_submission,
     can_manage_municipality,
     can_review_submission,
+    sees_region_summary,
+    sees_whole_municipality,
     visible_municipalities,
 )
-from opora.monitoring import report as builder
-from opora.monitoring import selectors, services
-from opora.monitoring.documents import KIND
+from opora.downloads import file_response
+from opora.monitoring import public, selectors, services
+from opora.monitoring.documents import KIND, published_report_pdf
+from opora.monitoring.effectiveness import KIND_LABELS
 from opora.monitoring.forms import CampaignForm, CampaignStatusForm, MeasureForm, ReviewForm
+from opora.monitoring.lists import list_in_view
+from opora.monitoring.measures import measure_get, measure_rows, rule_list
 from opora.monitoring.models import AnnualReport, CampaignKind, CampaignStatus, SubmissionStatus
+from opora.monitoring.report import build, conclusion_fields
+from opora.monitoring.report_actions import EffectivenessSection
+from opora.monitoring.report_data import report_data
+from opora.monitoring.report_schools import DynamicsSection, ListExitSection
+from opora.monitoring.results import latest_result_year, municipality_dynamics, report_years
+from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Indicator
 from opora.registry.models import School
+from opora.registry.years import requested_year
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors as risk_selectors
 
 
 def _year(request, municipality) -> int:
-    latest = selectors.latest_result_year(municipality=municipality)
-    try:
-        return int(request.GET.get("year") or latest or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
+    latest = latest_result_year(municipality=municipality)
+    return requested_year(request, default=latest or timezone.localdate().year)
 
 
 @login_required
 def index(request):
     """Monitoring home: campaigns, and per municipality its dashboard, dynamics and reports."""
-    municipalities = visible_municipalities(request.user).order_by("name")
-    reports = selectors.report_list(user=request.user)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
-        # A school team and a curator take part in campaigns; the municipality's pages are not
-        # theirs (its published reports are on the public page).
-        municipalities, reports = municipalities.none(), reports.none()
+    # A school team and a curator take part in campaigns; the municipality's pages are not
+    # theirs (its published reports are on the public page).
+    municipalities = [
+        m
+        for m in visible_municipalities(request.user).order_by("name")
+        if sees_whole_municipality(request.user, m)
+    ]
+    reports = selectors.report_list(user=request.user).filter(municipality__in=municipalities)
     return render(
         request,
         "monitoring/index.html",
@@ -49,7 +59,7 @@ def index(request):
             "campaigns": selectors.campaign_list(user=request.user),
             "municipalities": municipalities,
             "reports": reports,
-            "regional": request.user.is_superuser or request.user.role == Role.REGION,
+            "regional": sees_region_summary(request.user),
         },
     )
 
@@ -211,12 +221,12 @@ def submission_detail(request, pk):
 @login_required
 def dashboard(request, code):
     municipality = selectors.municipality_get(user=request.user, code=code)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    if not sees_whole_municipality(request.user, municipality):
         raise Http404
     year = _year(request, municipality)
-    dynamics = selectors.municipality_dynamics(municipality=municipality, year=year)
-    measures = selectors.measure_rows(municipality=municipality, year=year, dynamics=dynamics)
-    summary = selectors.municipality_summary(
+    dynamics = municipality_dynamics(municipality=municipality, year=year)
+    measures = measure_rows(municipality=municipality, year=year, dynamics=dynamics)
+    summary = municipality_summary(
         municipality=municipality, year=year, today=timezone.localdate(), measures=measures
     )
     return render(
@@ -225,8 +235,9 @@ def dashboard(request, code):
         {
             "municipality": municipality,
             "year": year,
-            "years": selectors.report_years(municipality=municipality),
+            "years": report_years(municipality=municipality),
             "summary": summary,
+            "listing": list_in_view(municipality=municipality, year=year),
             "chart": _groups_chart(dynamics),
             "manages": can_manage_municipality(request.user, municipality),
             "report": AnnualReport.objects.filter(municipality=municipality, year=year).first(),
@@ -246,7 +257,7 @@ def _groups_chart(dynamics) -> str:
     if not dynamics.assessments:
         return ""
     labels = [
-        f"{builder.KIND_LABELS.get(k, k)} {dynamics.labels.get(s, s)} {g} кл."
+        f"{KIND_LABELS.get(k, k)} {dynamics.labels.get(s, s)} {g} кл."
         for k, s, g in dynamics.assessments
     ]
     series = {}
@@ -265,9 +276,9 @@ def _groups_chart(dynamics) -> str:
 
 @login_required
 def region_dashboard(request):
-    if not (request.user.is_superuser or request.user.role in (Role.REGION, Role.OBSERVER)):
+    if not sees_region_summary(request.user):
         raise Http404
-    summaries = selectors.region_summaries(user=request.user, today=timezone.localdate())
+    summaries = region_summaries(user=request.user, today=timezone.localdate())
     return render(
         request,
         "monitoring/region_dashboard.html",
@@ -303,17 +314,17 @@ def _share(part: int, counts: dict, skip: str = "") -> float | None:
 
 def _blocks_page(request, code, sections):
     municipality = selectors.municipality_get(user=request.user, code=code)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    if not sees_whole_municipality(request.user, municipality):
         raise Http404
     year = _year(request, municipality)
-    data = builder.report_data(municipality=municipality, year=year)
+    data = report_data(municipality=municipality, year=year)
     blocks = [b for section in sections for b in section.render(data)]
     return municipality, year, data, blocks
 
 
 @login_required
 def dynamics(request, code):
-    municipality, year, _, blocks = _blocks_page(request, code, [builder.DynamicsSection()])
+    municipality, year, _, blocks = _blocks_page(request, code, [DynamicsSection()])
     blocks = [b for b in blocks if b.kind != "conclusion"]
     return render(
         request,
@@ -321,7 +332,7 @@ def dynamics(request, code):
         {
             "municipality": municipality,
             "year": year,
-            "years": selectors.report_years(municipality=municipality),
+            "years": report_years(municipality=municipality),
             "blocks": blocks,
         },
     )
@@ -331,7 +342,7 @@ def dynamics(request, code):
 @require_http_methods(["GET", "POST"])
 def effectiveness(request, code):
     municipality, year, data, blocks = _blocks_page(
-        request, code, [builder.EffectivenessSection(), builder.ListExitSection()]
+        request, code, [EffectivenessSection(), ListExitSection()]
     )
     manages = can_manage_municipality(request.user, municipality)
     form = _measure_form(request, municipality)
@@ -350,7 +361,7 @@ def effectiveness(request, code):
         {
             "municipality": municipality,
             "year": year,
-            "years": selectors.report_years(municipality=municipality),
+            "years": report_years(municipality=municipality),
             "blocks": [b for b in blocks if b.kind != "conclusion"],
             "measures": data.measures,
             "form": form if manages else None,
@@ -376,15 +387,15 @@ def _measure_form(request, municipality, measure=None):
         indicators=Indicator.objects.filter(program__municipality=municipality).select_related(
             "school"
         ),
-        rules=selectors.rule_list(municipality=municipality),
+        rules=rule_list(municipality=municipality),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_detail(request, pk):
-    measure = selectors.measure_get(user=request.user, pk=pk)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    measure = measure_get(user=request.user, pk=pk)
+    if not sees_whole_municipality(request.user, measure.municipality):
         raise Http404
     manages = can_manage_municipality(request.user, measure.municipality)
     form = _measure_form(request, measure.municipality, measure)
@@ -402,12 +413,10 @@ def measure_detail(request, pk):
             messages.success(request, "Мера сохранена.")
             return redirect("monitoring:measure_detail", pk=measure.pk)
     # Judging needs the schools' own dynamics only, not the region's pooled figures.
-    dynamics = selectors.municipality_dynamics(
+    dynamics = municipality_dynamics(
         municipality=measure.municipality, year=measure.year, pooled=False
     )
-    rows = selectors.measure_rows(
-        municipality=measure.municipality, year=measure.year, dynamics=dynamics
-    )
+    rows = measure_rows(municipality=measure.municipality, year=measure.year, dynamics=dynamics)
     return render(
         request,
         "monitoring/measure_detail.html",
@@ -424,17 +433,20 @@ def measure_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_page(request, code, year):
     municipality = selectors.municipality_get(user=request.user, code=code)
-    if request.user.role in (Role.SCHOOL, Role.CURATOR):
+    if not sees_whole_municipality(request.user, municipality):
         raise Http404
     manages = can_manage_municipality(request.user, municipality)
     report = AnnualReport.objects.filter(municipality=municipality, year=year).first()
-    if report is None:
-        if not manages:
-            raise Http404
-        report = services.report_open(user=request.user, municipality=municipality, year=year)
+    if report is None and not manages:
+        raise Http404
     if request.method == "POST":
         if not manages:
             raise PermissionDenied
+        report = services.report_open(user=request.user, municipality=municipality, year=year)
+        if request.POST.get("export") in FORMATS:
+            return redirect(
+                "monitoring:report_export", pk=report.pk, file_format=request.POST["export"]
+            )
         if "publish" in request.POST:
             services.report_publish(
                 user=request.user, report=report, published=request.POST["publish"] == "1"
@@ -450,22 +462,27 @@ def report_page(request, code, year):
                 user=request.user,
                 report=report,
                 conclusions={
-                    key: request.POST.get(f"conclusion-{key}", "")
-                    for key, _ in builder.conclusion_fields()
+                    key: request.POST.get(f"conclusion-{key}", "") for key, _ in conclusion_fields()
                 },
             )
             messages.success(request, "Выводы сохранены.")
         return redirect("monitoring:report_page", code=code, year=year)
-    data = builder.report_data(municipality=municipality, year=year, report=report)
+    if report is None:
+        # Shown, not saved: a GET changes nothing. The coordinator's first save, publication
+        # or request for a file creates the report.
+        report = AnnualReport(
+            municipality=municipality, year=year, title=services.report_title(municipality, year)
+        )
+    data = report_data(municipality=municipality, year=year, report=report)
     return render(
         request,
         "monitoring/report_page.html",
         {
             "report": report,
             "municipality": municipality,
-            "blocks": builder.build(data),
+            "blocks": build(data),
             "manages": manages,
-            "history": report.history.order_by("-history_date")[:20],
+            "history": report.history.order_by("-history_date")[:20] if report.pk else [],
         },
     )
 
@@ -473,26 +490,26 @@ def report_page(request, code, year):
 @login_required
 def report_export(request, pk, file_format):
     report = selectors.report_get(user=request.user, pk=pk)  # 404 outside the scope
-    if request.user.role in (Role.SCHOOL, Role.CURATOR) and not report.is_published:
+    if not report.is_published and not sees_whole_municipality(request.user, report.municipality):
         raise Http404
     content = export_document(f"{KIND}-{report.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
     name = f"report-{report.municipality.code}-{report.year}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name, content_type=FORMATS[file_format])
 
 
 def public_page(request, code):
     """No login: only what the municipality has approved or published."""
-    return render(request, "monitoring/public.html", {"page": selectors.public_page(code=code)})
+    return render(request, "monitoring/public.html", {"page": public.public_page(code=code)})
 
 
 def public_report(request, code, pk):
-    page = selectors.public_page(code=code)
+    page = public.public_page(code=code)
     report = next((r for r in page.reports if r.pk == pk), None)
     if report is None:
         raise Http404
-    content = export_document(f"{KIND}-{report.pk}", file_format="pdf")
-    response = HttpResponse(content, content_type=FORMATS["pdf"])
-    response["Content-Disposition"] = f'inline; filename="report-{code}-{report.year}.pdf"'
-    return response
+    return file_response(
+        published_report_pdf(report),
+        filename=f"report-{code}-{report.year}.pdf",
+        content_type=FORMATS["pdf"],
+        inline=True,
+    )

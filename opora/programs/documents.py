@@ -35,6 +35,11 @@ ROADMAP_COLUMNS = [
     "Показатель выполнения",
     "Статус",
 ]
+# The XLSX is loaded back (services.program_tables_import), so it also carries what identifies a
+# row: the school of a per-school indicator (indicators of several schools share a number) and a
+# roadmap's schools by code, apart from the addressees written in words.
+INDICATOR_SHEET_COLUMNS = [*INDICATOR_COLUMNS, "Код школы"]
+ROADMAP_SHEET_COLUMNS = [*ROADMAP_COLUMNS, "Коды школ"]
 
 
 def _listing() -> Iterator[Document]:
@@ -42,12 +47,12 @@ def _listing() -> Iterator[Document]:
         yield Document(f"program-{program.pk}", "program", program.name, ("docx", "xlsx", "pdf"))
 
 
-def indicator_table(program: Program) -> Iterator[list]:
-    yield INDICATOR_COLUMNS
+def indicator_table(program: Program, *, for_xlsx: bool = False) -> Iterator[list]:
+    yield INDICATOR_SHEET_COLUMNS if for_xlsx else INDICATOR_COLUMNS
     for row in indicator_rows(program=program):
         indicator = row.indicator
         targets = "; ".join(f"{year}: {value}" for year, value in row.targets.items())
-        yield [
+        cells = [
             indicator.number,
             indicator.section,
             indicator.name,
@@ -57,31 +62,40 @@ def indicator_table(program: Program) -> Iterator[list]:
             targets,
             indicator.note,
         ]
+        if for_xlsx:
+            cells.append(indicator.school.code if indicator.school else "")
+        yield cells
 
 
-def roadmap_table(program: Program) -> Iterator[list]:
-    yield ROADMAP_COLUMNS
+def roadmap_table(program: Program, *, for_xlsx: bool = False) -> Iterator[list]:
+    """The addressees in words and the schools by name; the XLSX gives the schools by code in
+    a column of their own."""
+    yield ROADMAP_SHEET_COLUMNS if for_xlsx else ROADMAP_COLUMNS
     for activity in program.activities.prefetch_related("schools"):
-        addressees = ", ".join(
-            [activity.addressees] * bool(activity.addressees)
-            + [s.short_name for s in activity.schools.all()]
-        )
-        yield [
+        schools = sorted(activity.schools.all(), key=lambda s: s.code)
+        names = [] if for_xlsx else [s.short_name for s in schools]
+        cells = [
             activity.number,
             activity.section,
             activity.text,
             activity.period,
             activity.responsible,
-            addressees,
+            ", ".join([activity.addressees] * bool(activity.addressees) + names),
             activity.expected_result,
             activity.implementation_indicator,
             activity.get_status_display(),
         ]
+        if for_xlsx:
+            cells.append(", ".join(s.code for s in schools))
+        yield cells
 
 
 def program_xlsx(program: Program) -> bytes:
     return xlsx_workbook_bytes(
-        {"Целевые показатели": indicator_table(program), "Дорожная карта": roadmap_table(program)}
+        {
+            INDICATOR_SHEET: indicator_table(program, for_xlsx=True),
+            ROADMAP_SHEET: roadmap_table(program, for_xlsx=True),
+        }
     )
 
 

@@ -1,20 +1,23 @@
 from django import forms
 
 from opora.assessments.models import AssessmentKind, Subject
+from opora.links import WebLinkFormField
 from opora.programs.models import (
     PASSPORT_FIELDS,
     ActivityStatus,
     Order,
+    ProgramKind,
     ProgramStatus,
     SourcePopulation,
 )
+from opora.programs.program_templates import template_choices
 from opora.programs.sources import source_choices
 from opora.uploads import document_validator, upload_validator
 
 
 class ActivityForm(forms.Form):
     status = forms.ChoiceField(label="Статус", choices=ActivityStatus.choices)
-    evidence_link = forms.URLField(
+    evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка на документ, страницу сайта)",
         required=False,
         assume_scheme="https",
@@ -35,7 +38,7 @@ class IndicatorValueForm(forms.Form):
         label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
     )
     value = forms.CharField(label="Значение", max_length=100)
-    evidence_link = forms.URLField(
+    evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка)", required=False, assume_scheme="https"
     )
     # What the person saw when the page opened (opora.locking): a newer save is not overwritten.
@@ -74,10 +77,90 @@ class StatusForm(forms.Form):
 class PassportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, label in PASSPORT_FIELDS.items():
-            self.fields[key] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
-            )
+        _passport_fields(self)
+
+
+def _passport_fields(form: forms.Form) -> None:
+    for key, label in PASSPORT_FIELDS.items():
+        form.fields[key] = forms.CharField(
+            label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+
+
+class ProgramForm(forms.Form):
+    """A new program: what it is, whose, for which years; a template gives its structure."""
+
+    template = forms.ChoiceField(
+        label="Шаблон",
+        required=False,
+        help_text="Шаблон даёт цели, задачи, показатели (без значений) и мероприятия дорожной "
+        "карты; всё можно изменить потом.",
+    )
+    kind = forms.ChoiceField(
+        label="Вид",
+        choices=[("", "Выберите вид программы"), *ProgramKind.choices],
+        error_messages={"required": "Выберите вид программы."},
+    )
+    name = forms.CharField(
+        label="Наименование",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Укажите наименование программы."},
+    )
+    start_year = forms.IntegerField(
+        label="Год начала",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Укажите год начала.", "invalid": "Год — четыре цифры."},
+    )
+    end_year = forms.IntegerField(
+        label="Год окончания",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Укажите год окончания.", "invalid": "Год — четыре цифры."},
+    )
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет",
+        queryset=None,
+        required=False,
+        empty_label="Выберите муниципалитет",
+    )
+    school = forms.ModelChoiceField(
+        label="Школа",
+        queryset=None,
+        required=False,
+        empty_label="Нет — программа муниципалитета",
+        help_text="Для школьной программы (концепция, среднесрочная, антирисковая).",
+    )
+
+    def __init__(self, *args, municipalities, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = template_choices()
+        self.fields["municipality"].queryset = municipalities
+        self.fields["school"].queryset = schools
+        _passport_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("school"):
+            data["municipality"] = data["school"].municipality
+        elif not data.get("municipality") and "municipality" not in self.errors:
+            self.add_error("municipality", "Выберите муниципалитет или школу.")
+        return data
+
+    def passport(self) -> dict[str, str]:
+        return {key: self.cleaned_data[key] for key in PASSPORT_FIELDS}
+
+
+class CopyForm(forms.Form):
+    addressees = forms.ChoiceField(
+        label="Школы-адресаты мероприятий",
+        choices=[
+            ("keep", "Оставить те же школы"),
+            ("clear", "Очистить: адресатов выберу заново"),
+        ],
+        initial="keep",
+        widget=forms.RadioSelect,
+    )
 
 
 class IndicatorSourceForm(forms.Form):
@@ -108,7 +191,9 @@ class IndicatorSourceForm(forms.Form):
             bounds = [b.strip() for b in part.replace("–", "-").split("-")]
             if bounds == [""]:
                 continue
-            if not all(b.isdigit() and 1 <= int(b) <= 11 for b in bounds) or len(bounds) > 2:
+            # isascii: «²» passes isdigit, then int() refuses it.
+            numbers = all(b.isascii() and b.isdigit() and 1 <= int(b) <= 11 for b in bounds)
+            if not numbers or len(bounds) > 2:
                 raise forms.ValidationError(
                     f"«{part.strip()}»: укажите классы числами от 1 до 11, например 5-8."
                 )

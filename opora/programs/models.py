@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from opora.links import WebLinkField
 from opora.registry.models import Municipality, Region, School
 
 
@@ -213,7 +214,7 @@ class Activity(models.Model):
     status = models.CharField(
         "статус", max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
-    evidence_link = models.URLField("подтверждение (ссылка)", blank=True)
+    evidence_link = WebLinkField("подтверждение (ссылка)", blank=True)
     evidence_file = models.FileField("подтверждение (файл)", upload_to="evidence/", blank=True)
     comment = models.TextField("комментарий", blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -357,7 +358,7 @@ class IndicatorValue(models.Model):
         help_text="Для показателя «каждая школа» — чьё это значение.",
     )
     value = models.CharField("значение", max_length=100)
-    evidence_link = models.URLField("подтверждение (ссылка)", blank=True)
+    evidence_link = WebLinkField("подтверждение (ссылка)", blank=True)
     computed_from = models.TextField(
         "рассчитано по данным",
         blank=True,

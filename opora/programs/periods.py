@@ -307,3 +307,31 @@ def _months(
     if kind == "month" and _UNTIL.search(before):
         return period("until", None, date.fromordinal(start.toordinal() - 1))
     return period(kind, start, end)
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?:(\s*[-–—/]\s*)(\d{2})(?!\d))?(?!\d)")
+
+
+def shift_years(text: str, *, first: int, last: int, by: int) -> str:
+    """The years of a program's period moved `by` years in its text: «на 2022-2024 годы» →
+    «на 2025-2027 годы», «2023-24 уч. год» → «2026-27 уч. год», «до 30.09.2023» → «до
+    30.09.2026». Years outside first-1..last+1 (a law of 2012 in the basis) stay as written."""
+
+    def shifted(match: re.Match) -> str:
+        year = int(match[1])
+        if not first - 1 <= year <= last + 1:
+            return match[0]
+        if match[3] is None:
+            return str(year + by)
+        return f"{year + by}{match[2]}{(int(match[3]) + by) % 100:02d}"
+
+    return _YEAR.sub(shifted, text)
+
+
+def shift_date(day: date | None, *, by: int) -> date | None:
+    """The same day `by` years later; 29 February becomes the 28th in a common year."""
+    if day is None:
+        return None
+    if day.month == 2 and day.day == 29 and not calendar.isleap(day.year + by):
+        return date(day.year + by, 2, 28)
+    return day.replace(year=day.year + by)

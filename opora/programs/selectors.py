@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from opora.accounts.models import Role, User
+from opora.accounts.models import User
 from opora.accounts.permissions import (
-    can_manage_municipality,
+    can_enter_indicator_value,
+    can_issue_order,
     visible_municipalities,
     visible_schools,
+    works_with_own_schools,
 )
 from opora.assessments.models import AssessmentKind
 from opora.assessments.selectors import subject_labels
@@ -48,6 +50,14 @@ def program_list(*, user: User) -> QuerySet[Program]:
         visible_programs(user)
         .select_related("municipality", "school", "order")
         .order_by("municipality__name", "-start_year", "name")
+    )
+
+
+def program_territories(*, user: User) -> tuple[QuerySet, QuerySet[School]]:
+    """Municipalities and schools a new program may be written for (within the user's scope)."""
+    return (
+        visible_municipalities(user).order_by("name"),
+        visible_schools(user).select_related("municipality").order_by("municipality__name", "name"),
     )
 
 
@@ -177,7 +187,7 @@ def my_activities(*, user: User) -> QuerySet[Activity]:
     open_activities = Activity.objects.filter(program__in=visible_programs(user)).exclude(
         status__in=[ActivityStatus.DONE, ActivityStatus.CANCELLED]
     )
-    if user.role in (Role.SCHOOL, Role.CURATOR):
+    if works_with_own_schools(user):
         open_activities = open_activities.filter(schools__in=visible_schools(user)).distinct()
     return open_activities.select_related("program").order_by("ends_on", "program", "position")
 
@@ -231,9 +241,12 @@ def order_list(*, user: User) -> QuerySet[Order]:
 def order_territory(*, user: User) -> tuple | None:
     """Where the user's new orders belong: (region, municipality) for a coordinator,
     (region, None) for a region operator; None for roles that do not record orders."""
-    if user.role == Role.COORDINATOR and user.municipality_id:
-        return user.municipality.region, user.municipality
-    if user.role == Role.REGION and user.region_id:
+    municipality = user.municipality
+    if municipality and can_issue_order(
+        user, region=municipality.region, municipality=municipality
+    ):
+        return municipality.region, municipality
+    if user.region and can_issue_order(user, region=user.region, municipality=None):
         return user.region, None
     return None
 
@@ -244,9 +257,8 @@ def value_schools(*, user: User, indicator: Indicator) -> QuerySet | None:
     if indicator.scope != "each_school":
         return None
     schools = visible_schools(user).filter(municipality_id=indicator.program.municipality_id)
-    if can_manage_municipality(user, indicator.program.municipality):
-        return schools
-    return schools.filter(pk=user.school_id) if user.role == Role.SCHOOL else schools.none()
+    allowed = [s.pk for s in schools if can_enter_indicator_value(user, indicator, s)]
+    return schools.filter(pk__in=allowed)
 
 
 def indicator_schools(*, indicator: Indicator, year: int) -> QuerySet[School]:

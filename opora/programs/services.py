@@ -1,25 +1,31 @@
 """Every write of the programs app: programs from documents, activity status, indicator values."""
 
 import datetime
+import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
 
 from opora import locking
 from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_change_school_program_status,
+    can_create_program,
     can_enter_indicator_value,
     can_issue_order,
     can_manage_municipality,
     can_update_activity,
 )
 from opora.assessments.models import AssessmentKind
+from opora.links import clean_web_links
 from opora.programs.documents import (
-    INDICATOR_COLUMNS,
     INDICATOR_SHEET,
-    ROADMAP_COLUMNS,
+    INDICATOR_SHEET_COLUMNS,
     ROADMAP_SHEET,
+    ROADMAP_SHEET_COLUMNS,
 )
 from opora.programs.models import (
     Activity,
@@ -32,10 +38,13 @@ from opora.programs.models import (
     IndicatorValue,
     Order,
     Program,
+    ProgramKind,
+    ProgramLevel,
     ProgramStatus,
     Task,
 )
-from opora.programs.periods import parse_period
+from opora.programs.periods import parse_period, shift_date, shift_years
+from opora.programs.program_templates import TEMPLATES, template_structure
 from opora.programs.selectors import indicator_schools, indicator_source_label
 from opora.programs.sources import SOURCES, percent, pooled
 from opora.registry.models import Municipality, Region, School
@@ -46,8 +55,15 @@ UNIT_NAMES = {"percent", "count", "yes_no", "text"}
 
 
 @transaction.atomic
-def orders_save(*, municipality: Municipality, orders: list[dict]) -> dict[str, Order]:
-    """A document's orders by their key in it; a known order (number and date) is reused."""
+def orders_save(
+    *, user: User | None, municipality: Municipality, orders: list[dict]
+) -> dict[str, Order]:
+    """A document's orders by their key in it; a known order (number and date) is reused.
+    `user` None is the console operator (the demo), who loads any municipality's documents."""
+    if user is not None and not can_issue_order(
+        user, region=municipality.region, municipality=municipality
+    ):
+        raise PermissionDenied
     saved: dict[str, Order] = {}
     for data in orders:
         order, _ = Order.objects.update_or_create(
@@ -102,10 +118,12 @@ def order_save(
 
 @transaction.atomic
 def program_create_from_document(
-    *, municipality: Municipality, data: dict, orders: dict[str, Order]
+    *, user: User | None, municipality: Municipality, data: dict, orders: dict[str, Order]
 ) -> Program:
     """A program with its goals, tasks, indicators and roadmap, as a seed document writes it."""
     school = School.objects.get(code=data["school"]) if data.get("school") else None
+    if user is not None and not can_create_program(user, municipality, school):
+        raise PermissionDenied
     program = Program.objects.create(
         municipality=municipality,
         school=school,
@@ -124,6 +142,61 @@ def program_create_from_document(
     _indicators_save(program, data.get("indicators", []), tasks)
     _activities_save(program, data.get("activities", []), tasks)
     return program
+
+
+SCHOOL_KINDS = {ProgramKind.CONCEPT, ProgramKind.MIDTERM, ProgramKind.ANTIRISK}
+
+
+@transaction.atomic
+def program_create(
+    *,
+    user: User,
+    municipality: Municipality,
+    school: School | None,
+    kind: str,
+    name: str,
+    start_year: int,
+    end_year: int,
+    passport: dict[str, str],
+    template: str = "",
+) -> Program:
+    """A draft program of the municipality (or of one of its schools) from nothing, or with
+    the structure of a template (opora.programs.program_templates) and none of its values."""
+    if not can_create_program(user, municipality, school):
+        raise PermissionDenied
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Укажите наименование программы."
+    if kind not in ProgramKind.values:
+        errors["kind"] = "Выберите вид программы."
+    elif kind in SCHOOL_KINDS and school is None:
+        errors["school"] = f"{ProgramKind(kind).label.capitalize()} пишется для школы: выберите её."
+    if end_year < start_year:
+        errors["end_year"] = (
+            f"Год окончания ({end_year}) не может быть раньше года начала ({start_year})."
+        )
+    if template and template not in TEMPLATES:
+        errors["template"] = f"Шаблона «{template}» нет."
+    if errors:
+        raise ValidationError(errors)
+    structure = template_structure(template, start_year=start_year) if template else {}
+    data = {
+        **structure,
+        "level": ProgramLevel.SCHOOL if school else ProgramLevel.MUNICIPAL,
+        "school": school.code if school else None,
+        "kind": kind,
+        "name": name.strip(),
+        "status": ProgramStatus.DRAFT,
+        "period": _period_text(start_year, end_year),
+        "start_year": start_year,
+        "end_year": end_year,
+        "passport": passport,
+    }
+    return program_create_from_document(user=user, municipality=municipality, data=data, orders={})
+
+
+def _period_text(start_year: int, end_year: int) -> str:
+    return f"{start_year} год" if start_year == end_year else f"{start_year}-{end_year} годы"
 
 
 def _goals_save(program: Program, goals: list[dict]) -> dict[str, Task]:
@@ -290,6 +363,7 @@ def indicator_value_save(
         school = None
     if not can_enter_indicator_value(user, indicator, school):
         raise PermissionDenied
+    clean_web_links(IndicatorValue, evidence_link=evidence_link)
     key = {"indicator": indicator, "school": school, "measured_on": measured_on}
     fields = {"value": value, "evidence_link": evidence_link, "entered_by": user}
     current = IndicatorValue.objects.select_for_update(of=("self",)).filter(**key).first()
@@ -379,56 +453,106 @@ def indicator_values_compute(
 @transaction.atomic
 def program_tables_import(*, program: Program, content: bytes, filename: str, user: User) -> str:
     """Replace a program's indicators and roadmap with the two sheets of its XLSX export, so
-    that a municipality can edit the plan in Excel; a bad sheet changes nothing."""
+    that a municipality can edit the plan in Excel; a bad sheet changes nothing, and the file
+    loaded back unchanged changes nothing."""
     if not can_manage_municipality(user, program.municipality):
         raise PermissionDenied
     sheets = {}
-    for title, columns in ((INDICATOR_SHEET, INDICATOR_COLUMNS), (ROADMAP_SHEET, ROADMAP_COLUMNS)):
+    for title, columns in (
+        (INDICATOR_SHEET, INDICATOR_SHEET_COLUMNS),
+        (ROADMAP_SHEET, ROADMAP_SHEET_COLUMNS),
+    ):
         table = read_table(content, filename=filename, sheet=title)
         table.filename = f"{filename}, лист «{title}»"
         check_columns(table, required=[c.lower() for c in columns])
         sheets[title] = table
-    indicators, problems = _indicator_rows(sheets[INDICATOR_SHEET])
-    activities, more = _activity_rows(sheets[ROADMAP_SHEET])
+    schools = {school.code: school for school in program.municipality.schools.all()}
+    indicators, problems = _indicator_rows(sheets[INDICATOR_SHEET], schools)
+    activities, more = _activity_rows(sheets[ROADMAP_SHEET], schools)
     if problems or more:
         refused = sheets[INDICATOR_SHEET] if problems else sheets[ROADMAP_SHEET]
         raise ImportRefused(refused.filename, problems or more)
-    _indicators_update(program, indicators)
+    _indicators_update(program, indicators, filename=sheets[INDICATOR_SHEET].filename)
     _activities_update(program, activities)
     return f"Загружено показателей: {len(indicators)}, мероприятий: {len(activities)}."
 
 
-def _indicator_rows(table: Table) -> tuple[list[dict], list[Problem]]:
+def _year(text: str) -> int | None:
+    """A year of four ASCII digits; None for anything else («²», «70000», «2023/24»)."""
+    return int(text) if re.fullmatch(r"[0-9]{4}", text) else None
+
+
+def _too_long(number: int, cells: dict[str, str], model, fields: dict[str, str]) -> list[Problem]:
+    """Cells longer than the fields (column -> field of `model`) they are stored in."""
+    problems = []
+    for column, field in fields.items():
+        limit = model._meta.get_field(field).max_length
+        if len(cells[column.lower()]) > limit:
+            problems.append(Problem(number, column, f"не длиннее {limit} знаков"))
+    return problems
+
+
+def _indicator_rows(table: Table, schools: dict[str, School]) -> tuple[list[dict], list[Problem]]:
+    """Rows keyed by number and school code: indicators of several schools share a number."""
     units = {label.lower(): value for value, label in IndicatorUnit.choices}
-    rows, problems = [], []
+    target_limit = IndicatorTarget._meta.get_field("value").max_length
+    rows, problems, seen = [], [], {}
     for number, cells in table.rows:
+        problems += _too_long(
+            number, cells, Indicator, {"№": "number", "Базовое значение": "baseline"}
+        )
+        key = (cells["№"], cells["код школы"])
+        if key in seen:
+            same = f"тот же номер «{key[0]}»" + (f" и школа «{key[1]}»" if key[1] else "")
+            problems.append(Problem(number, "№", f"повторяет строку {seen[key]}: {same}"))
+        seen.setdefault(key, number)
+        if key[1] and key[1] not in schools:
+            problems.append(
+                Problem(
+                    number, "Код школы", f"школы с кодом «{key[1]}» нет в муниципалитете программы"
+                )
+            )
         unit = units.get(cells["единица"].lower())
         if unit is None:
             problems.append(Problem(number, "Единица", f"неизвестная единица «{cells['единица']}»"))
         targets = {}
         for part in filter(None, (p.strip() for p in cells["цели по годам"].split(";"))):
-            year, _, value = part.partition(":")
-            if not year.strip().isdigit() or not value.strip():
+            year_text, _, value = part.partition(":")
+            year, value = _year(year_text.strip()), value.strip()
+            if year is None or not value:
                 problems.append(
                     Problem(number, "Цели по годам", f"ожидается «год: значение», а не «{part}»")
                 )
-                continue
-            targets[year.strip()] = value.strip()
-        baseline_year = cells["год базового"]
-        if baseline_year and not baseline_year.isdigit():
+            elif year in targets:
+                problems.append(Problem(number, "Цели по годам", f"год {year} указан дважды"))
+            elif len(value) > target_limit:
+                problems.append(
+                    Problem(
+                        number,
+                        "Цели по годам",
+                        f"значение на {year} год длиннее {target_limit} знаков",
+                    )
+                )
+            else:
+                targets[year] = value
+        baseline_year = _year(cells["год базового"])
+        if cells["год базового"] and baseline_year is None:
             problems.append(
-                Problem(number, "Год базового", f"ожидается год, а не «{baseline_year}»")
+                Problem(
+                    number,
+                    "Год базового",
+                    f"ожидается год (четыре цифры), а не «{cells['год базового']}»",
+                )
             )
         rows.append(
             {
                 "number": cells["№"],
+                "school": schools.get(key[1]),
                 "section": cells["раздел"],
                 "name": cells["показатель"],
                 "unit": unit or "text",
-                "baseline": {
-                    "year": int(baseline_year) if baseline_year.isdigit() else None,
-                    "value": cells["базовое значение"],
-                },
+                "baseline": cells["базовое значение"],
+                "baseline_year": baseline_year,
                 "targets": targets,
                 "note": cells["примечание"],
             }
@@ -436,15 +560,27 @@ def _indicator_rows(table: Table) -> tuple[list[dict], list[Problem]]:
     return rows, problems
 
 
-def _activity_rows(table: Table) -> tuple[list[dict], list[Problem]]:
+def _activity_rows(table: Table, schools: dict[str, School]) -> tuple[list[dict], list[Problem]]:
     statuses = {label.lower(): value for value, label in ActivityStatus.choices}
     rows, problems = [], []
     for number, cells in table.rows:
         if not cells["мероприятие"]:
             problems.append(Problem(number, "Мероприятие", "пустое значение"))
+        problems += _too_long(
+            number,
+            cells,
+            Activity,
+            {"№": "number", "Сроки": "period", "Адресаты": "addressees"},
+        )
         status = statuses.get(cells["статус"].lower() or "запланировано")
         if status is None:
             problems.append(Problem(number, "Статус", f"неизвестный статус «{cells['статус']}»"))
+        codes = [c.strip() for c in cells["коды школ"].split(",") if c.strip()]
+        problems += [
+            Problem(number, "Коды школ", f"школы с кодом «{code}» нет в муниципалитете программы")
+            for code in codes
+            if code not in schools
+        ]
         rows.append(
             {
                 "number": cells["№"],
@@ -453,6 +589,7 @@ def _activity_rows(table: Table) -> tuple[list[dict], list[Problem]]:
                 "period": cells["сроки"],
                 "responsible": cells["ответственные"],
                 "addressees": cells["адресаты"],
+                "schools": [schools[code] for code in codes if code in schools],
                 "expected_result": cells["ожидаемый результат"],
                 "implementation_indicator": cells["показатель выполнения"],
                 "status": status,
@@ -461,48 +598,79 @@ def _activity_rows(table: Table) -> tuple[list[dict], list[Problem]]:
     return rows, problems
 
 
-def _indicators_update(program: Program, rows: list[dict]) -> None:
-    """Indicators keep their identity by number, so measured values and history stay with them."""
-    existing = {i.number: i for i in program.indicators.all()}
+def _indicators_update(program: Program, rows: list[dict], *, filename: str) -> None:
+    """Indicators keep their identity by number and school, so measured values, history and
+    the schools' reports citing them stay with them."""
+    current = list(program.indicators.all())
+    existing = {(i.number, i.school_id): i for i in current}
+    matched = [
+        existing.pop((row["number"], row["school"].pk if row["school"] else None), None)
+        for row in rows
+    ]
+    # Rows in the order the indicators already have keep their positions, ties included.
+    reordered = matched != current
     kept = []
-    for position, row in enumerate(rows):
-        indicator = existing.pop(row["number"], None) or Indicator(program=program)
-        baseline = row["baseline"] or {}
-        _assign(
+    for position, (row, indicator) in enumerate(zip(rows, matched, strict=True)):
+        if indicator is None:
+            indicator = Indicator(
+                program=program,
+                school=row["school"],
+                scope=IndicatorScope.SCHOOL if row["school"] else IndicatorScope.MUNICIPALITY,
+            )
+        _assign_changes(
             indicator,
             number=row["number"],
             section=row["section"],
             name=row["name"],
             unit=row["unit"],
             note=row["note"],
-            position=position,
-            baseline=baseline.get("value", ""),
-            baseline_year=baseline.get("year"),
+            position=position if reordered else indicator.position,
+            baseline=row["baseline"],
+            baseline_year=row["baseline_year"],
         )
-        indicator.targets.all().delete()
-        IndicatorTarget.objects.bulk_create(
-            IndicatorTarget(indicator=indicator, year=int(year), value=value)
-            for year, value in row["targets"].items()
-        )
+        if {t.year: t.value for t in indicator.targets.all()} != row["targets"]:
+            indicator.targets.all().delete()
+            IndicatorTarget.objects.bulk_create(
+                IndicatorTarget(indicator=indicator, year=year, value=value)
+                for year, value in row["targets"].items()
+            )
         kept.append(indicator.pk)
-    program.indicators.exclude(pk__in=kept).delete()
+    problems = []
+    for stale in program.indicators.exclude(pk__in=kept).select_related("school"):
+        try:
+            with transaction.atomic():
+                stale.delete()
+        except ProtectedError:
+            school = f" (школа {stale.school.code})" if stale.school else ""
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    f"показатель {stale.number}{school} нельзя удалить: его значения есть в "
+                    "отчётах школ (мониторинг); верните строку в файл",
+                )
+            )
+    if problems:
+        raise ImportRefused(filename, problems)
 
 
 def _activities_update(program: Program, rows: list[dict]) -> None:
     """Activities keep their identity by their place in the roadmap, so status history stays."""
     existing = list(program.activities.all())
-    names = dict(program.municipality.schools.values_list("short_name", "pk"))
+    renumbered = len(rows) != len(existing)  # else each keeps its place, ties included
     for position, row in enumerate(rows):
         activity = existing[position] if position < len(existing) else Activity(program=program)
-        tokens = [t.strip() for t in row["addressees"].split(",") if t.strip()]
-        _assign(
+        # An unchanged period keeps its dates: a school program dates its periods by the
+        # school year, which the text alone does not say.
+        same_period = activity.pk is not None and activity.period == row["period"]
+        _assign_changes(
             activity,
             **{k: row[k] for k in ACTIVITY_TEXT_FIELDS},
-            **_period_dates(row["period"], program),
-            position=position,
-            addressees=", ".join(t for t in tokens if t not in names),
+            **({} if same_period else _period_dates(row["period"], program)),
+            position=position if renumbered else activity.position,
+            addressees=row["addressees"],
         )
-        activity.schools.set([names[t] for t in tokens if t in names])
+        activity.schools.set(row["schools"])
     for stale in existing[len(rows) :]:
         stale.delete()
 
@@ -523,6 +691,13 @@ def _assign(instance, **values) -> None:
     for name, value in values.items():
         setattr(instance, name, value)
     instance.save()
+
+
+def _assign_changes(instance, **values) -> None:
+    """Save a new row, or an existing one only when a value changed: an unchanged row of an
+    import leaves no history."""
+    if instance.pk is None or any(getattr(instance, k) != v for k, v in values.items()):
+        _assign(instance, **values)
 
 
 # черновик → на согласовании → утверждена (приказом) → реализуется → завершена; back to the
@@ -579,27 +754,30 @@ def program_passport_save(*, program: Program, user: User, passport: dict[str, s
 
 
 @transaction.atomic
-def program_copy_to_next_period(*, program: Program, user: User) -> Program:
-    """A draft for the next period: the same passport, goals, indicators and roadmap, with
-    every activity planned again and no measured values."""
-    if not can_manage_municipality(user, program.municipality):
+def program_copy_to_next_period(*, program: Program, user: User, keep_schools: bool) -> Program:
+    """A draft for the next period: the same passport, goals, indicators and roadmap moved by
+    the program's length in years (title, period, targets, every activity's dates), every
+    activity planned again, no measured values; the addressee schools kept or cleared."""
+    if not can_create_program(user, program.municipality, program.school):
         raise PermissionDenied
-    shift = (
-        (program.end_year - program.start_year + 1)
-        if program.start_year and program.end_year
-        else 1
-    )
+    period = next_period(program)
+    first, last, shift, shifted = period.first, period.last, period.shift, period.shifted
+    passport = dict(program.passport)
+    if passport.get("stages"):
+        passport["stages"] = shifted(passport["stages"])
     copy = Program.objects.create(
         municipality=program.municipality,
         school=program.school,
         level=program.level,
         kind=program.kind,
-        name=program.name,
+        name=shifted(program.name),
         status=ProgramStatus.DRAFT,
-        period="",
-        start_year=program.start_year + shift if program.start_year else None,
-        end_year=program.end_year + shift if program.end_year else None,
-        passport=dict(program.passport),
+        period=shifted(program.period)
+        if program.period
+        else _period_text(first + shift, last + shift),
+        start_year=first + shift,
+        end_year=last + shift,
+        passport=passport,
     )
     tasks = {}
     for goal in program.goals.prefetch_related("tasks"):
@@ -619,15 +797,38 @@ def program_copy_to_next_period(*, program: Program, user: User) -> Program:
         indicator.pk, indicator.program, indicator.task = None, copy, tasks.get(indicator.task_id)
         indicator.save()
         IndicatorTarget.objects.bulk_create(
-            IndicatorTarget(indicator=indicator, year=t.year, value=t.value) for t in targets
+            IndicatorTarget(indicator=indicator, year=t.year + shift, value=t.value)
+            for t in targets
         )
     # No prefetch here: set() below must see the copy's own schools, not the original's cache.
     for activity in program.activities.all():
-        schools = list(activity.schools.all())
+        schools = list(activity.schools.all()) if keep_schools else []
         activity.pk, activity.program, activity.task = None, copy, tasks.get(activity.task_id)
-        activity.status, activity.evidence_link, activity.comment = ActivityStatus.PLANNED, "", ""
-        activity.starts_on = activity.ends_on = None
-        activity.period_kind = ""
+        activity.status, activity.comment = ActivityStatus.PLANNED, ""
+        activity.evidence_link, activity.evidence_file = "", ""
+        activity.period = shifted(activity.period)
+        activity.starts_on = shift_date(activity.starts_on, by=shift)
+        activity.ends_on = shift_date(activity.ends_on, by=shift)
         activity.save()
         activity.schools.set(schools)
     return copy
+
+
+@dataclass(frozen=True)
+class NextPeriod:
+    """Where a copy of a program goes: its years moved by the program's length (a program of
+    2022-2024 is followed by one of 2025-2027)."""
+
+    first: int
+    last: int
+    shift: int
+
+    def shifted(self, text: str) -> str:
+        return shift_years(text, first=self.first, last=self.last, by=self.shift)
+
+
+def next_period(program: Program) -> NextPeriod:
+    """The program's next period; a program with no years is dated from this year."""
+    first = program.start_year or program.end_year or timezone.localdate().year
+    last = program.end_year or first
+    return NextPeriod(first=first, last=last, shift=last - first + 1)

@@ -5,6 +5,7 @@ from opora.programs import views
 app_name = "programs"
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
+    path("programs/new/", views.program_create, name="program_create"),
     path("programs/my-activities/", views.my_activities, name="my_activities"),
     path("programs/orders/", views.order_list, name="order_list"),
     path("programs/orders/<int:pk>/file/", views.order_file, name="order_file"),

@@ -1,27 +1,34 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora import locking
 from opora.accounts.permissions import (
+    can_create_program,
     can_enter_indicator_value,
     can_issue_order,
     can_manage_municipality,
     can_update_activity,
+    creates_programs,
+    curates_schools,
+    is_school_team,
 )
+from opora.downloads import file_response
 from opora.programs import selectors, services
 from opora.programs.achievement import chart_points
 from opora.programs.forms import (
     ActivityForm,
     ComputeForm,
+    CopyForm,
     IndicatorSourceForm,
     IndicatorValueForm,
     OrderForm,
     PassportForm,
+    ProgramForm,
     StatusForm,
     TablesUploadForm,
 )
@@ -36,8 +43,51 @@ def program_list(request):
     return render(
         request,
         "programs/program_list.html",
-        {"programs": selectors.program_list(user=request.user)},
+        {
+            "programs": selectors.program_list(user=request.user),
+            "creates": creates_programs(request.user),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request):
+    """A new program from a blank form or a template, for a territory or school in scope."""
+    if not creates_programs(request.user):
+        raise PermissionDenied
+    municipalities, schools = selectors.program_territories(user=request.user)
+    for name, scope in (("municipality", municipalities), ("school", schools)):
+        chosen = request.POST.get(name, "")
+        if chosen and not (chosen.isdigit() and scope.filter(pk=chosen).exists()):
+            raise Http404  # out of scope: answered as if it did not exist
+    form = ProgramForm(
+        request.POST or None,
+        municipalities=municipalities,
+        schools=schools,
+        initial={"municipality": municipalities.first()} if municipalities.count() == 1 else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            program = services.program_create(
+                user=request.user,
+                municipality=data["municipality"],
+                school=data["school"],
+                kind=data["kind"],
+                name=data["name"],
+                start_year=data["start_year"],
+                end_year=data["end_year"],
+                passport=form.passport(),
+                template=data["template"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Программа создана (черновик).")
+            return redirect("programs:program_detail", pk=program.pk)
+    return render(request, "programs/program_form.html", {"form": form})
 
 
 @login_required
@@ -54,6 +104,7 @@ def program_detail(request, pk):
             "roadmap_tree": selectors.roadmap_by_risk_factor(program=program),
             "today": timezone.localdate(),
             "manages": can_manage_municipality(request.user, program.municipality),
+            "copies": can_create_program(request.user, program.municipality, program.school),
             "upload_form": TablesUploadForm(),
             "status_form": StatusForm(
                 orders=Order.objects.filter(region=program.municipality.region),
@@ -222,6 +273,8 @@ def my_activities(request):
         {
             "activities": selectors.my_activities(user=request.user)[:300],
             "today": today,
+            "school_team": is_school_team(request.user),
+            "curator": curates_schools(request.user),
         },
     )
 
@@ -230,15 +283,17 @@ def my_activities(request):
 def program_export(request, pk, file_format):
     program = selectors.program_get(user=request.user, pk=pk)  # 404 outside the scope
     content = export_document(f"program-{program.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = f'attachment; filename="program-{program.pk}.{file_format}"'
-    return response
+    return file_response(
+        content, filename=f"program-{program.pk}.{file_format}", content_type=FORMATS[file_format]
+    )
 
 
 @login_required
 @require_POST
 def program_import(request, pk):
     program = selectors.program_get(user=request.user, pk=pk)
+    if not can_manage_municipality(request.user, program.municipality):
+        raise PermissionDenied
     form = TablesUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -259,6 +314,8 @@ def program_import(request, pk):
 @require_POST
 def program_status(request, pk):
     program = selectors.program_get(user=request.user, pk=pk)
+    if not can_manage_municipality(request.user, program.municipality):
+        raise PermissionDenied
     form = StatusForm(request.POST, orders=Order.objects.filter(region=program.municipality.region))
     if form.is_valid():
         try:
@@ -291,12 +348,35 @@ def program_passport(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def program_copy(request, pk):
+    """Copy to the next period: the page shows the new title and years, and asks whether the
+    activities keep their addressee schools."""
     program = selectors.program_get(user=request.user, pk=pk)
-    copy = services.program_copy_to_next_period(program=program, user=request.user)
-    messages.success(request, "Создан черновик программы на следующий период.")
-    return redirect("programs:program_detail", pk=copy.pk)
+    if not can_create_program(request.user, program.municipality, program.school):
+        raise PermissionDenied
+    form = CopyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        copy = services.program_copy_to_next_period(
+            program=program,
+            user=request.user,
+            keep_schools=form.cleaned_data["addressees"] == "keep",
+        )
+        messages.success(request, "Создан черновик программы на следующий период.")
+        return redirect("programs:program_detail", pk=copy.pk)
+    period = services.next_period(program)
+    return render(
+        request,
+        "programs/program_copy.html",
+        {
+            "program": program,
+            "form": form,
+            "name": period.shifted(program.name),
+            "first": period.first + period.shift,
+            "last": period.last + period.shift,
+            "shift": period.shift,
+        },
+    )
 
 
 @login_required

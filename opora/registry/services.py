@@ -1,13 +1,22 @@
-"""Every write to the registry: the school registry import, edits of a school and its context."""
+"""Every write to the registry: the school registry import, edits of a school and its context.
+
+Each write checks its user (`imported_by` for the import) itself; None is the console operator
+(see opora.accounts.permissions)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from opora.accounts.models import Role, User
-from opora.accounts.permissions import can_manage_municipality
+from opora.accounts.models import User
+from opora.accounts.permissions import (
+    can_add_municipality,
+    can_edit_school,
+    can_import_files,
+    can_manage_municipality,
+)
 from opora.registry.models import (
     ContextIndicator,
     ContextUnit,
@@ -97,6 +106,8 @@ def school_registry_import(
 
 
 def school_registry_import_table(*, table: Table, imported_by: User | None) -> ImportResult:
+    if imported_by is not None and not can_import_files(imported_by):
+        raise PermissionDenied
     check_columns(table, required=REGISTRY_REQUIRED, optional=REGISTRY_OPTIONAL)
     rows, problems = _parse_registry_rows(table)
     problems += _check_registry_references(rows, user=imported_by)
@@ -228,10 +239,7 @@ def _may_import_into(
         return True
     if municipality is not None:
         return can_manage_municipality(user, municipality)
-    # A new municipality: the region's operator may add it to their own region.
-    if user.is_superuser:
-        return True
-    return user.role == Role.REGION and user.region.name == row.region_name
+    return can_add_municipality(user, region_name=row.region_name)
 
 
 def _check_parent(row: RegistryRow, by_code: dict[str, RegistryRow]) -> list[Problem]:
@@ -304,7 +312,8 @@ def _save_school(*, code: str, values: dict, result: ImportResult) -> None:
 
 
 @transaction.atomic
-def school_update(*, school: School, values: dict) -> School:
+def school_update(*, user: User | None, school: School, values: dict) -> School:
+    _check_edits_school(user, school)
     for name, value in values.items():
         setattr(school, name, value)
     school.full_clean()
@@ -314,12 +323,13 @@ def school_update(*, school: School, values: dict) -> School:
 
 @transaction.atomic
 def school_context_save(
-    *, school: School, year: int, contingent: dict, values: dict[str, object]
+    *, user: User | None, school: School, year: int, contingent: dict, values: dict[str, object]
 ) -> None:
     """Store a school's context for one year; an empty value removes the figure for that year.
 
     `values` maps indicator codes to Decimal (numbers, years, yes/no as 1/0), str (text) or None.
     """
+    _check_edits_school(user, school)
     if contingent.get("total") is None:
         Contingent.objects.filter(school=school, year=year).delete()
     else:
@@ -342,3 +352,8 @@ def school_context_save(
         elif (current.number, current.text) != (fields["number"], fields["text"]):
             current.number, current.text = fields["number"], fields["text"]
             current.save()
+
+
+def _check_edits_school(user: User | None, school: School) -> None:
+    if user is not None and not can_edit_school(user, school):
+        raise PermissionDenied

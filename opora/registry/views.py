@@ -66,7 +66,7 @@ def school_edit(request, code):
     school = _editable_school(request, code)
     form = SchoolForm(request.POST or None, instance=school)
     if request.method == "POST" and form.is_valid():
-        services.school_update(school=school, values=form.cleaned_data)
+        services.school_update(user=request.user, school=school, values=form.cleaned_data)
         messages.success(request, "Сведения о школе сохранены.")
         return redirect("registry:school_detail", code=school.code)
     return render(request, "registry/school_edit.html", {"school": school, "form": form})
@@ -84,7 +84,11 @@ def school_context_edit(request, code, year):
     )
     if request.method == "POST" and form.is_valid():
         services.school_context_save(
-            school=school, year=year, contingent=form.contingent(), values=form.context_values()
+            user=request.user,
+            school=school,
+            year=year,
+            contingent=form.contingent(),
+            values=form.context_values(),
         )
         messages.success(request, "Условия работы школы сохранены.")
         return redirect("registry:school_detail", code=school.code)

@@ -15,7 +15,17 @@ from matplotlib.figure import Figure
 from opora.registry.years import academic_year_label
 
 PALETTE = ["#9db4d9", "#1f5fbf", "#14213d", "#fca311"]
-matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none"})
+matplotlib.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.fonttype": "none",
+        # Every text a chart draws (labels, legends, titles, ticks) is a name or a figure as
+        # written: a school called «СОШ $x^2$» is not math, and «$_$» must not break the page.
+        "text.parse_math": False,
+        "text.usetex": False,
+    }
+)
 
 
 def _figure(*, height: float, constrained: bool = True) -> Figure:

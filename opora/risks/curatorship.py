@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from opora.accounts.models import Role, User
-from opora.accounts.permissions import can_assign_curators, can_review_school
+from opora.accounts.models import User
+from opora.accounts.permissions import can_assign_curators, can_review_school, curates_schools
 from opora.registry.models import School
 from opora.risks.models import CuratorAssignment, Visit
 from opora.risks.notifications import notify
@@ -21,7 +21,7 @@ def curator_assign(
     scope (`curated_schools`)."""
     if not can_assign_curators(user, school.municipality):
         raise PermissionDenied
-    if curator.role != Role.CURATOR:
+    if not curates_schools(curator):
         raise ValidationError("Закрепить можно только пользователя с ролью «Куратор / наставник».")
     try:
         with transaction.atomic():

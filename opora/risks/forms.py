@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from opora.programs.models import IndicatorUnit
+from opora.registry.years import AcademicYearFormField
 from opora.risks.models import (
     COMMENT_FIELDS,
     MAX_PRIORITY_FACTORS,
@@ -169,7 +170,7 @@ class AssignForm(forms.Form):
 class PartnershipForm(forms.Form):
     leader = forms.ModelChoiceField(label="Школа-лидер", queryset=None)
     partner = forms.ModelChoiceField(label="Школа-партнёр", queryset=None)
-    year = forms.IntegerField(label="Учебный год (год окончания, 2024 = 2023/24)", min_value=2000)
+    year = AcademicYearFormField(label="Учебный год (год окончания, 2024 = 2023/24)")
     agreement = forms.CharField(label="Договор о сотрудничестве", required=False, max_length=300)
     support = forms.CharField(
         label="Виды поддержки", required=False, widget=forms.Textarea(attrs={"rows": 2})

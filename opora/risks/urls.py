@@ -21,7 +21,7 @@ urlpatterns = [
     path("risks/schools/<str:code>/", views.school, name="school"),
     path("risks/schools/<str:code>/open/", views.profile_open, name="profile_open"),
     path("risks/schools/<str:code>/visits/", views.visit_add, name="visit_add"),
-    path("risks/schools/<str:code>/<int:year>/", views.profile, name="profile"),
+    path("risks/schools/<str:code>/<year:year>/", views.profile, name="profile"),
     re_path(
         r"^risks/schools/(?P<code>[^/]+)/(?P<year>\d{4})/"
         r"(?P<action>priorities|submit|verify|return|programs)/$",

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +17,11 @@ from opora.accounts.permissions import (
     visible_municipalities,
     visible_schools,
 )
+from opora.downloads import file_response
 from opora.programs.models import ProgramStatus
 from opora.programs.school_programs import school_program_save
 from opora.registry.selectors import school_get
-from opora.registry.years import current_academic_year
+from opora.registry.years import current_academic_year, requested_year
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import curatorship, profiles, selectors
 from opora.risks.forms import (
@@ -64,8 +64,8 @@ def index(request):
         user=request.user, code=request.GET.get("municipality")
     )
     years = selectors.profile_years(user=request.user, municipality=municipality)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    year = year or (years[0] if years else current_academic_year(timezone.localdate()))
+    default = years[0] if years else current_academic_year(timezone.localdate())
+    year = requested_year(request, default=default)
     return render(
         request,
         "risks/index.html",
@@ -102,7 +102,8 @@ def school(request, code):
 @require_POST
 def profile_open(request, code):
     school = school_get(user=request.user, code=code)
-    year = int(request.POST.get("year") or current_academic_year(timezone.localdate()))
+    current = current_academic_year(timezone.localdate())
+    year = requested_year(request, default=current, data=request.POST)
     profile = profiles.profile_open(school=school, year=year, user=request.user)
     return redirect("risks:profile", code=school.code, year=profile.year)
 
@@ -182,10 +183,8 @@ def profile_action(request, code, year, action):
 def profile_export(request, code, year, file_format):
     profile = selectors.profile_get(user=request.user, school_code=code, year=year)
     content = export_document(f"risk_profile-{profile.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
     name = f"risk-profile-{profile.school.code}-{profile.year}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name, content_type=FORMATS[file_format])
 
 
 @login_required
@@ -314,6 +313,8 @@ def program_action(request, pk, action):
 @require_POST
 def visit_add(request, code):
     school = school_get(user=request.user, code=code)
+    if not can_review_school(request.user, school):
+        raise PermissionDenied
     form = VisitForm(request.POST)
     if form.is_valid():
         curatorship.visit_save(school=school, user=request.user, **form.cleaned_data)
@@ -376,6 +377,8 @@ def partnerships(request):
     manages = any(
         can_manage_municipality(request.user, m) for m in visible_municipalities(request.user)
     )
+    if request.method == "POST" and not manages:
+        raise PermissionDenied
     form = PartnershipForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         try:
@@ -399,6 +402,8 @@ def partnerships(request):
 @require_http_methods(["GET", "POST"])
 def partnership(request, pk):
     partnership = selectors.partnership_get(user=request.user, pk=pk)
+    if request.method == "POST" and not can_edit_partnership(request.user, partnership):
+        raise PermissionDenied
     form = PlanItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         joint_plan_item_add(partnership=partnership, user=request.user, **form.cleaned_data)

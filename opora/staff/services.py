@@ -1,6 +1,9 @@
 """Every write of the staff app: the imports of teachers and of diagnostics, the staffing
 figures they give a school, and the edits of teachers, ИОМ, courses, mentoring, events and
-at-risk figures."""
+at-risk figures.
+
+Each write checks its `user` (`imported_by` for an import) itself; None is the console operator
+(see opora.accounts.permissions)."""
 
 import datetime
 import re
@@ -8,11 +11,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from opora.accounts.models import User
-from opora.accounts.permissions import edits_staff, records_diagnostics
+from opora.accounts.permissions import (
+    can_review_route,
+    edits_staff,
+    edits_staff_somewhere,
+    records_diagnostics,
+    records_diagnostics_somewhere,
+    runs_methodical_work,
+)
 from opora.assessments.models import Subject
 from opora.registry.models import ContextIndicator, ContextValue, School
 from opora.registry.services import FALSE_WORDS, TRUE_WORDS
@@ -184,6 +195,8 @@ class TeacherRow:
 def teachers_import(*, content: bytes, filename: str, imported_by: User | None) -> ImportResult:
     """Create or update the teachers of schools from a file; a file with any error changes
     nothing. `imported_by` None is the command line, which works with the whole database."""
+    if imported_by is not None and not edits_staff_somewhere(imported_by):
+        raise PermissionDenied
     table = read_table(content, filename=filename)
     check_columns(table, required=TEACHERS_REQUIRED, optional=TEACHERS_OPTIONAL)
     schools, problems = _scoped_schools(table, imported_by)
@@ -337,6 +350,8 @@ class DiagnosticRow:
 def diagnostics_import(*, content: bytes, filename: str, imported_by: User | None) -> ImportResult:
     """Results of diagnostics and self-assessments of teachers already in the list; a file with
     any error changes nothing. A result is known by teacher, date, subject and instrument."""
+    if imported_by is not None and not records_diagnostics_somewhere(imported_by):
+        raise PermissionDenied
     table = read_table(content, filename=filename)
     check_columns(table, required=DIAGNOSTICS_REQUIRED, optional=DIAGNOSTICS_OPTIONAL)
     if "personnel_number" not in table.header and "full_name" not in table.header:
@@ -456,7 +471,11 @@ def _store_diagnostics(rows: list[DiagnosticRow]) -> ImportResult:
 
 
 @transaction.atomic
-def diagnostic_save(*, teacher: Teacher, values: dict, deficits: list[Deficit]) -> Diagnostic:
+def diagnostic_save(
+    *, user: User | None, teacher: Teacher, values: dict, deficits: list[Deficit]
+) -> Diagnostic:
+    if user is not None and not records_diagnostics(user, teacher.school):
+        raise PermissionDenied
     diagnostic = Diagnostic(teacher=teacher, **values)
     diagnostic.full_clean()
     diagnostic.save()
@@ -471,7 +490,10 @@ def diagnostic_save(*, teacher: Teacher, values: dict, deficits: list[Deficit]) 
 def staffing_context_compute(*, school: School, year: int) -> dict[str, object]:
     """The school's staffing context for `year` from its teachers and vacancies (seed 000's
     «кадровые дефициты»: 65+, нагрузка ≥ 2 ставок, вакансии). Nothing is written for a school
-    without teachers, so figures typed into the context form stay as they are."""
+    without teachers, so figures typed into the context form stay as they are.
+
+    It takes no user: it only restates what is stored, and runs after the writes that checked
+    theirs."""
     teachers = list(school.teachers.all())
     if not teachers:
         return {}
@@ -520,8 +542,11 @@ def _write_context_value(*, school, year, indicator, value) -> None:
 
 @transaction.atomic
 def teacher_save(
-    *, school: School, teacher: Teacher | None, values: dict, subjects: list
+    *, user: User | None, school: School, teacher: Teacher | None, values: dict, subjects: list
 ) -> Teacher:
+    _check_edits_staff(user, school)
+    if teacher is not None:
+        _check_edits_staff(user, teacher.school)
     teacher = teacher or Teacher(school=school)
     for name, value in values.items():
         setattr(teacher, name, value)
@@ -533,15 +558,17 @@ def teacher_save(
 
 
 @transaction.atomic
-def teacher_delete(*, teacher: Teacher) -> None:
+def teacher_delete(*, user: User | None, teacher: Teacher) -> None:
     """A teacher who left: their records go with them; the staffing figures follow."""
     school = teacher.school
+    _check_edits_staff(user, school)
     teacher.delete()
     staffing_context_compute(school=school, year=current_academic_year(timezone.localdate()))
 
 
 @transaction.atomic
-def vacancy_add(*, school: School, position: str, rates: Decimal) -> Vacancy:
+def vacancy_add(*, user: User | None, school: School, position: str, rates: Decimal) -> Vacancy:
+    _check_edits_staff(user, school)
     vacancy = Vacancy(school=school, position=position, rates=rates)
     vacancy.full_clean()
     vacancy.save()
@@ -550,10 +577,21 @@ def vacancy_add(*, school: School, position: str, rates: Decimal) -> Vacancy:
 
 
 @transaction.atomic
-def vacancy_delete(*, vacancy: Vacancy) -> None:
+def vacancy_delete(*, user: User | None, vacancy: Vacancy) -> None:
     school = vacancy.school
+    _check_edits_staff(user, school)
     vacancy.delete()
     staffing_context_compute(school=school, year=current_academic_year(timezone.localdate()))
+
+
+def _check_edits_staff(user: User | None, school: School) -> None:
+    if user is not None and not edits_staff(user, school):
+        raise PermissionDenied
+
+
+def _check_methodical_work(user: User | None, municipality) -> None:
+    if user is not None and not runs_methodical_work(user, municipality):
+        raise PermissionDenied
 
 
 # --- ИОМ ------------------------------------------------------------------------------------
@@ -561,9 +599,15 @@ def vacancy_delete(*, vacancy: Vacancy) -> None:
 
 @transaction.atomic
 def route_create(
-    *, teacher: Teacher, year: int, deficits: list[Deficit], template: RouteTemplate | None
+    *,
+    user: User | None,
+    teacher: Teacher,
+    year: int,
+    deficits: list[Deficit],
+    template: RouteTemplate | None,
 ) -> Route:
     """A teacher's ИОМ for a year; from a template, its deficits and activities are copied."""
+    _check_edits_staff(user, teacher.school)
     route = Route(teacher=teacher, year=year, template=template)
     route.full_clean()
     route.save()
@@ -575,7 +619,8 @@ def route_create(
 
 
 @transaction.atomic
-def route_update(*, route: Route, status: str, deficits: list[Deficit]) -> Route:
+def route_update(*, user: User | None, route: Route, status: str, deficits: list[Deficit]) -> Route:
+    _check_edits_staff(user, route.teacher.school)
     route.status = status
     route.full_clean()
     route.save()
@@ -585,8 +630,11 @@ def route_update(*, route: Route, status: str, deficits: list[Deficit]) -> Route
 
 @transaction.atomic
 def route_activity_save(
-    *, route: Route, activity: RouteActivity | None, values: dict
+    *, user: User | None, route: Route, activity: RouteActivity | None, values: dict
 ) -> RouteActivity:
+    _check_edits_staff(user, route.teacher.school)
+    if activity is not None:
+        _check_edits_staff(user, activity.route.teacher.school)
     activity = activity or RouteActivity(route=route)
     for name, value in values.items():
         setattr(activity, name, value)
@@ -597,8 +645,11 @@ def route_activity_save(
 
 @transaction.atomic
 def route_review_add(
-    *, route: Route, role: str, verdict: str, comment: str, user: User
+    *, user: User, route: Route, role: str, verdict: str, comment: str
 ) -> RouteReview:
+    """A review is signed by its user, so even the console names one."""
+    if not can_review_route(user, route, role):
+        raise PermissionDenied
     review = RouteReview(route=route, role=role, verdict=verdict, comment=comment, reviewed_by=user)
     review.full_clean()
     review.save()
@@ -607,8 +658,9 @@ def route_review_add(
 
 @transaction.atomic
 def route_template_save(
-    *, municipality, title: str, deficits: list[Deficit], activities: list[dict]
+    *, user: User | None, municipality, title: str, deficits: list[Deficit], activities: list[dict]
 ) -> RouteTemplate:
+    _check_methodical_work(user, municipality)
     template = RouteTemplate(municipality=municipality, title=title, activities=activities)
     template.full_clean()
     template.save()
@@ -620,7 +672,10 @@ def route_template_save(
 
 
 @transaction.atomic
-def course_save(*, municipality, values: dict, deficits: list[Deficit]) -> Course:
+def course_save(
+    *, user: User | None, municipality, values: dict, deficits: list[Deficit]
+) -> Course:
+    _check_methodical_work(user, municipality)
     course = Course(municipality=municipality, **values)
     course.full_clean()
     course.save()
@@ -630,8 +685,16 @@ def course_save(*, municipality, values: dict, deficits: list[Deficit]) -> Cours
 
 @transaction.atomic
 def course_completion_save(
-    *, course: Course, teacher: Teacher, completed_on: datetime.date, certificate: str
+    *,
+    user: User | None,
+    course: Course,
+    teacher: Teacher,
+    completed_on: datetime.date,
+    certificate: str,
 ) -> CourseCompletion:
+    """Recorded for a teacher by whoever records the teacher's diagnostics."""
+    if user is not None and not records_diagnostics(user, teacher.school):
+        raise PermissionDenied
     completion, _ = CourseCompletion.objects.update_or_create(
         course=course,
         teacher=teacher,
@@ -641,7 +704,11 @@ def course_completion_save(
 
 
 @transaction.atomic
-def mentoring_pair_save(*, values: dict) -> MentoringPair:
+def mentoring_pair_save(*, user: User | None, values: dict) -> MentoringPair:
+    """A pair is recorded by whoever records the diagnostics of both teachers."""
+    teachers = [values[k] for k in ("mentor", "mentee") if values.get(k) is not None]
+    if user is not None and not all(records_diagnostics(user, t.school) for t in teachers):
+        raise PermissionDenied
     pair = MentoringPair(**values)
     pair.full_clean()
     pair.save()
@@ -650,9 +717,16 @@ def mentoring_pair_save(*, values: dict) -> MentoringPair:
 
 @transaction.atomic
 def association_save(
-    *, association: MethodicalAssociation | None, values: dict
+    *, user: User | None, association: MethodicalAssociation | None, values: dict
 ) -> MethodicalAssociation:
-    """A new methodical association (РМО / ММО) or the changes of one."""
+    """A new methodical association (РМО / ММО) or the changes of one; moving it to another
+    municipality needs the methodical work of both."""
+    if association is not None and association.pk:
+        # A model form has already put its data on the instance: check the stored municipality.
+        stored = MethodicalAssociation.objects.select_related("municipality").get(pk=association.pk)
+        _check_methodical_work(user, stored.municipality)
+    if "municipality" in values:
+        _check_methodical_work(user, values["municipality"])
     association = association or MethodicalAssociation()
     for name, value in values.items():
         setattr(association, name, value)
@@ -662,7 +736,8 @@ def association_save(
 
 
 @transaction.atomic
-def event_save(*, municipality, values: dict) -> MethodicalEvent:
+def event_save(*, user: User | None, municipality, values: dict) -> MethodicalEvent:
+    _check_methodical_work(user, municipality)
     event = MethodicalEvent(municipality=municipality, **values)
     event.full_clean()
     event.save()
@@ -670,7 +745,10 @@ def event_save(*, municipality, values: dict) -> MethodicalEvent:
 
 
 @transaction.atomic
-def event_attendance_save(*, event: MethodicalEvent, teachers: list[Teacher]) -> None:
+def event_attendance_save(
+    *, user: User | None, event: MethodicalEvent, teachers: list[Teacher]
+) -> None:
+    _check_methodical_work(user, event.municipality)
     event.participants.set(teachers)
 
 
@@ -678,8 +756,9 @@ def event_attendance_save(*, event: MethodicalEvent, teachers: list[Teacher]) ->
 
 
 @transaction.atomic
-def at_risk_save(*, school: School, values: dict) -> AtRiskFigure:
+def at_risk_save(*, user: User | None, school: School, values: dict) -> AtRiskFigure:
     """One figure per school, year, period, grade and subject: a second entry replaces it."""
+    _check_edits_staff(user, school)
     key = {k: values[k] for k in ("year", "period", "grade", "subject")}
     figure = AtRiskFigure.objects.filter(school=school, **key).first() or AtRiskFigure(
         school=school
@@ -692,5 +771,6 @@ def at_risk_save(*, school: School, values: dict) -> AtRiskFigure:
 
 
 @transaction.atomic
-def at_risk_delete(*, figure: AtRiskFigure) -> None:
+def at_risk_delete(*, user: User | None, figure: AtRiskFigure) -> None:
+    _check_edits_staff(user, figure.school)
     figure.delete()

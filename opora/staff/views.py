@@ -2,25 +2,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import (
+    can_review_route,
     can_view_school,
     edits_staff,
     edits_staff_somewhere,
     records_diagnostics,
     records_diagnostics_somewhere,
-    reviews_routes_as_methodist,
     runs_methodical_work,
     sees_whole_municipality,
     visible_municipalities,
     visible_schools,
 )
+from opora.downloads import file_response
 from opora.registry.models import Municipality
-from opora.registry.years import current_academic_year
+from opora.registry.years import current_academic_year, requested_year
 from opora.reports.documents import FORMATS, export_document
 from opora.staff import forms, selectors, services
 from opora.staff.models import (
@@ -37,17 +38,16 @@ from opora.tabular import ImportRefused
 def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
     """The year (latest with data unless chosen) and the municipality of a municipal page."""
     today = timezone.localdate()
+    default = selectors.default_year(user=request.user, today=today)
     data = request.GET.copy()
-    if not data.get("year"):
-        data["year"] = selectors.default_year(user=request.user, today=today)
+    data["year"] = requested_year(request, default=default)
     form = forms.YearFilterForm(
         data,
         years=selectors.staff_years(user=request.user, today=today),
         municipalities=selectors.municipality_choices(user=request.user),
     )
     form.is_valid()
-    year = form.cleaned_data.get("year") or selectors.default_year(user=request.user, today=today)
-    return form, year, form.cleaned_data.get("municipality", "")
+    return form, form.cleaned_data.get("year") or default, form.cleaned_data.get("municipality", "")
 
 
 def _methodical_municipalities(user) -> QuerySet[Municipality]:
@@ -114,10 +114,8 @@ def summary_export(request, code, file_format):
         raise Http404
     municipality = found[0]
     content = export_document(f"staff_summary-{municipality.pk}", file_format=file_format)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
     name = f"staff-summary-{municipality.code}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name, content_type=FORMATS[file_format])
 
 
 @login_required
@@ -152,12 +150,12 @@ def school_teachers(request, code):
             data = dict(teacher_form.cleaned_data)
             subjects = data.pop("subjects")
             teacher = services.teacher_save(
-                school=school, teacher=None, values=data, subjects=subjects
+                user=request.user, school=school, teacher=None, values=data, subjects=subjects
             )
             messages.success(request, f"Педагог {teacher.full_name} добавлен.")
             return redirect("staff:school_teachers", code=school.code)
         if "vacancy-position" in request.POST and vacancy_form.is_valid():
-            services.vacancy_add(school=school, **vacancy_form.cleaned_data)
+            services.vacancy_add(user=request.user, school=school, **vacancy_form.cleaned_data)
             messages.success(request, "Вакансия добавлена.")
             return redirect("staff:school_teachers", code=school.code)
     year = current_academic_year(timezone.localdate())
@@ -187,7 +185,7 @@ def vacancy_delete(request, pk):
     )
     if not edits_staff(request.user, vacancy.school):
         raise PermissionDenied
-    services.vacancy_delete(vacancy=vacancy)
+    services.vacancy_delete(user=request.user, vacancy=vacancy)
     messages.success(request, "Вакансия удалена.")
     return redirect("staff:school_teachers", code=vacancy.school.code)
 
@@ -257,7 +255,9 @@ def teacher_detail(request, pk):
             if diagnostic_form.is_valid():
                 data = dict(diagnostic_form.cleaned_data)
                 found = data.pop("deficits")
-                services.diagnostic_save(teacher=teacher, values=data, deficits=found)
+                services.diagnostic_save(
+                    user=request.user, teacher=teacher, values=data, deficits=found
+                )
                 messages.success(request, "Результат диагностики сохранён.")
                 return redirect("staff:teacher_detail", pk=teacher.pk)
         elif "route-year" in request.POST:
@@ -267,7 +267,9 @@ def teacher_detail(request, pk):
                 if teacher.routes.filter(year=route_form.cleaned_data["year"]).exists():
                     route_form.add_error("year", "ИОМ на этот учебный год уже есть.")
                 else:
-                    route = services.route_create(teacher=teacher, **route_form.cleaned_data)
+                    route = services.route_create(
+                        user=request.user, teacher=teacher, **route_form.cleaned_data
+                    )
                     messages.success(request, "ИОМ создан.")
                     return redirect("staff:route_detail", pk=route.pk)
     return render(
@@ -302,14 +304,18 @@ def teacher_edit(request, pk):
     if request.method == "POST":
         if "delete" in request.POST:
             school = teacher.school
-            services.teacher_delete(teacher=teacher)
+            services.teacher_delete(user=request.user, teacher=teacher)
             messages.success(request, "Педагог исключён из списка школы.")
             return redirect("staff:school_teachers", code=school.code)
         if form.is_valid():
             data = dict(form.cleaned_data)
             subjects = data.pop("subjects")
             services.teacher_save(
-                school=teacher.school, teacher=teacher, values=data, subjects=subjects
+                user=request.user,
+                school=teacher.school,
+                teacher=teacher,
+                values=data,
+                subjects=subjects,
             )
             messages.success(request, "Сведения о педагоге сохранены.")
             return redirect("staff:teacher_detail", pk=teacher.pk)
@@ -322,8 +328,8 @@ def route_detail(request, pk):
     route = selectors.route_get(user=request.user, pk=pk)
     school = route.teacher.school
     may_edit = edits_staff(request.user, school)
-    may_review_school = may_edit
-    may_review_methodist = reviews_routes_as_methodist(request.user, school.municipality)
+    may_review_school = can_review_route(request.user, route, ReviewRole.SCHOOL)
+    may_review_methodist = can_review_route(request.user, route, ReviewRole.METHODIST)
     route_form = forms.RouteForm(request.POST or None, instance=route, prefix="route")
     activity_form = forms.RouteActivityForm(
         request.POST or None,
@@ -337,6 +343,7 @@ def route_detail(request, pk):
                 raise PermissionDenied
             if route_form.is_valid():
                 services.route_update(
+                    user=request.user,
                     route=route,
                     status=route_form.cleaned_data["status"],
                     deficits=route_form.cleaned_data["deficits"],
@@ -348,21 +355,20 @@ def route_detail(request, pk):
                 raise PermissionDenied
             if activity_form.is_valid():
                 services.route_activity_save(
-                    route=route, activity=None, values=activity_form.cleaned_data
+                    user=request.user,
+                    route=route,
+                    activity=None,
+                    values=activity_form.cleaned_data,
                 )
                 messages.success(request, "Мероприятие добавлено в ИОМ.")
                 return redirect("staff:route_detail", pk=route.pk)
         elif "review-verdict" in request.POST:
-            role = request.POST.get("role")
-            allowed = {
-                ReviewRole.SCHOOL: may_review_school,
-                ReviewRole.METHODIST: may_review_methodist,
-            }
-            if not allowed.get(role):
+            role = request.POST.get("role", "")
+            if not can_review_route(request.user, route, role):
                 raise PermissionDenied
             if review_form.is_valid():
                 services.route_review_add(
-                    route=route, role=role, user=request.user, **review_form.cleaned_data
+                    user=request.user, route=route, role=role, **review_form.cleaned_data
                 )
                 messages.success(request, "Решение по ИОМ записано.")
                 return redirect("staff:route_detail", pk=route.pk)
@@ -399,7 +405,9 @@ def route_activity_edit(request, pk):
         request.POST or None, instance=activity, courses=selectors.course_list(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
-        services.route_activity_save(route=route, activity=activity, values=form.cleaned_data)
+        services.route_activity_save(
+            user=request.user, route=route, activity=activity, values=form.cleaned_data
+        )
         messages.success(request, "Мероприятие ИОМ сохранено.")
         return redirect("staff:route_detail", pk=route.pk)
     return render(
@@ -418,7 +426,9 @@ def templates(request):
         if len(municipalities) != 1:
             raise PermissionDenied  # a template belongs to the one municipality of its methodist
         if form.is_valid():
-            services.route_template_save(municipality=municipalities.get(), **form.cleaned_data)
+            services.route_template_save(
+                user=request.user, municipality=municipalities.get(), **form.cleaned_data
+            )
             messages.success(request, "Шаблон ИОМ сохранён.")
             return redirect("staff:templates")
     return render(
@@ -446,7 +456,10 @@ def course_list(request):
         if form.is_valid():
             data = dict(form.cleaned_data)
             services.course_save(
-                municipality=data.pop("municipality"), deficits=data.pop("deficits"), values=data
+                user=request.user,
+                municipality=data.pop("municipality"),
+                deficits=data.pop("deficits"),
+                values=data,
             )
             messages.success(request, "Курс добавлен в каталог.")
             return redirect("staff:course_list")
@@ -473,7 +486,7 @@ def course_detail(request, pk):
         if not teachers.exists():
             raise PermissionDenied
         if form.is_valid():
-            services.course_completion_save(course=course, **form.cleaned_data)
+            services.course_completion_save(user=request.user, course=course, **form.cleaned_data)
             messages.success(request, "Прохождение курса отмечено.")
             return redirect("staff:course_detail", pk=course.pk)
     return render(
@@ -509,7 +522,7 @@ def pair_list(request):
         if not teachers.exists():
             raise PermissionDenied
         if form.is_valid():
-            services.mentoring_pair_save(values=form.cleaned_data)
+            services.mentoring_pair_save(user=request.user, values=form.cleaned_data)
             messages.success(request, "Наставническая пара добавлена.")
             return redirect("staff:pair_list")
     return render(
@@ -542,7 +555,7 @@ def association_list(request):
         if not municipalities:
             raise PermissionDenied
         if form.is_valid():
-            services.association_save(association=None, values=form.cleaned_data)
+            services.association_save(user=request.user, association=None, values=form.cleaned_data)
             messages.success(request, "Методическое объединение добавлено.")
             return redirect("staff:association_list")
     return render(
@@ -564,7 +577,9 @@ def association_edit(request, pk):
         raise PermissionDenied
     form = _association_form(request, _methodical_municipalities(request.user), association)
     if request.method == "POST" and form.is_valid():
-        services.association_save(association=association, values=form.cleaned_data)
+        services.association_save(
+            user=request.user, association=association, values=form.cleaned_data
+        )
         messages.success(request, "Методическое объединение сохранено.")
         return redirect("staff:association_list")
     return render(
@@ -587,7 +602,9 @@ def event_list(request):
             raise PermissionDenied
         if form.is_valid():
             data = dict(form.cleaned_data)
-            event = services.event_save(municipality=data.pop("municipality"), values=data)
+            event = services.event_save(
+                user=request.user, municipality=data.pop("municipality"), values=data
+            )
             messages.success(request, "Мероприятие добавлено. Отметьте присутствовавших.")
             return redirect("staff:event_detail", pk=event.pk)
     return render(
@@ -615,7 +632,9 @@ def event_detail(request, pk):
         if not may_mark:
             raise PermissionDenied
         if form.is_valid():
-            services.event_attendance_save(event=event, teachers=form.cleaned_data["participants"])
+            services.event_attendance_save(
+                user=request.user, event=event, teachers=form.cleaned_data["participants"]
+            )
             messages.success(request, "Посещаемость сохранена.")
             return redirect("staff:event_detail", pk=event.pk)
     return render(
@@ -663,11 +682,11 @@ def school_at_risk(request, code):
             raise PermissionDenied
         if "delete" in request.POST:
             figure = get_object_or_404(AtRiskFigure, pk=request.POST["delete"], school=school)
-            services.at_risk_delete(figure=figure)
+            services.at_risk_delete(user=request.user, figure=figure)
             messages.success(request, "Строка удалена.")
             return redirect("staff:school_at_risk", code=school.code)
         if form.is_valid():
-            services.at_risk_save(school=school, values=form.cleaned_data)
+            services.at_risk_save(user=request.user, school=school, values=form.cleaned_data)
             messages.success(request, "Сведения об обучающихся с рисками сохранены.")
             return redirect("staff:school_at_risk", code=school.code)
     return render(

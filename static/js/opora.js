@@ -1,11 +1,16 @@
 // Small enhancements without a framework; every page stays usable without JavaScript.
 // - table[data-filterable]: a quick text filter above the table;
 // - table[data-sortable]: click a column header to sort (by data-sort, else the cell text);
-// - form[data-upload-progress]: a progress bar while a file uploads and is checked.
+// - form[data-upload-progress]: a progress bar while a file uploads and is checked;
+// - select[data-autosubmit]: choosing an option shows it at once (a <noscript> button otherwise).
+// Pages carry no inline script or on…= handler: the Content-Security-Policy refuses them.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("table[data-filterable]").forEach(addFilter);
   document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
   document.querySelectorAll("form[data-upload-progress]").forEach(showUploadProgress);
+  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+    select.addEventListener("change", () => select.form.submit());
+  });
 });
 
 function addFilter(table) {

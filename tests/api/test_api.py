@@ -12,10 +12,6 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-RESULTS = """school_code,year,assessment,subject,grade,participants,mark_2,mark_3,mark_4,mark_5
-a1,2023,ВПР,math,5,26,9,10,5,2
-"""
-
 
 def bearer(user) -> dict:
     _, key = token_issue(user=user, name="проверка")
@@ -70,32 +66,6 @@ def test_lists_are_paginated(client, cast, school_a1, school_a2, branch_a1):
     response = client.get("/api/v1/schools?limit=2&offset=1", **bearer(cast["coordinator_a"]))
     body = response.json()
     assert body["count"] == 3 and len(body["items"]) == 2
-
-
-def test_results_import_refuses_a_bad_file_naming_row_and_column(client, cast, school_a1):
-    bad = RESULTS.replace(",9,10,5,2", ",9,10,5,X").encode()
-    response = client.post(
-        "/api/v1/results/import",
-        {"file": _upload("r.csv", bad)},
-        **bearer(cast["coordinator_a"]),
-    )
-    assert response.status_code == 400
-    first = response.json()["detail"][0]
-    assert first == {
-        "loc": ["file", "строка 2", "mark_5"],
-        "msg": "ожидается целое неотрицательное число, а не «X»",
-    }
-    assert client.get("/api/v1/results", **bearer(cast["coordinator_a"])).json()["count"] == 0
-
-
-def test_results_import_then_read_back(client, cast, school_a1):
-    headers = bearer(cast["coordinator_a"])
-    response = client.post(
-        "/api/v1/results/import", {"file": _upload("r.csv", RESULTS.encode())}, **headers
-    )
-    assert response.json()["created"] == 1
-    (row,) = client.get("/api/v1/results?school=a1&year=2023", **headers).json()["items"]
-    assert (row["kind"], row["subject"], row["grade"], row["mark_2"]) == ("VPR", "math", 5, 9)
 
 
 def test_a_school_team_enters_its_own_value_only(client, cast, program, school_a1, school_a2):
@@ -189,9 +159,3 @@ def test_the_schema_and_docs_are_served_without_a_key(client):
     assert "/api/v1/schools" in schema["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower()  # Swagger UI from local static files
-
-
-def _upload(name: str, content: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, content)

@@ -2,6 +2,7 @@
 Any error refuses the whole file with its row and column, and nothing changes."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from opora.assessments.models import Assessment, SchoolResult
@@ -194,6 +195,15 @@ def test_coordinator_cannot_load_results_of_another_municipality(
     assert refusal(text, user=coordinator_a) == [
         "строка 2, столбец «school_code»: школа с кодом «b1» не найдена в вашей области работы"
     ]
+
+
+@pytest.mark.parametrize("username", ["methodist_a", "curator_a1", "school_team_a1"])
+def test_the_import_itself_refuses_roles_that_may_not_import(cast, username):
+    """Whoever calls it (page, API, queued job), the service asks; the file holds only the
+    user's own school, so scope alone would not stop it."""
+    with pytest.raises(PermissionDenied):
+        load(f"{SCHOOL_HEADER}\na1,2023,ВПР,math,5,10,1,3,3,3\n", user=cast[username])
+    assert not SchoolResult.objects.exists()
 
 
 def test_command_loads_several_files_and_fails_on_a_bad_one(tmp_path, school_a1, school_a2, capsys):

@@ -54,8 +54,18 @@ def page(browser, live_server, reference_data):
     context = browser.new_context(base_url=live_server.url, locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused = watch_policy(page)
     yield page
     context.close()
+    assert refused == [], refused
+
+
+def watch_policy(page) -> list[str]:
+    """What the Content-Security-Policy blocked on the page (Chromium says so in the console):
+    every story also proves the pages' own scripts and styles are allowed."""
+    refused: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    return refused
 
 
 def login(browser, live_server, username):

@@ -5,6 +5,7 @@ import datetime
 import io
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -20,11 +21,6 @@ pytestmark = pytest.mark.django_db
 
 # The protocol part of seed 000 as the source text gives it (lines 1–52 of the seed).
 SEED = Path(__file__).parent / "seed_000_protocol.txt"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -141,6 +137,16 @@ def test_protocol_downloads_and_who_sees_the_decisions(client, protocol, tmp_pat
     assert f"protocol-{protocol.pk}\tprotocol\tПротокол №1 от 03.07.2023" in listing.getvalue()
     home = client.get(reverse("home")).content.decode()
     assert 'Просроченных решений рабочей группы: <strong class="overdue-label">1</strong>' in home
+
+
+def test_a_revision_downloads_under_its_russian_name(client, protocol):
+    client.login(username="coord_ivanteevka", password=DEMO_PASSWORD)
+    url = reverse("meetings:revision_export", args=[protocol.pk, 1, "docx"])
+    response = client.get(url)
+    assert response.status_code == 200
+    # RFC 6266: a non-ASCII name goes as `filename*`, percent-encoded UTF-8.
+    name = quote("protocol-1-20230703-ред1.docx")
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
 
 
 def test_school_team_sees_the_decision_addressed_to_all_heads(client, protocol):

@@ -3,20 +3,19 @@ their reasons, and campaigns in other states elsewhere."""
 
 import pytest
 
-from opora.demo.services import demo_load
-from opora.monitoring import report as builder
 from opora.monitoring.models import AnnualReport, CampaignStatus, MonitoringCampaign
+from opora.monitoring.report import build
+from opora.monitoring.report_data import report_data
 
 
 @pytest.fixture
-def report(db):
-    demo_load()
+def report(db, demo):
     return AnnualReport.objects.get(municipality__code="ivanteevka", year=2023)
 
 
 def test_the_report_reproduces_seed_000(report):
-    data = builder.report_data(municipality=report.municipality, year=2023, report=report)
-    blocks = builder.build(data)
+    data = report_data(municipality=report.municipality, year=2023, report=report)
+    blocks = build(data)
     sentences = [i for b in blocks if b.kind == "items" for i in b.items]
     # §5.6: Бартеневка — ОГЭ русский −42, математика −3; ВПР 5 русский −5, математика −29
     # (успеваемость −14); ВПР 6 русский +36, математика стабильна; Арбузовка ОГЭ математика

@@ -11,9 +11,12 @@ from docx import Document as WordDocument
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
-from opora.monitoring import report as builder
-from opora.monitoring import services
-from opora.monitoring.models import EffectivenessRule
+from opora.identification.services import identification_approve
+from opora.monitoring import documents, services
+from opora.monitoring.models import AnnualReport, EffectivenessRule
+from opora.monitoring.report import build
+from opora.monitoring.report_blocks import tables
+from opora.monitoring.report_data import report_data
 from opora.programs.models import Order, Program
 from opora.reports.documents import export_document
 from tests.conftest import PASSWORD
@@ -43,10 +46,15 @@ def data(municipality_a, school_a1, school_a2, school_b1, coordinator_a):
     )
     run = IdentificationRun.objects.create(
         rule_set=rule_set, year=2023, region=municipality_a.region, municipality=municipality_a,
-        params={}, inputs={}, schools_count=2, flagged_count=1,
+        params={"threshold": 0.3}, inputs={"years": [2022]}, schools_count=2, flagged_count=1,
     )  # fmt: skip
     Verdict.objects.create(run=run, school=school_a1, flagged=True, reasons=["доля «2»"])
     Verdict.objects.create(run=run, school=school_a2, flagged=False, reasons=[])
+    order = Order.objects.create(
+        region=municipality_a.region, municipality=municipality_a, issuer="Управление",
+        number="5", date=datetime.date(2022, 9, 1), title="Об утверждении списка ШНОР",
+    )  # fmt: skip
+    identification_approve(user=coordinator_a, run=run, order=order)  # only an approved list counts
     measure = services.measure_save(
         user=coordinator_a, municipality=municipality_a, year=2023, text="Куратор для ШНОР",
         track="Трек 1", schools=[school_a1], indicators=[],
@@ -57,10 +65,8 @@ def data(municipality_a, school_a1, school_a2, school_b1, coordinator_a):
 
 
 def tables_by_title(report):
-    blocks = builder.build(
-        builder.report_data(municipality=report.municipality, year=report.year, report=report)
-    )
-    return {t.title: t for t in builder.tables(blocks)}, blocks
+    blocks = build(report_data(municipality=report.municipality, year=report.year, report=report))
+    return {t.title: t for t in tables(blocks)}, blocks
 
 
 def test_dynamics_table_carries_the_figures_of_the_data(data):
@@ -91,7 +97,10 @@ def test_verdict_and_reasons_in_the_report(data):
 
 def test_the_rule_version_is_what_the_measure_cites(data, coordinator_a):
     rule = services.rule_save(
-        code="twos-fell", title="Доля «2» снизилась", params={"results": {"min_fewer_twos": 2}}
+        user=None,
+        code="twos-fell",
+        title="Доля «2» снизилась",
+        params={"results": {"min_fewer_twos": 2}},
     )
     assert rule.version == 2
     measure = data["measure"]
@@ -140,9 +149,28 @@ def test_conclusions_are_kept_with_their_history(client, data, coordinator_a, co
     assert client.get(export).status_code == 404
 
 
+def test_opening_a_report_saves_nothing_until_the_coordinator_does(client, data):
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("monitoring:report_page", args=["mun-a", 2022])
+    before = AnnualReport.objects.count()
+    page = client.get(url)
+    assert page.status_code == 200 and "Район А" in page.content.decode()
+    assert AnnualReport.objects.count() == before  # a GET changes nothing
+    # Asking for a file of a report not yet saved saves it first.
+    response = client.post(url, {"export": "docx"})
+    report = AnnualReport.objects.get(municipality__code="mun-a", year=2022)
+    assert response.url == reverse("monitoring:report_export", args=[report.pk, "docx"])
+    client.post(url, {"conclusion-summary": "Итог."})
+    report.refresh_from_db()
+    assert report.conclusions == {"summary": "Итог."}
+
+
 def test_public_page_shows_only_what_is_approved_and_published(
     client, data, coordinator_a, municipality_a
 ):
+    IdentificationRun.objects.filter(pk=data["run"].pk).update(  # back to a draft
+        status="draft", order=None, approved_at=None, approved_by=None
+    )
     url = reverse("monitoring:public", args=["mun-a"])
     page = client.get(url).content.decode()
     assert "Утверждённых списков пока нет" in page  # the run is a draft
@@ -151,7 +179,7 @@ def test_public_page_shows_only_what_is_approved_and_published(
                            name="Черновик программы", status="draft")  # fmt: skip
     Program.objects.create(municipality=municipality_a, level="municipal", kind="roadmap",
                            name="Дорожная карта А", status="approved")  # fmt: skip
-    run = data["run"]
+    run = IdentificationRun.objects.get(pk=data["run"].pk)
     order = Order.objects.create(
         region=municipality_a.region, municipality=municipality_a, issuer="УО района А",
         number="15", date=datetime.date(2023, 1, 21), title="Об утверждении перечня ШНОР",
@@ -169,6 +197,33 @@ def test_public_page_shows_only_what_is_approved_and_published(
     assert "coordinator_a" not in page and "@" not in page  # nothing personal
     pdf = client.get(reverse("monitoring:public_report", args=["mun-a", data["report"].pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_public_pdf_is_printed_once_for_its_content(
+    client, data, coordinator_a, monkeypatch, settings
+):
+    report = data["report"]
+    services.report_publish(user=coordinator_a, report=report, published=True)
+    printed = []
+
+    def counted(*args, **kwargs):
+        printed.append(args)
+        return print_pdf(*args, **kwargs)
+
+    print_pdf = documents.report_pdf
+    monkeypatch.setattr(documents, "report_pdf", counted)
+    url = reverse("monitoring:public_report", args=["mun-a", report.pk])
+    first, second = client.get(url), client.get(url)  # two anonymous visitors
+    assert first.content.startswith(b"%PDF") and second.content == first.content
+    assert len(printed) == 1
+    services.report_conclusions_save(
+        user=coordinator_a, report=report, conclusions={"summary": "Новый итог."}
+    )
+    third = client.get(url)
+    assert len(printed) == 2 and third.content != first.content
+    assert client.get(url).content == third.content and len(printed) == 2
+    # The superseded file is not kept.
+    assert len(list((settings.MEDIA_ROOT / "documents").glob("*.pdf"))) == 1
 
 
 def test_an_unpublished_report_is_not_downloadable_from_the_public_page(client, data):
@@ -270,15 +325,21 @@ def test_decisions_of_the_year_and_their_execution(data, coordinator_a, school_a
 def test_supported_schools_are_judged_against_schools_like_them(data):
     tables, _ = tables_by_title(data["report"])
     (row,) = tables["Изменения относительно похожих школ"].rows  # A1 is the ШНОР school
-    school, verdict, reasons = row
+    school, comparison, measures, reasons = row
     assert school == "СОШ с. Альфа"
-    assert verdict in ("эффективно", "неэффективно", "не оценено")
+    # A comparison, not a second verdict on effectiveness: that is the measure's, repeated.
+    assert comparison in ("опередила похожие школы", "не опередила похожие школы", "не оценено")
+    (measure,) = [t for title, t in tables.items() if title.startswith("Мера 1:")]
+    assert measures == f"мера 1: {measure.rows[0][1]}"
     assert "похож" in reasons
 
 
 def test_a_rule_may_require_beating_comparable_schools(data):
     rule = services.rule_save(
-        code="beat-peers", title="Опередила похожие школы", params={"peers": {"metrics": ["twos"]}}
+        user=None,
+        code="beat-peers",
+        title="Опередила похожие школы",
+        params={"peers": {"metrics": ["twos"]}},
     )
     measure = data["measure"]
     measure.rule = rule

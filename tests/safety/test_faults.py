@@ -135,7 +135,9 @@ def test_copying_a_program_failing_halfway_leaves_no_copy(program):
         mock.patch("opora.programs.models.Activity.save", side_effect=Injected),
         pytest.raises(Injected),
     ):
-        program_services.program_copy_to_next_period(program=program, user=program_user())
+        program_services.program_copy_to_next_period(
+            program=program, user=program_user(), keep_schools=True
+        )
     assert everything() == before
 
 

@@ -4,10 +4,12 @@ import time
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
+from opora.accounts.models import User
 from tests.conftest import PASSWORD
+from tests.threads import at_once, database_file
 
 LOGIN = reverse("accounts:login")
 LOCKED = "Слишком много неудачных попыток входа"
@@ -96,15 +98,69 @@ def test_the_admin_login_counts_too(client, admin_user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_shared_database_cache_keeps_the_lock(client, settings, coordinator_a):
-    """Production with several web processes uses the database cache (CACHE_BACKEND=db)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "opora_cache_test",
-        }
-    }
-    call_command("createcachetable", verbosity=0)
-    for _ in range(5):
-        attempt(client, "coordinator_a", "wrong")
-    assert LOCKED in attempt(client, "coordinator_a", PASSWORD).content.decode()
+def test_fifty_wrong_passwords_at_once_are_not_all_checked(coordinator_a, tmp_path):
+    """Each web process and thread counts in the same place, and an attempt is counted before
+    its password is checked: once all 50 parallel guesses were checked."""
+    checked = []
+    check_password = User.check_password
+
+    def slow_check(user, raw_password):
+        checked.append(raw_password)
+        time.sleep(0.05)  # a real password hash takes a while: the guesses overlap
+        return check_password(user, raw_password)
+
+    def guess(number):
+        return lambda: attempt(Client(), "coordinator_a", f"guess-{number}").content.decode()
+
+    with database_file(tmp_path), mock.patch.object(User, "check_password", slow_check):
+        pages = at_once(*(guess(number) for number in range(50)))
+        after = attempt(Client(), "coordinator_a", PASSWORD).content.decode()
+    assert all(isinstance(page, str) for page in pages), pages
+    assert len(checked) <= 5
+    assert sum(LOCKED in page for page in pages) == 50 - len(checked)
+    assert LOCKED in after
+
+
+CHANGE = reverse("accounts:password_change")
+
+
+def change_password(client, old):
+    return client.post(
+        CHANGE,
+        {"old_password": old, "new_password1": "new-pass-2026", "new_password2": "new-pass-2026"},
+    )
+
+
+@pytest.mark.django_db
+def test_wrong_old_passwords_on_the_change_form_count_with_failed_logins(client, coordinator_a):
+    """Someone at an unattended, logged-in computer cannot guess the password on the password
+    change form instead of the login page."""
+    for _ in range(3):
+        attempt(Client(), "coordinator_a", "wrong")
+    client.login(username="coordinator_a", password=PASSWORD)
+    for _ in range(2):
+        page = change_password(client, "wrong").content.decode()
+        assert LOCKED not in page and "Ваш старый пароль введен неправильно" in page
+    refused = change_password(client, PASSWORD)
+    assert refused.status_code == 200
+    assert LOCKED in refused.content.decode()
+    coordinator_a.refresh_from_db()
+    assert coordinator_a.check_password(PASSWORD), "the password is not changed"
+    assert LOCKED in attempt(Client(), "coordinator_a", PASSWORD).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_right_old_password_changes_it(client, coordinator_a):
+    client.login(username="coordinator_a", password=PASSWORD)
+    change_password(client, "wrong")
+    assert change_password(client, PASSWORD).status_code == 302
+    coordinator_a.refresh_from_db()
+    assert coordinator_a.check_password("new-pass-2026")
+
+
+@pytest.mark.django_db
+def test_the_admin_password_change_is_the_throttled_form(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")

@@ -1,9 +1,12 @@
-"""How figures look on pages: academic years as «2022/23», numbers with a decimal comma."""
+"""How figures look on pages: academic years as «2022/23», numbers with a decimal comma, stored
+links as links only when they are web links."""
 
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 
+from opora.links import is_web_link
 from opora.registry.years import academic_year_label
 
 register = template.Library()
@@ -56,3 +59,14 @@ def get_item(mapping: dict, key):
 @register.filter
 def is_overdue(activity, today) -> bool:
     return activity.is_overdue(today)
+
+
+@register.filter
+def web_link(value: str, label: str = "") -> str:
+    """A stored link as <a> when it is an http(s) link, else as plain text: a row saved before
+    links were checked must not become a live `javascript:` link."""
+    if not value:
+        return "—"
+    if not is_web_link(value):
+        return value  # autoescaped as text
+    return format_html('<a href="{}" rel="noopener">{}</a>', value, label or value)
