@@ -59,7 +59,9 @@ class InviteForm(forms.Form):
     last_name = forms.CharField(label="Фамилия", max_length=150, validators=[PERSON_NAME])
     first_name = forms.CharField(label="Имя и отчество", max_length=150, validators=[PERSON_NAME])
     email = forms.EmailField(
-        label="Электронная почта", help_text="На неё придёт ссылка для входа; она же логин."
+        label="Электронная почта",
+        max_length=150,  # it is the login too
+        help_text="На неё придёт ссылка для входа; она же логин.",
     )
     position = forms.CharField(label="Должность", max_length=200, required=False)
     role = forms.ChoiceField(label="Роль")
@@ -110,5 +112,11 @@ class InviteForm(forms.Form):
                 schools=data.get("schools") or (),
             )
         except ValidationError as error:
-            self.add_error(None, error)
+            self.add_refusal(error)
         return data
+
+    def add_refusal(self, error: ValidationError) -> None:
+        """A refusal of the service, at its field, or above the form for a field it lacks."""
+        fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for field, messages in fields.items():
+            self.add_error(field if field in self.fields else None, messages)

@@ -53,7 +53,7 @@ def user_invite(request):
                 scope=data["scope"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_refusal(error)
         else:
             messages.success(request, f"Приглашение отправлено на {account.email}.")
             return redirect("accounts:user_list")

@@ -226,3 +226,12 @@ def test_who_opens_the_users_page(client, cast, username, status):
     client.login(username=username, password=PASSWORD)
     assert client.get(reverse("accounts:user_list")).status_code == status
     assert client.get(INVITE).status_code == status
+
+
+def test_a_superuser_inviting_a_region_operator_is_asked_for_the_region_not_a_500(client, cast):
+    User.objects.create_superuser("root", password=PASSWORD)
+    client.login(username="root", password=PASSWORD)
+    response = client.post(INVITE, invitation(role=Role.REGION))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Укажите регион."]
+    assert not User.objects.filter(email="petrova@school-a1.example").exists()
