@@ -83,7 +83,7 @@ class InviteForm(forms.Form):
         label="Школы куратора",
         queryset=School.objects.none(),
         required=False,
-        help_text="Для куратора: одна или несколько школ.",
+        help_text="Для куратора: одна или несколько школ (несколько — с клавишей Ctrl).",
     )
 
     def __init__(self, *args, user, **kwargs):
