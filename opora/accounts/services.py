@@ -7,10 +7,11 @@ account's hash, so a link works once; it lapses after PASSWORD_RESET_TIMEOUT eit
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -33,6 +34,7 @@ MISSING_SCOPE = {
     "schools": "Выберите хотя бы одну школу куратора.",
 }
 
+MAIL_FAILED = "Письмо не отправлено: почтовый сервер не ответил."
 LINK_VIEW = {
     "invitation": "accounts:invitation_accept",
     "password_reset": "accounts:password_reset_confirm",
@@ -92,7 +94,12 @@ def account_invite(
     account.full_clean()
     account.save()
     account.curated_schools.set(scope["schools"])
-    link = _send_link(account, site_url=site_url, kind="invitation")
+    try:
+        link = _send_link(account, site_url=site_url, kind="invitation")
+    except OSError:  # smtplib's errors too: raised here, it undoes the account
+        raise ValidationError(
+            f"{MAIL_FAILED} Учётная запись не создана, попробуйте позже."
+        ) from None
     return account, link
 
 
@@ -114,7 +121,10 @@ def account_send_password_link(*, user: User | None, account: User, site_url: st
     if not account.is_active:
         raise ValidationError("Учётная запись отключена: сначала включите её.")
     kind = "password_reset" if account.has_usable_password() else "invitation"
-    return _send_link(account, site_url=site_url, kind=kind)
+    try:
+        return _send_link(account, site_url=site_url, kind=kind)
+    except OSError:
+        raise ValidationError(f"{MAIL_FAILED} Попробуйте позже.") from None
 
 
 def _send_link(account: User, *, site_url: str, kind: str) -> str:
@@ -131,12 +141,10 @@ def _send_link(account: User, *, site_url: str, kind: str) -> str:
         "token": token,
         "user": account,
     }
-    # The same letter as Django's own password reset page sends (PasswordResetForm.send_mail).
-    PasswordResetForm().send_mail(
-        f"accounts/email/{kind}_subject.txt",
-        f"accounts/email/{kind}.txt",
-        context,
-        None,
-        account.email,
+    # The templates are those of Django's own password reset page (accounts/urls.py); Django's
+    # PasswordResetForm.send_mail would log and swallow a failure the sender must hear about.
+    subject = render_to_string(f"accounts/email/{kind}_subject.txt", context).strip()
+    send_mail(
+        subject, render_to_string(f"accounts/email/{kind}.txt", context), None, [account.email]
     )
     return f"{context['protocol']}://{context['domain']}{path}"

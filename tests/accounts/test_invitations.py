@@ -235,3 +235,18 @@ def test_a_superuser_inviting_a_region_operator_is_asked_for_the_region_not_a_50
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["Укажите регион."]
     assert not User.objects.filter(email="petrova@school-a1.example").exists()
+
+
+def test_a_mail_server_that_does_not_answer_leaves_no_account(client, cast, school_a1, monkeypatch):
+    def refuse(self, messages):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    client.login(username="coordinator_a", password=PASSWORD)
+    response = client.post(INVITE, invitation(school=school_a1.pk))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Письмо не отправлено: почтовый сервер не ответил. Учётная запись не создана, "
+        "попробуйте позже."
+    ]
+    assert not User.objects.filter(email="petrova@school-a1.example").exists()
