@@ -105,11 +105,14 @@ def account_invite(
 
 @transaction.atomic
 def account_set_active(*, user: User | None, account: User, active: bool) -> User:
-    """Switch an account off (it can no longer log in; its sessions stop working) or back on."""
+    """Switch an account off (it can no longer log in; its sessions and a pending invitation
+    stop working) or back on, with the password it had."""
     if user is not None and not can_manage_account(user, account):
         raise PermissionDenied
     account.is_active = active
-    account.save(update_fields=["is_active"])
+    if not active and not account.has_usable_password():
+        account.set_unusable_password()  # a new hash: the invitation sent earlier stops working
+    account.save(update_fields=["is_active", "password"])
     return account
 
 

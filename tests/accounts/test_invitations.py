@@ -250,3 +250,13 @@ def test_a_mail_server_that_does_not_answer_leaves_no_account(client, cast, scho
         "попробуйте позже."
     ]
     assert not User.objects.filter(email="petrova@school-a1.example").exists()
+
+
+def test_switching_off_an_invited_account_voids_its_link(client, cast, school_a1):
+    client.login(username="coordinator_a", password=PASSWORD)
+    client.post(INVITE, invitation(school=school_a1.pk))
+    account = User.objects.get(email="petrova@school-a1.example")
+    client.post(reverse("accounts:user_deactivate", args=[account.pk]))
+    client.logout()
+    page = client.get(link_in(mail.outbox[0]), follow=True)
+    assert "Ссылка больше не действует" in page.content.decode()
