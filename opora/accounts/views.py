@@ -27,10 +27,11 @@ def _site_url(request) -> str:
 def user_list(request):
     if not manages_accounts(request.user):
         raise PermissionDenied
-    accounts = paginate(request, selectors.account_list(user=request.user))
+    search = request.GET.get("q", "").strip()
+    accounts = paginate(request, selectors.account_list(user=request.user, search=search))
     for account in accounts.rows:
         account.manageable = can_manage_account(request.user, account)
-    return render(request, "accounts/user_list.html", {"accounts": accounts})
+    return render(request, "accounts/user_list.html", {"accounts": accounts, "search": search})
 
 
 @login_required

@@ -260,3 +260,13 @@ def test_switching_off_an_invited_account_voids_its_link(client, cast, school_a1
     client.logout()
     page = client.get(link_in(mail.outbox[0]), follow=True)
     assert "Ссылка больше не действует" in page.content.decode()
+
+
+def test_search_finds_an_account_of_the_territory_by_a_part_of_its_name(client, cast):
+    cast["methodist_a"].last_name = "Кузнецова"
+    cast["methodist_a"].save()
+    cast["observer_b"].last_name = "Кузнецов"
+    cast["observer_b"].save()
+    client.login(username="coordinator_a", password=PASSWORD)
+    response = client.get(reverse("accounts:user_list"), {"q": "кузнец"})
+    assert [a.username for a in response.context["accounts"].rows] == ["methodist_a"]
