@@ -20,9 +20,9 @@ from opora.identification.exports import verdict_rows, warning_rows
 from opora.identification.forms import ApproveForm, ParamsForm, RunForm
 from opora.identification.models import IdentificationRun, RunStatus, WarningRun
 from opora.identification.peers import METRICS
-from opora.identification.rules import CLUSTERING, KIND_LABELS
+from opora.identification.rules import CLUSTERING, KIND_LABELS, thresholds_text
 from opora.programs.selectors import order_list
-from opora.registry.models import Municipality, Region, School
+from opora.registry.models import ContextIndicator, Municipality, Region, School
 from opora.registry.selectors import school_get
 from opora.registry.years import requested_year
 
@@ -77,8 +77,18 @@ def run_detail(request, pk):
             if run.rule_set.kind == CLUSTERING
             else [],
             "kind_label": KIND_LABELS[run.rule_set.kind],
+            "thresholds": thresholds_text(run.rule_set.kind, run.params)
+            if run.rule_set.kind in ParamsForm.KINDS
+            else "",
+            "weights": _weights(run.params.get("weights") or {}),
         },
     )
+
+
+def _weights(weights: dict) -> list[tuple[str, float]]:
+    """An index's weights by the names of its indicators, not their codes."""
+    names = dict(ContextIndicator.objects.filter(code__in=weights).values_list("code", "name"))
+    return [(names.get(code, code), weight) for code, weight in weights.items()]
 
 
 def _approving_orders(request, run):
