@@ -8,6 +8,7 @@ import polars as pl
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from opora.identification.engine import plural
 from opora.identification.selectors import municipality_fair_verdicts
 from opora.monitoring import dynamics as dyn
 from opora.monitoring.effectiveness import KIND_LABELS
@@ -176,8 +177,9 @@ class RisksSection(Section):
         ]
         return [
             Paragraph(
-                f"Рисковые профили за {data.year_label} заполнили {len(profiled)} школ "
-                f"из {len(found.rows)}. Число школ по уровню каждого фактора:"
+                f"Рисковые профили за {data.year_label} заполнены в {len(profiled)} "
+                f"{plural(len(profiled), 'школе', 'школах', 'школах')} из {len(found.rows)}. "
+                "Число школ по уровню каждого фактора:"
             ),
             Table("Уровни факторов риска", header, rows, "Факторы риска"),
             *([Paragraph("Приоритетные факторы школ:"), Items(priorities)] if priorities else []),

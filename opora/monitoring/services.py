@@ -15,6 +15,7 @@ from opora.accounts.permissions import (
     can_review_submission,
     can_set_effectiveness_rule,
 )
+from opora.identification.engine import plural
 from opora.links import clean_web_links
 from opora.monitoring import selectors
 from opora.monitoring.effectiveness import EffectivenessParams
@@ -289,7 +290,11 @@ def reminders_send(*, today: datetime.date) -> int:
                 role=Role.COORDINATOR, municipality=campaign.municipality
             ):
                 recipients.append(
-                    (coordinator, f"«{campaign.title}»: не сдали {count} школ, срок {deadline}")
+                    (
+                        coordinator,
+                        f"«{campaign.title}»: не сдали {count} "
+                        f"{plural(count, 'школа', 'школы', 'школ')}, срок {deadline}",
+                    )
                 )
         link = reverse("monitoring:campaign_detail", args=[campaign.pk])
         for recipient, text in recipients:
