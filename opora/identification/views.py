@@ -139,19 +139,22 @@ def try_parameters(request):
     run_form = _run_form(request, data=request.POST or request.GET or None)
     if run_form is None:
         raise PermissionDenied
+    # Only the rules whose thresholds can be tried here are offered; one chosen on the
+    # identification page that is not says why.
+    rule_field = run_form.fields["rule_set"]
+    rule_field.queryset = rule_field.queryset.filter(kind__in=ParamsForm.KINDS)
     if not run_form.is_valid():
+        if run_form.has_error("rule_set", "invalid_choice"):
+            messages.info(
+                request,
+                "Здесь пробуют пороги правил о низких результатах, индексе ШНСУ и "
+                "объективности; параметры других правил меняет администратор в справочнике "
+                "«Правила выявления».",
+            )
         return render(request, "identification/try.html", {"run_form": run_form})
     rule_set = run_form.cleaned_data["rule_set"]
     year = run_form.cleaned_data["year"]
     region, municipality = _territory(request.user, run_form.cleaned_data["municipality"])
-    if rule_set.kind not in ParamsForm.KINDS:
-        messages.info(
-            request,
-            "Параметры этого вида правил меняет администратор в справочнике «Правила "
-            "выявления»; здесь пробуют пороги правил о низких результатах, индексе ШНСУ "
-            "и объективности.",
-        )
-        return render(request, "identification/try.html", {"run_form": run_form})
     params_form = ParamsForm(
         request.POST or None,
         kind=rule_set.kind,

@@ -100,3 +100,15 @@ def test_the_run_page_shows_the_threshold_in_percent_and_the_rule_by_title(
     index = coordinator.get(reverse("identification:index")).content.decode()
     assert "shnor-fioco" not in html + index
     assert fioco.title in index
+
+
+def test_only_rules_whose_thresholds_can_be_tried_are_offered(coordinator, results, fioco):
+    # Failed before: the first rule offered (high results) led to «change it in the admin».
+    form = coordinator.get(reverse("identification:try")).context["run_form"]
+    kinds = {r.kind for r in form.fields["rule_set"].queryset}
+    assert kinds <= {"low_results", "objectivity", "social_index"} and fioco.kind in kinds
+    other = RuleSet.objects.get(code="high-results")
+    response = coordinator.get(
+        reverse("identification:try"), {"rule_set": other.pk, "year": 2024, "municipality": "mun-a"}
+    )
+    assert "администратор" in response.content.decode()
