@@ -5,7 +5,12 @@ municipality B (school B1). People: the region's operator, coordinators of A and
 team of A1, the curator of A1, a methodist of A and an observer of B.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from opora.accounts.models import Role, User
 from opora.registry.models import Municipality, Region, School, SchoolType
@@ -13,13 +18,79 @@ from opora.registry.models import Municipality, Region, School, SchoolType
 PASSWORD = "test-password-1"
 
 
+TEST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     # Real hashing costs ~0.3 s a login; the stories log in hundreds of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = TEST_HASHERS
     # Background tasks run at once, inside the test; uploads go to a throwaway folder.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (`load_demo`), loaded once per test process; each test runs in its own rolled
+    back transaction on top of it, so a test's changes never reach the next test.
+
+    The demo sits in an outer transaction opened here, and pytest-django's per-test atomic
+    becomes a savepoint inside it. No other test may see it: `pytest_collection_modifyitems`
+    runs the tests that use `demo` together, after the other database tests and before the
+    transactional ones (pytest-django runs those last), and xdist hands each worker its tests
+    in that order; `pytest_runtest_setup` rolls the demo back before the first test after them
+    that uses the database. A second database alias would keep them apart too, but the views
+    read the default database only; loading per package would load the demo five times.
+    Not for a transactional test (`transaction=True`): its flush would empty the demo.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        _demo["outer"] = outer
+        with override_settings(
+            PASSWORD_HASHERS=TEST_HASHERS,
+            TASKS=IMMEDIATE_TASKS,
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+        ):
+            call_command("load_demo", stdout=io.StringIO())
+        yield
+        _demo_unload()
+
+
+_demo = {"outer": None, "unloaded": False}  # the demo's open transaction, while it is loaded
+
+
+def _demo_unload():
+    if _demo["outer"] is not None:
+        transaction.set_rollback(True)
+        _demo["outer"].__exit__(None, None, None)
+        _demo.update(outer=None, unloaded=True)
+
+
+def _uses_demo(item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests on the demo go last; pytest-django's own ordering, applied after this one, keeps
+    them last among the plain database tests (see `demo`)."""
+    items.sort(key=_uses_demo)
+
+
+def pytest_runtest_setup(item):
+    if _uses_demo(item):
+        if _demo["unloaded"]:
+            pytest.fail(f"{item.nodeid}: the demo was rolled back before it (see `demo`)")
+        return
+    uses_database = item.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(getattr(item, "fixturenames", ()))
+    if _demo["outer"] is not None and uses_database:
+        _demo_unload()
 
 
 @pytest.fixture

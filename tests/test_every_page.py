@@ -2,12 +2,10 @@
 role, following the links the pages themselves offer. Each also sends the Content-Security-Policy
 and carries no inline script."""
 
-import io
 import re
 from collections import Counter, deque
 
 import pytest
-from django.core.management import call_command
 
 from tests.security.test_content_security_policy import assert_no_inline_script, assert_strict
 
@@ -35,8 +33,7 @@ def links(html: str) -> list[str]:
     return [h for h in re.findall(r'href="(/[^"#?]*)', html) if not SKIP.search(h)]
 
 
-def test_every_linked_page_renders_for_every_role(client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_every_linked_page_renders_for_every_role(demo, client):
     for username in ROLES:
         client.login(username=username, password="opora-demo")
         seen, shapes, queue = {"/"}, Counter(), deque([("/", None)])

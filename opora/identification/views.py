@@ -101,6 +101,8 @@ def _approving_orders(request, run):
 @require_POST
 def run_approve(request, pk):
     run = _run(request, pk)
+    if not runs_identification(request.user):
+        raise PermissionDenied
     form = ApproveForm(request.POST, orders=_approving_orders(request, run))
     if not form.is_valid():
         messages.error(request, "Выберите приказ, которым утверждён список.")
@@ -249,6 +251,8 @@ def school_fair_change(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_group(request):
+    if request.method == "POST" and not runs_identification(request.user):
+        raise PermissionDenied
     form = _run_form(request)
     if form is not None:
         form.fields["rule_set"].queryset = selectors.list_rule_sets(user=request.user)

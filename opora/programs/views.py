@@ -291,6 +291,8 @@ def program_export(request, pk, file_format):
 @require_POST
 def program_import(request, pk):
     program = selectors.program_get(user=request.user, pk=pk)
+    if not can_manage_municipality(request.user, program.municipality):
+        raise PermissionDenied
     form = TablesUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -311,6 +313,8 @@ def program_import(request, pk):
 @require_POST
 def program_status(request, pk):
     program = selectors.program_get(user=request.user, pk=pk)
+    if not can_manage_municipality(request.user, program.municipality):
+        raise PermissionDenied
     form = StatusForm(request.POST, orders=Order.objects.filter(region=program.municipality.region))
     if form.is_valid():
         try:

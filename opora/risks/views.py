@@ -303,6 +303,8 @@ def program_action(request, pk, action):
 @require_POST
 def visit_add(request, code):
     school = school_get(user=request.user, code=code)
+    if not can_review_school(request.user, school):
+        raise PermissionDenied
     form = VisitForm(request.POST)
     if form.is_valid():
         services.visit_save(school=school, user=request.user, **form.cleaned_data)
@@ -363,6 +365,8 @@ def partnerships(request):
     manages = any(
         can_manage_municipality(request.user, m) for m in visible_municipalities(request.user)
     )
+    if request.method == "POST" and not manages:
+        raise PermissionDenied
     form = PartnershipForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         try:
@@ -386,6 +390,8 @@ def partnerships(request):
 @require_http_methods(["GET", "POST"])
 def partnership(request, pk):
     partnership = selectors.partnership_get(user=request.user, pk=pk)
+    if request.method == "POST" and not can_edit_partnership(request.user, partnership):
+        raise PermissionDenied
     form = PlanItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.joint_plan_item_add(

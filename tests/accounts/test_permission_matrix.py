@@ -1,12 +1,170 @@
 """Every page and action, for every role: in scope it works, out of scope it is refused
-(404 for data the user may not see, so nothing about it leaks; 403 for an action the role lacks)."""
+(404 for data the user may not see, so nothing about it leaks; 403 for an action the role lacks).
+
+The route matrix (`test_route_matrix`) tries every URL pattern of the project, as declared in
+tests/accounts/routes.py, with every demo role; `test_every_route_is_declared` fails when a route
+has no declaration, so a new page cannot ship unchecked. The stories below it use the small cast
+of tests/conftest.py.
+"""
+
+import re
 
 import pytest
-from django.urls import reverse
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from opora.accounts.models import User
+from opora.api.services import token_issue
+from tests.accounts.matrix import ROLES, Route, expected_get, refusals
+from tests.accounts.routes import ROUTES, UNCHECKED
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+# --- The route matrix, on the demo ----------------------------------------------------------------
+
+
+def route_names(patterns=None, namespace=None, prefix=""):
+    """(name, path) of every URL pattern, through every include."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        path = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if namespace and pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from route_names(pattern.url_patterns, inner, path)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), path
+
+
+def test_every_route_is_declared():
+    found = {name for name, path in route_names() if not path.startswith(UNCHECKED)}
+    declared = [route.name for route in ROUTES]
+    assert len(declared) == len(set(declared)), "a route is declared twice"
+    assert found - set(declared) == set(), "routes with no expectation in tests/accounts/routes.py"
+    assert set(declared) - found == set(), "declared routes that no longer exist"
+
+
+# A GET changes nothing, except where opening is the point: a notification opened is read.
+WRITING_GETS = {"risks:notification_open"}
+# A write refused must change nothing: no INSERT, UPDATE or DELETE, except the session and the API
+# key's time of last use, which any request may touch.
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+BOOKKEEPING = ("django_session", "api_apitoken")
+
+
+def writes(queries) -> list[str]:
+    """«INSERT monitoring_annualreport»: what each writing query did, to which table."""
+    return [
+        " ".join(re.match(r'\s*(\w+)[^"]*"(\w+)"', q["sql"]).groups())
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(WRITES)
+        and not any(table in q["sql"] for table in BOOKKEEPING)
+    ]
+
+
+class Caller:
+    """Requests as a demo role: pages through its session, the API with its personal key."""
+
+    def __init__(self, client):
+        self.client = client
+        self.keys = {}
+
+    def as_role(self, role: str | None):
+        self.client.logout()
+        self.role = role
+        if role is not None:
+            self.client.force_login(User.objects.get(username=role))
+
+    def __call__(self, route: Route, method: str, url: str):
+        headers = {}
+        if route.is_api and self.role is not None:
+            if self.role not in self.keys:
+                self.keys[self.role] = token_issue(
+                    user=User.objects.get(username=self.role), name="матрица прав"
+                )[1]
+            headers["Authorization"] = f"Bearer {self.keys[self.role]}"
+            self.client.logout()
+        call = getattr(self.client, method.lower())
+        if method == "GET":
+            return call(url, headers=headers)
+        data = route.data() if route.data else {}
+        if route.is_api and not any(hasattr(v, "read") for v in data.values()):
+            return call(url, data, headers=headers, content_type="application/json")
+        return call(url, data, headers=headers)
+
+
+def cases(route: Route):
+    """(label, URL, who sees the object) for each object the route is tried on."""
+    if route.objects is None:
+        return [("", reverse(route.name, kwargs=route.kwargs), None)]
+    return [
+        (where, reverse(route.name, kwargs={**build(), **route.kwargs}), seen)
+        for where, build, seen in (
+            ("в Пировском", route.objects.inside, route.objects.seen_inside),
+            ("в Ивантеевке", route.objects.outside, route.objects.seen_outside),
+        )
+    ]
+
+
+def anonymous_refused(route: Route, response) -> bool:
+    if route.is_api:
+        return response.status_code == 401
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:login")
+    )
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
+def test_route_matrix(route, demo, db, client):
+    call = Caller(client)
+    expected, actual, wrote = {}, {}, {}
+    # A public page is the same for everyone: tried as a visitor and as one user, on one object.
+    roles = [ROLES[0], None] if route.public else [*ROLES, None]
+    for where, url, seen in cases(route)[:1] if route.public else cases(route):
+        seen = None if route.public else seen
+        for role in roles:
+            call.as_role(role)
+            key = f"{role or 'anonymous'} {where}".strip()
+            if route.method == "GET":
+                with CaptureQueriesContext(connection) as queries:
+                    response = call(route, "GET", url)
+                if writes(queries.captured_queries) and route.name not in WRITING_GETS:
+                    wrote[f"{key} GET"] = writes(queries.captured_queries)
+                actual[key] = response.status_code
+                if role is not None or route.public:
+                    expected[key] = expected_get(route, role, seen)
+                elif anonymous_refused(route, response):
+                    expected[key] = response.status_code
+                else:
+                    expected[key] = "вход" if not route.is_api else 401
+            writer = "POST" if route.method == "GET" else route.method
+            if route.post is None or (role in route.post and (seen is None or role in seen)):
+                continue
+            with CaptureQueriesContext(connection) as queries:
+                response = call(route, writer, url)
+            key = f"{key} {writer}"
+            actual[key] = response.status_code
+            if role is None:
+                refused = anonymous_refused(route, response)
+                expected[key] = response.status_code if refused else "вход"
+            else:
+                refused = refusals(route, role, seen)
+                expected[key] = (
+                    response.status_code
+                    if response.status_code in refused
+                    else ("/".join(map(str, sorted(refused))))
+                )
+            if writes(queries.captured_queries):
+                wrote[key] = writes(queries.captured_queries)
+    # Each cell that differs, as «role where method: (got, expected)»; and a GET, or a refused
+    # write, that changed data.
+    wrong = {key: (actual[key], expected[key]) for key in actual if actual[key] != expected[key]}
+    assert (wrong, wrote) == ({}, {})
+
+
+# --- The cast's stories --------------------------------------------------------------------------
 
 ALL = [
     "region_operator",

@@ -18,11 +18,6 @@ from opora.registry.models import ContextValue, Contingent, Municipality, Region
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def figure(code, indicator, year=2023):
     return ContextValue.objects.get(school__code=code, year=year, indicator__code=indicator)
 

@@ -104,7 +104,7 @@ def test_outsiders_get_404_and_viewers_see_only_their_schools(client, results, c
     page = client.get(reverse("identification:risk_group")).content.decode()
     assert 'id="warning-form"' not in page  # may read, not compute
     assert client.get(url).status_code == 200
-    assert client.post(reverse("identification:risk_group"), {}).status_code == 200
+    assert client.post(reverse("identification:risk_group"), {}).status_code == 403
     assert not WarningRun.objects.exclude(pk=run.pk).exists()
 
 

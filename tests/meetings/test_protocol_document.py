@@ -24,11 +24,6 @@ SEED = Path(__file__).parent / "seed_000_protocol.txt"
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-@pytest.fixture
 def protocol(demo):
     return Meeting.objects.get(group__municipality__code="ivanteevka", number=1)
 

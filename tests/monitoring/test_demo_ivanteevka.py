@@ -3,15 +3,13 @@ their reasons, and campaigns in other states elsewhere."""
 
 import pytest
 
-from opora.demo.services import demo_load
 from opora.monitoring.models import AnnualReport, CampaignStatus, MonitoringCampaign
 from opora.monitoring.report import build
 from opora.monitoring.report_data import report_data
 
 
 @pytest.fixture
-def report(db):
-    demo_load()
+def report(db, demo):
     return AnnualReport.objects.get(municipality__code="ivanteevka", year=2023)
 
 

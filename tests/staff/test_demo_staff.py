@@ -1,10 +1,7 @@
 """The staff demo: seed 000's students at risk and Бартеневка's 65+ share come out of the data,
 the demo teachers are labelled, and a second load changes nothing."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,8 +14,7 @@ from opora.staff.models import AtRiskFigure, Diagnostic, Route, Teacher
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_staff_gives_the_seed_figures_and_loads_once(db, client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_demo_staff_gives_the_seed_figures_and_loads_once(demo, client):
     counts = (Teacher.objects.count(), Diagnostic.objects.count(), Route.objects.count())
     assert counts == (49, 22, 10)
     assert not Teacher.objects.filter(is_demo=False).exists()
