@@ -1,5 +1,5 @@
-"""What every form of Opora shares: dates picked from the browser's calendar and select boxes
-that prompt in words instead of Django's «---------»."""
+"""What every form of Opora shares: dates and times picked with the browser's own pickers and
+select boxes that prompt in words instead of Django's «---------»."""
 
 from django import forms
 
@@ -17,10 +17,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class TimeInput(forms.TimeInput):
+    """The browser's time picker, which sends and expects «09:30»."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 def _in_plain_words(field: forms.Field) -> None:
-    if isinstance(field, forms.DateField) and not isinstance(field.widget, DateInput):
-        attrs = {k: v for k, v in field.widget.attrs.items() if k != "placeholder"}
-        field.widget = DateInput(attrs)
+    for kind, picker in ((forms.DateField, DateInput), (forms.TimeField, TimeInput)):
+        if isinstance(field, kind) and not isinstance(field.widget, picker):
+            attrs = {k: v for k, v in field.widget.attrs.items() if k != "placeholder"}
+            field.widget = picker(attrs)
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label == DJANGO_BLANK:
             field.empty_label = PROMPT

@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 
-from opora.meetings.forms import MemberForm
+from opora.meetings.forms import MeetingForm, MemberForm
+from opora.meetings.models import WorkingGroup
 from opora.monitoring.forms import CampaignForm
 from opora.programs.models import Indicator
 from opora.registry.models import Municipality, School
@@ -52,3 +53,8 @@ def test_selects_prompt_in_words(municipality_a):
         html = "".join(str(field) for field in form)
         assert "---------" not in html, type(form).__name__
         assert "— выберите —" in html, type(form).__name__
+
+
+def test_a_time_field_renders_a_time_picker(municipality_a):
+    group = WorkingGroup.objects.create(municipality=municipality_a, name="Рабочая группа")
+    assert 'type="time"' in str(MeetingForm(group=group)["time"])

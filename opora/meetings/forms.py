@@ -79,7 +79,6 @@ class MeetingForm(EditForm):
     class Meta:
         model = Meeting
         fields = ["date", "time", "place", "is_online", "chair", "secretary", "present_heading"]
-        widgets = {"time": forms.TimeInput(attrs={"placeholder": "ЧЧ:ММ"})}
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
