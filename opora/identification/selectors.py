@@ -1,7 +1,7 @@
 """Reads for identification: the frames the engine works on, runs and their comparison."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -26,12 +26,13 @@ from opora.identification.models import (
 )
 from opora.identification.rules import (
     ANALYSIS_KINDS,
+    CLUSTERING,
     COMPARABLE_SCHOOLS,
     LOW_RESULTS,
     SOCIAL_INDEX,
     rule_from_params,
 )
-from opora.registry.models import ContextIndicator, ContextValue, School
+from opora.registry.models import ContextIndicator, ContextValue, Municipality, School
 
 
 def context_frame(*, schools: QuerySet[School], before_year: int) -> pl.DataFrame:
@@ -174,18 +175,191 @@ def next_identification_year(*, user: User) -> int | None:
     return latest + 1 if latest else None
 
 
-def supported_schools(*, municipality, year: int) -> QuerySet[School]:
-    """The municipality's schools on its approved list for `year`: the latest approved run
-    (municipal or regional) of that year or, when the year has none yet, of the last year that
-    has one. Clusterings count only their flagged schools."""
-    runs = IdentificationRun.objects.filter(
-        status=RunStatus.APPROVED, year__lte=year, region_id=municipality.region_id
-    ).filter(Q(municipality=municipality) | Q(municipality__isnull=True))
-    latest = runs.order_by("-year", "-approved_at").first()
-    if latest is None:
-        return School.objects.none()
+# --- The approved list of a year ---------------------------------------------------------------
+
+SHNOR_WORD = "ШНОР"
+# The kinds of rule whose approved runs are the lists a municipality works with: who is in ШНОР
+# (a rule of low results, or a clustering with a category naming ШНОР), who is in ШНСУ, and the
+# categories of a clustering.
+LIST_KINDS = (LOW_RESULTS, SOCIAL_INDEX, CLUSTERING)
+
+
+def _is_shnor_run(run: IdentificationRun) -> bool:
+    kind = run.rule_set.kind
+    return kind == LOW_RESULTS or (
+        kind == CLUSTERING
+        and any(SHNOR_WORD in c["name"] for c in run.params.get("categories", []))
+    )
+
+
+@dataclass
+class ApprovedList:
+    """The lists in force for a municipality in an academic year: of each kind (ШНОР, ШНСУ,
+    clustering) the run approved by order for that year or, when the year has none yet, for the
+    latest earlier year. A draft never enters: it is only named, as a draft. Programs, risk
+    profiles, monitoring, dashboards, the annual report and the public page all read this."""
+
+    year: int
+    shnor_run: IdentificationRun | None = None
+    shnsu_run: IdentificationRun | None = None
+    clustering_run: IdentificationRun | None = None
+    # run id → its verdicts on the municipality's schools (a region's run covers others too)
+    verdicts: dict[int, list[Verdict]] = field(default_factory=dict)
+
+    @property
+    def runs(self) -> list[IdentificationRun]:
+        found = [self.shnor_run, self.shnsu_run, self.clustering_run]
+        return list({r.pk: r for r in found if r}.values())
+
+    @property
+    def category(self) -> str:
+        """What the list is called: «ШНОР», «ШНОР, ШНСУ», or empty without a list."""
+        return ", ".join(r.rule_set.category for r in (self.shnor_run, self.shnsu_run) if r)
+
+    @property
+    def orders(self) -> list:
+        return list({r.order_id: r.order for r in self.runs}.values())
+
+    @property
+    def shnor_ids(self) -> set[int]:
+        run = self.shnor_run
+        if run is None:
+            return set()
+        if run.rule_set.kind == CLUSTERING:
+            return {v.school_id for v in self.verdicts[run.pk] if SHNOR_WORD in v.category}
+        return {v.school_id for v in self.verdicts[run.pk] if v.flagged}
+
+    @property
+    def school_ids(self) -> set[int]:
+        """The schools supported: in ШНОР or in ШНСУ."""
+        shnsu = self.shnsu_run
+        flagged = {v.school_id for v in self.verdicts[shnsu.pk] if v.flagged} if shnsu else set()
+        return self.shnor_ids | flagged
+
+    def categories(self) -> tuple[list[str], dict[int, tuple[str, list[str]]]]:
+        """The clustering's category names in order and school id → (category, reasons)."""
+        run = self.clustering_run
+        if run is None:
+            return [], {}
+        names = [c["name"] for c in run.params.get("categories", [])]
+        return names, {v.school_id: (v.category, v.reasons) for v in self.verdicts[run.pk]}
+
+    def members(self, run: IdentificationRun) -> list[Verdict]:
+        """The verdicts of the schools a run of the list puts in it (for a clustering, in one
+        of its categories), by name."""
+        return sorted(
+            (v for v in self.verdicts[run.pk] if v.flagged), key=lambda v: v.school.short_name
+        )
+
+
+def _approved_runs(municipalities: list[Municipality]) -> dict[int, list[IdentificationRun]]:
+    """Municipality id → the approved list runs over it or over its whole region."""
+    runs = list(
+        IdentificationRun.objects.filter(status=RunStatus.APPROVED, rule_set__kind__in=LIST_KINDS)
+        .filter(
+            Q(municipality__in=municipalities)
+            | Q(municipality__isnull=True, region__in={m.region_id for m in municipalities})
+        )
+        .select_related("rule_set", "order")
+    )
+    return {
+        m.pk: [
+            r
+            for r in runs
+            if r.municipality_id == m.pk
+            or (r.municipality_id is None and r.region_id == m.region_id)
+        ]
+        for m in municipalities
+    }
+
+
+def _latest(runs: list[IdentificationRun]) -> IdentificationRun | None:
+    return max(runs, key=lambda r: (r.year, r.approved_at), default=None)
+
+
+def _pick(runs: list[IdentificationRun], year: int) -> ApprovedList:
+    return ApprovedList(
+        year=year,
+        shnor_run=_latest([r for r in runs if _is_shnor_run(r)]),
+        shnsu_run=_latest([r for r in runs if r.rule_set.kind == SOCIAL_INDEX]),
+        clustering_run=_latest([r for r in runs if r.rule_set.kind == CLUSTERING]),
+    )
+
+
+def _read_verdicts(lists: list[tuple[Municipality, ApprovedList]]) -> None:
+    """Fill each list's verdicts on its municipality's schools, in one query for all."""
+    wanted = {(run.pk, m.pk): found for m, found in lists for run in found.runs}
+    for found in {id(f): f for _, f in lists}.values():
+        found.verdicts = {run.pk: [] for run in found.runs}
+    if not wanted:
+        return
+    verdicts = (
+        Verdict.objects.filter(
+            run_id__in={run for run, _ in wanted},
+            school__municipality__in={m.pk for m, _ in lists},
+        )
+        .select_related("school")
+        .annotate(municipality_id=F("school__municipality_id"))
+    )
+    for verdict in verdicts:
+        found = wanted.get((verdict.run_id, verdict.municipality_id))
+        if found is not None:  # a region's run is in force for one municipality, not another
+            found.verdicts[verdict.run_id].append(verdict)
+
+
+def approved_lists(
+    *, municipalities: list[Municipality], years: dict[int, int]
+) -> dict[int, ApprovedList]:
+    """Municipality id → its approved list in force in its year (`years`: municipality id →
+    year), read in a few queries whatever the number of municipalities."""
+    runs = _approved_runs(municipalities)
+    lists = {
+        m.pk: _pick([r for r in runs[m.pk] if r.year <= years[m.pk]], years[m.pk])
+        for m in municipalities
+    }
+    _read_verdicts([(m, lists[m.pk]) for m in municipalities])
+    return lists
+
+
+def approved_list(*, municipality: Municipality, year: int) -> ApprovedList:
+    """The municipality's approved list in force in academic year `year`."""
+    return approved_lists(municipalities=[municipality], years={municipality.pk: year})[
+        municipality.pk
+    ]
+
+
+def approved_list_history(*, municipality: Municipality) -> dict[int, ApprovedList]:
+    """Year → the lists approved for that very year (no carrying over), for every year that has
+    one, latest first: the history of a school in the lists and the public page."""
+    runs = _approved_runs([municipality])[municipality.pk]
+    years = sorted({r.year for r in runs}, reverse=True)
+    history = {year: _pick([r for r in runs if r.year == year], year) for year in years}
+    _read_verdicts([(municipality, found) for found in history.values()])
+    return history
+
+
+def draft_runs(*, municipality: Municipality, years: list[int]) -> list[IdentificationRun]:
+    """Runs of the years over the municipality (or its region) that are drafts in a year with
+    no list of their kind approved: shown as «черновик, не утверждён», never counted."""
+    runs = list(
+        IdentificationRun.objects.filter(rule_set__kind__in=LIST_KINDS, year__in=years)
+        .filter(
+            Q(municipality=municipality)
+            | Q(municipality__isnull=True, region_id=municipality.region_id)
+        )
+        .select_related("rule_set")
+        .order_by("-year", "-created_at")
+    )
+    approved = {(r.year, r.rule_set.kind) for r in runs if r.status == RunStatus.APPROVED}
+    return [
+        r for r in runs if r.status == RunStatus.DRAFT and (r.year, r.rule_set.kind) not in approved
+    ]
+
+
+def supported_schools(*, municipality: Municipality, year: int) -> QuerySet[School]:
+    """The municipality's schools on its approved list in force in `year` (ШНОР and ШНСУ)."""
     return School.objects.filter(
-        municipality=municipality, verdicts__run=latest, verdicts__flagged=True
+        pk__in=approved_list(municipality=municipality, year=year).school_ids
     )
 
 

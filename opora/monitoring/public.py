@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
-from opora.identification.models import IdentificationRun, RunStatus, Verdict
+from opora.identification.models import IdentificationRun, Verdict
+from opora.identification.selectors import approved_list_history
 from opora.monitoring.models import AnnualReport
 from opora.programs.models import Program, ProgramStatus
 from opora.registry.models import Municipality
@@ -25,24 +26,14 @@ class PublicPage:
 
 
 def public_page(*, code: str) -> PublicPage:
-    """What a municipality has made public: approved lists, approved programs and roadmaps,
-    published reports. No user is asked: nothing else is read."""
+    """What a municipality has made public: the lists approved for each year (the same lists
+    the dashboard and the report read), approved programs and roadmaps, published reports.
+    No user is asked: nothing else is read."""
     municipality = get_object_or_404(Municipality.objects.select_related("region"), code=code)
-    runs = (
-        IdentificationRun.objects.filter(municipality=municipality, status=RunStatus.APPROVED)
-        .select_related("rule_set", "order")
-        .order_by("-year", "-approved_at")
-    )
     lists = [
-        (
-            run,
-            list(
-                run.verdicts.filter(flagged=True)
-                .select_related("school")
-                .order_by("school__short_name")
-            ),
-        )
-        for run in runs
+        (run, found.members(run))
+        for found in approved_list_history(municipality=municipality).values()
+        for run in found.runs
     ]
     programs = list(
         Program.objects.filter(municipality=municipality, status__in=PUBLIC_PROGRAM_STATUSES)

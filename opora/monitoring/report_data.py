@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opora.monitoring.lists import shnor_codes
+from opora.identification.models import IdentificationRun
+from opora.identification.selectors import ApprovedList, approved_list, draft_runs
 from opora.monitoring.measures import MeasureRow, measure_rows
 from opora.monitoring.models import AnnualReport
 from opora.monitoring.public import PUBLIC_PROGRAM_STATUSES
@@ -24,7 +25,9 @@ class ReportData:
     dynamics: Dynamics
     measures: list[MeasureRow]
     programs: list[Program]
-    shnor: set[str]
+    shnor: set[str]  # codes of the schools in ШНОР by `approved`
+    approved: ApprovedList  # the list in force in the year: every section reads this one
+    drafts: list[IdentificationRun]  # the year's drafts, named as such and never counted
 
     @property
     def year_label(self) -> str:
@@ -43,16 +46,18 @@ def report_data(
 ) -> ReportData:
     """Everything the sections read, loaded once. The caller has checked the user's scope."""
     dynamics = municipality_dynamics(municipality=municipality, year=year)
+    approved = approved_list(municipality=municipality, year=year)
+    schools = list(
+        School.objects.filter(municipality=municipality).order_by("code").select_related("parent")
+    )
     return ReportData(
-        shnor=shnor_codes(municipality=municipality, year=year),
+        shnor={s.code for s in schools if s.pk in approved.shnor_ids},
+        approved=approved,
+        drafts=draft_runs(municipality=municipality, years=[year]),
         municipality=municipality,
         year=year,
         report=report,
-        schools=list(
-            School.objects.filter(municipality=municipality)
-            .order_by("code")
-            .select_related("parent")
-        ),
+        schools=schools,
         dynamics=dynamics,
         measures=measure_rows(municipality=municipality, year=year, dynamics=dynamics),
         programs=list(

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from opora.identification.engine import plural
+from opora.identification.peers import EFFECTIVE, NOT_EVALUATED
 from opora.identification.selectors import municipality_fair_verdicts
 from opora.monitoring import dynamics as dyn
 from opora.monitoring.effectiveness import KIND_LABELS
-from opora.monitoring.lists import list_exits, school_categories
+from opora.monitoring.lists import list_exits
 from opora.monitoring.report_blocks import Chart, Heading, Items, Paragraph, Table
 from opora.monitoring.report_data import ReportData, Section
 from opora.registry.models import ContextGroup, ContextValue, School
@@ -43,8 +44,33 @@ class GeneralSection(Section):
                 + f". Отчётный период — {data.year_label} учебный год; результаты оценочных "
                 f"процедур сравниваются с {data.previous_label} учебным годом "
                 f"({counted.height} результатов школ за {data.year_label})."
-            )
+            ),
+            Paragraph(_list_sentence(data)),
         ]
+
+
+def _list_sentence(data: ReportData) -> str:
+    """Which list of ШНОР the report reads, by which order, and the drafts it does not."""
+    run = data.approved.shnor_run
+    if run is None:
+        text = (
+            f"Утверждённого приказом списка ШНОР на {data.year_label} нет: ШНОР в отчёте "
+            "не выделены."
+        )
+    else:
+        names = ", ".join(s.short_name for s in data.schools if s.code in data.shnor)
+        text = (
+            f"{run.rule_set.category} на {academic_year_label(run.year)} — список, утверждённый "
+            f"приказом {run.order}: {names or 'ни одной школы'}."
+        )
+    drafts = [r for r in data.drafts if r.rule_set.kind != "clustering"]
+    if drafts:
+        text += (
+            " Черновики, не утверждённые и не учтённые: "
+            + "; ".join(f"«{r.rule_set.title}» на {academic_year_label(r.year)}" for r in drafts)
+            + "."
+        )
+    return text
 
 
 class ClustersSection(Section):
@@ -52,11 +78,20 @@ class ClustersSection(Section):
     title = "Школы по категориям"
 
     def blocks(self, data):
-        names, placed = school_categories(municipality=data.municipality, year=data.year)
+        found = data.approved
+        names, placed = found.categories()
+        drafts = [
+            Paragraph(
+                f"Кластеризация «{run.rule_set.title}» на {academic_year_label(run.year)} — "
+                "черновик, не утверждён: в отчёте не учитывается."
+            )
+            for run in data.drafts
+            if run.rule_set.kind == "clustering"
+        ]
         if not placed:
-            return [Paragraph("Кластеризация школ муниципалитета не проводилась.")]
+            return [Paragraph("Утверждённой кластеризации школ муниципалитета нет."), *drafts]
         heads = [s for s in data.schools if s.parent_id is None]
-        run = next(iter(placed.values()))[2]
+        run = found.clustering_run
         rows, links = [], []
         for name in [*names, ""]:
             members = [s for s in heads if placed.get(s.pk, ("",))[0] == name]
@@ -80,10 +115,10 @@ class ClustersSection(Section):
         return [
             Paragraph(
                 f"По правилу «{run.rule_set.title}» (версия {run.rule_set.version}), "
-                f"список на {academic_year_label(run.year)}"
-                + (" утверждён" if run.status == "approved" else " (не утверждён)")
-                + ". Филиалы учтены вместе с головными школами."
+                f"список на {academic_year_label(run.year)} утверждён приказом {run.order}. "
+                "Филиалы учтены вместе с головными школами."
             ),
+            *drafts,
             Table(
                 "Школы по категориям",
                 ["Категория", "Школ", "Доля", "Школы"],
@@ -348,6 +383,29 @@ def _sheet(label: str) -> str:
     return label.replace("язык", "яз.").replace("математика", "мат.")[:31]
 
 
+# The comparison with comparable schools in words that are not a verdict on effectiveness: that
+# verdict is a measure's, judged by its rule (section «Оценка эффективности принятых мер»), and a
+# school must not be «неэффективно» here and «эффективно» there.
+FAIR_OUTCOMES = {
+    EFFECTIVE: "опередила похожие школы",
+    NOT_EVALUATED: "не оценено",
+}
+BEHIND_OR_LEVEL = "не опередила похожие школы"
+
+
+def measure_verdicts(data: ReportData) -> dict[str, list[str]]:
+    """School code → «мера N: вывод» for each measure judged at the school, numbered as in the
+    section on effectiveness: the one verdict of a school that every section repeats."""
+    found: dict[str, list[str]] = {}
+    for number, row in enumerate(data.measures, start=1):
+        for verdict in row.verdicts:
+            if verdict.school:
+                found.setdefault(verdict.school.code, []).append(
+                    f"мера {number}: {verdict.judgement.label}"
+                )
+    return found
+
+
 class FairChangeSection(Section):
     key = "fair"
     title = "Изменения относительно похожих школ"
@@ -360,8 +418,14 @@ class FairChangeSection(Section):
             municipality=data.municipality, year=data.year, codes=codes
         )
         names = {s.code: s.short_name for s in data.schools}
+        judged = measure_verdicts(data)
         rows = [
-            [names.get(r["school_code"], r["school_code"]), r["verdict"], "; ".join(r["reasons"])]
+            [
+                names.get(r["school_code"], r["school_code"]),
+                FAIR_OUTCOMES.get(r["verdict"], BEHIND_OR_LEVEL),
+                "; ".join(judged.get(r["school_code"], [])) or "меры не оценивались",
+                "; ".join(r["reasons"]),
+            ]
             for r in verdicts.sort("school_code").iter_rows(named=True)
         ]
         if not rows:
@@ -372,13 +436,15 @@ class FairChangeSection(Section):
             Paragraph(
                 "Изменение доли «2» и качества знаний школы сравнивается с изменением похожих "
                 "школ региона (по индексу условий, размеру, типу, городская или сельская), с "
-                "погрешностью, которая тем шире, чем меньше участников. «Эффективно» — только "
-                "если школа опередила похожие школы больше погрешности. Метод описан в "
-                "руководстве по методикам Опоры."
+                "погрешностью, которая тем шире, чем меньше участников. «Опередила похожие "
+                "школы» — только если разница больше погрешности. Это сравнение, а не оценка "
+                "эффективности: её дают меры по своим правилам (раздел «Оценка эффективности "
+                "принятых мер»), и здесь она повторена. Метод описан в руководстве по методикам "
+                "Опоры."
             ),
             Table(
                 "Изменения относительно похожих школ",
-                ["Школа", "Вывод", "Обоснование"],
+                ["Школа", "Относительно похожих школ", "Оценка мер", "Обоснование"],
                 rows,
                 "Похожие школы",
             ),

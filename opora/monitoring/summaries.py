@@ -11,8 +11,8 @@ from django.db.models.functions import RowNumber
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_municipalities
 from opora.identification.models import IdentificationRun
+from opora.identification.selectors import ApprovedList, approved_lists
 from opora.monitoring import effectiveness as eff
-from opora.monitoring.lists import official_lists, shnor_codes_of
 from opora.monitoring.measures import MeasureRow, region_measure_rows
 from opora.monitoring.models import MonitoringCampaign, SubmissionStatus
 from opora.monitoring.public import PUBLIC_PROGRAM_STATUSES
@@ -31,6 +31,7 @@ class Summary:
     categories: list[tuple[str, int]]
     clustering_run: IdentificationRun | None
     shnor: int
+    approved: ApprovedList  # the list in force in the year: where ШНОР and categories come from
     schools: int
     indicators: dict[str, int]  # achieved / not_achieved / no_data
     activities: dict[str, int]  # status -> count, and "overdue"
@@ -74,9 +75,8 @@ def _summaries(
     measures: dict[int, list[MeasureRow]],
 ) -> list[Summary]:
     """Each municipality's figures of its year, every kind of data read once for all."""
-    lists = official_lists(municipalities=municipalities, years=years)
+    lists = approved_lists(municipalities=municipalities, years=years)
     schools = School.objects.filter(municipality__in=municipalities)
-    codes = dict(schools.values_list("pk", "code"))
     heads: dict[int, set[int]] = {m.pk: set() for m in municipalities}
     for pk, municipality_id in schools.filter(parent__isnull=True).values_list(
         "pk", "municipality_id"
@@ -90,7 +90,7 @@ def _summaries(
     campaigns = _latest_campaigns(municipalities=municipalities)
     summaries = []
     for m in municipalities:
-        names, placed = lists.categories(m.pk)
+        names, placed = lists[m.pk].categories()
         summaries.append(
             Summary(
                 municipality=m,
@@ -99,8 +99,9 @@ def _summaries(
                     (name, sum(1 for pk, p in placed.items() if pk in heads[m.pk] and p[0] == name))
                     for name in names
                 ],
-                clustering_run=lists.clustering[m.pk] if placed else None,
-                shnor=len(shnor_codes_of(lists.flags(m.pk), codes, years[m.pk])),
+                clustering_run=lists[m.pk].clustering_run if placed else None,
+                shnor=len(lists[m.pk].shnor_ids),
+                approved=lists[m.pk],
                 schools=len(heads[m.pk]),
                 indicators=indicators[m.pk],
                 activities=activities[m.pk],

@@ -19,6 +19,7 @@ from opora.monitoring import public, selectors, services
 from opora.monitoring.documents import KIND, published_report_pdf
 from opora.monitoring.effectiveness import KIND_LABELS
 from opora.monitoring.forms import CampaignForm, CampaignStatusForm, MeasureForm, ReviewForm
+from opora.monitoring.lists import list_in_view
 from opora.monitoring.measures import measure_get, measure_rows, rule_list
 from opora.monitoring.models import AnnualReport, CampaignKind, CampaignStatus, SubmissionStatus
 from opora.monitoring.report import build, conclusion_fields
@@ -236,6 +237,7 @@ def dashboard(request, code):
             "year": year,
             "years": report_years(municipality=municipality),
             "summary": summary,
+            "listing": list_in_view(municipality=municipality, year=year),
             "chart": _groups_chart(dynamics),
             "manages": can_manage_municipality(request.user, municipality),
             "report": AnnualReport.objects.filter(municipality=municipality, year=year).first(),

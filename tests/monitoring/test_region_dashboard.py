@@ -16,7 +16,14 @@ from opora.monitoring.measures import measure_rows
 from opora.monitoring.models import EffectivenessRule, SubmissionStatus
 from opora.monitoring.results import latest_result_year, municipality_dynamics
 from opora.monitoring.summaries import municipality_summary, region_summaries
-from opora.programs.models import Activity, Indicator, IndicatorTarget, IndicatorValue, Program
+from opora.programs.models import (
+    Activity,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Order,
+    Program,
+)
 from opora.registry.models import Municipality, School, SchoolType
 from tests.conftest import PASSWORD
 from tests.monitoring.test_report import result
@@ -45,10 +52,16 @@ def _school(municipality, code, parent=None):
 
 
 def _run(rule_set, municipality, year, params=None, *, region=None):
+    """A list approved by order: only an approved list reaches the dashboards."""
+    order = Order.objects.create(
+        region=region or municipality.region, municipality=None if region else municipality,
+        issuer="Управление", number="1", date=datetime.date(year - 1, 9, 1), title="Список",
+    )  # fmt: skip
     return IdentificationRun.objects.create(
         rule_set=rule_set, year=year, region=region or municipality.region,
         municipality=None if region else municipality, params=params or {}, inputs={},
-        schools_count=2, flagged_count=1,
+        schools_count=2, flagged_count=1, status="approved", order=order,
+        approved_at=timezone.now(),
     )  # fmt: skip
 
 
@@ -146,18 +159,20 @@ def figures(summary):
 
 def test_the_region_shows_each_municipality_s_own_figures(region, region_operator, rule_sets):
     municipalities = [build_municipality(region, n, rule_sets) for n in range(1, 4)]
-    # A list drawn up for the whole region applies to every municipality with the newer year.
-    regional = _run(rule_sets["low"], municipalities[0], 2025, region=region)
-    for m in municipalities[1:]:
-        school = School.objects.get(code=f"{m.code}-2")
-        Verdict.objects.create(run=regional, school=school, flagged=True, reasons=["доля «2»"])
+    # A list approved later for the whole region replaces the municipalities' own of the year.
+    regional = _run(rule_sets["low"], municipalities[0], 2024, region=region)
+    for m in municipalities:
+        for school in School.objects.filter(municipality=m):
+            flagged = school.code == (f"{m.code}-1" if m == municipalities[0] else f"{m.code}-2")
+            Verdict.objects.create(run=regional, school=school, flagged=flagged, reasons=[])
 
     region_wide = region_summaries(user=region_operator, today=TODAY)
 
     assert [figures(s) for s in region_wide] == [figures(own_summary(m)) for m in municipalities]
     first, second = region_wide[0], region_wide[1]
     assert first.categories == [("ШНОР", 1), ("стабильные", 1)]  # the branch is not counted
-    assert (first.schools, first.shnor, second.shnor) == (2, 1, 2)
+    assert (first.schools, first.shnor, second.shnor) == (2, 1, 1)
+    assert second.approved.shnor_ids == {School.objects.get(code="m2-2").pk}
     assert first.indicators == {"achieved": 1, "not_achieved": 1, "no_data": 1}
     assert (first.activities["done"], first.activities["overdue"]) == (1, 1)
     assert [c.title for c in first.campaigns] == ["Сбор 3", "Сбор 2"]

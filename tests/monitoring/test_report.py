@@ -11,6 +11,7 @@ from docx import Document as WordDocument
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
+from opora.identification.services import identification_approve
 from opora.monitoring import documents, services
 from opora.monitoring.models import AnnualReport, EffectivenessRule
 from opora.monitoring.report import build
@@ -45,10 +46,15 @@ def data(municipality_a, school_a1, school_a2, school_b1, coordinator_a):
     )
     run = IdentificationRun.objects.create(
         rule_set=rule_set, year=2023, region=municipality_a.region, municipality=municipality_a,
-        params={}, inputs={}, schools_count=2, flagged_count=1,
+        params={"threshold": 0.3}, inputs={"years": [2022]}, schools_count=2, flagged_count=1,
     )  # fmt: skip
     Verdict.objects.create(run=run, school=school_a1, flagged=True, reasons=["доля «2»"])
     Verdict.objects.create(run=run, school=school_a2, flagged=False, reasons=[])
+    order = Order.objects.create(
+        region=municipality_a.region, municipality=municipality_a, issuer="Управление",
+        number="5", date=datetime.date(2022, 9, 1), title="Об утверждении списка ШНОР",
+    )  # fmt: skip
+    identification_approve(user=coordinator_a, run=run, order=order)  # only an approved list counts
     measure = services.measure_save(
         user=coordinator_a, municipality=municipality_a, year=2023, text="Куратор для ШНОР",
         track="Трек 1", schools=[school_a1], indicators=[],
@@ -162,6 +168,9 @@ def test_opening_a_report_saves_nothing_until_the_coordinator_does(client, data)
 def test_public_page_shows_only_what_is_approved_and_published(
     client, data, coordinator_a, municipality_a
 ):
+    IdentificationRun.objects.filter(pk=data["run"].pk).update(  # back to a draft
+        status="draft", order=None, approved_at=None, approved_by=None
+    )
     url = reverse("monitoring:public", args=["mun-a"])
     page = client.get(url).content.decode()
     assert "Утверждённых списков пока нет" in page  # the run is a draft
@@ -170,7 +179,7 @@ def test_public_page_shows_only_what_is_approved_and_published(
                            name="Черновик программы", status="draft")  # fmt: skip
     Program.objects.create(municipality=municipality_a, level="municipal", kind="roadmap",
                            name="Дорожная карта А", status="approved")  # fmt: skip
-    run = data["run"]
+    run = IdentificationRun.objects.get(pk=data["run"].pk)
     order = Order.objects.create(
         region=municipality_a.region, municipality=municipality_a, issuer="УО района А",
         number="15", date=datetime.date(2023, 1, 21), title="Об утверждении перечня ШНОР",
@@ -316,9 +325,12 @@ def test_decisions_of_the_year_and_their_execution(data, coordinator_a, school_a
 def test_supported_schools_are_judged_against_schools_like_them(data):
     tables, _ = tables_by_title(data["report"])
     (row,) = tables["Изменения относительно похожих школ"].rows  # A1 is the ШНОР school
-    school, verdict, reasons = row
+    school, comparison, measures, reasons = row
     assert school == "СОШ с. Альфа"
-    assert verdict in ("эффективно", "неэффективно", "не оценено")
+    # A comparison, not a second verdict on effectiveness: that is the measure's, repeated.
+    assert comparison in ("опередила похожие школы", "не опередила похожие школы", "не оценено")
+    (measure,) = [t for title, t in tables.items() if title.startswith("Мера 1:")]
+    assert measures == f"мера 1: {measure.rows[0][1]}"
     assert "похож" in reasons
 
 

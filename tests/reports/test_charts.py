@@ -6,12 +6,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.identification.models import IdentificationRun, RuleSet, Verdict
 from opora.monitoring import services
 from opora.monitoring.report import build
 from opora.monitoring.report_data import report_data
+from opora.programs.models import Order
 from opora.reports import charts
 from tests.conftest import PASSWORD
 
@@ -65,9 +67,24 @@ def named_with_dollars(municipality_a, school_a1, school_a2, coordinator_a):
         code="t", title="ШНОР", kind="low_results", category="ШНОР", params={}
     )
     run = IdentificationRun.objects.create(
-        rule_set=rule_set, year=2023, region=municipality_a.region, municipality=municipality_a,
-        params={}, inputs={}, schools_count=2, flagged_count=1,
-    )  # fmt: skip
+        rule_set=rule_set,
+        year=2023,
+        region=municipality_a.region,
+        municipality=municipality_a,
+        params={},
+        inputs={},
+        schools_count=2,
+        flagged_count=1,
+        status="approved",
+        approved_at=timezone.now(),
+        order=Order.objects.create(
+            region=municipality_a.region,
+            issuer="Министерство",
+            number="1",
+            date=datetime.date(2022, 9, 1),
+            title="Об утверждении перечня ШНОР",
+        ),
+    )  # only an approved list names the schools of ШНОР in the report
     Verdict.objects.create(run=run, school=school_a1, flagged=True, reasons=["доля «2»"])
     return services.report_open(user=coordinator_a, municipality=municipality_a, year=2023)
 
