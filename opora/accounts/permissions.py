@@ -1,6 +1,9 @@
 """The one place that answers "may this user see or change X".
 
-Every selector starts from these querysets, so a user never reaches a row outside their scope.
+Every selector starts from the scope querysets here (regions, municipalities, schools), so a
+user never reaches a row outside their scope; an app scopes its own objects from them in its
+selectors (visible_programs, visible_decisions). This module imports no app but the registry:
+a rule about a program or a decision takes the object and reads its fields.
 A school outside the scope is answered with 404, as if it did not exist, so its name never leaks.
 
 Every role rule is a named predicate here; views, selectors and templates ask them and never
@@ -168,18 +171,6 @@ def can_approve_identification(user: User, run) -> bool:
     ) and can_see_rule_set(user, run.rule_set)
 
 
-def visible_programs(user: User):
-    """Municipal programs of the user's municipalities, and school programs of their schools."""
-    from opora.programs.models import Program  # programs build on accounts, not the reverse
-
-    if user.is_superuser:
-        return Program.objects.all()
-    municipal = Program.objects.filter(
-        school__isnull=True, municipality__in=visible_municipalities(user)
-    )
-    return municipal | Program.objects.filter(school__in=visible_schools(user))
-
-
 def creates_programs(user: User) -> bool:
     """Whether the role writes programs at all: the region and the coordinator (municipal and
     school ones of their territory), the school team (its own school's)."""
@@ -214,19 +205,10 @@ def can_enter_indicator_value(user: User, indicator, school=None) -> bool:
     return indicator.school_id == user.school_id
 
 
-def visible_working_groups(user: User):
-    """Working groups of the municipalities a region, coordinator, methodist or observer works
-    in, and any group the user is a member of (a curator in seed 003's group)."""
-    from opora.meetings.models import WorkingGroup  # meetings build on accounts, not the reverse
-
-    if user.is_superuser:
-        return WorkingGroup.objects.all()
-    if not user.is_authenticated:
-        return WorkingGroup.objects.none()
-    groups = WorkingGroup.objects.filter(members__account=user)
-    if user.role in (Role.REGION, Role.COORDINATOR, Role.METHODIST, Role.OBSERVER):
-        groups = groups | WorkingGroup.objects.filter(municipality__in=visible_municipalities(user))
-    return groups.distinct()
+def sees_territory_working_groups(user: User) -> bool:
+    """Whether the user sees every working group of the municipalities they work in (the region,
+    coordinator, methodist or observer); others see only the groups they are members of."""
+    return user.role in (Role.REGION, Role.COORDINATOR, Role.METHODIST, Role.OBSERVER)
 
 
 def can_create_working_group(user: User, municipality: Municipality) -> bool:
@@ -246,28 +228,6 @@ def can_manage_working_group(user: User, group) -> bool:
     return group.members.filter(
         account=user, role__in=["head", "secretary"], left_on__isnull=True
     ).exists()
-
-
-def visible_decisions(user: User):
-    """Decisions of the visible groups; a school team or curator sees those that concern its
-    schools or that its school owns; anyone sees the decisions they own."""
-    from opora.meetings.models import Decision
-
-    if user.is_superuser:
-        return Decision.objects.all()
-    if not user.is_authenticated:
-        return Decision.objects.none()
-    decisions = Decision.objects.filter(
-        item__meeting__group__in=visible_working_groups(user)
-    ) | Decision.objects.filter(owner_member__account=user)
-    if works_with_own_schools(user):
-        schools = visible_schools(user)
-        decisions = (
-            decisions
-            | Decision.objects.filter(schools__in=schools)
-            | Decision.objects.filter(owner_school__in=schools)
-        )
-    return decisions.distinct()
 
 
 def can_update_decision(user: User, decision) -> bool:

@@ -9,13 +9,28 @@ from pathlib import Path
 from opora.accounts.models import User
 from opora.programs.models import Program
 from opora.registry.models import School
-from opora.risks import services
+from opora.risks.curatorship import curator_assign, visit_save
 from opora.risks.models import (
     CuratorAssignment,
     Partnership,
     ProfileStatus,
     RiskProfile,
     Visit,
+)
+from opora.risks.partnerships import joint_plan_item_add, partnership_create
+from opora.risks.planning import school_programs_create
+from opora.risks.profiles import (
+    profile_answers_save,
+    profile_open,
+    profile_priorities_save,
+    profile_review,
+    profile_submit,
+)
+from opora.risks.reviews import (
+    review_comment_add,
+    school_program_approve,
+    school_program_return,
+    school_program_submit,
 )
 
 DATA = Path(__file__).parent / "data" / "risks" / "risks.json"
@@ -41,7 +56,7 @@ def _assign(item: dict, users: dict, schools: dict) -> None:
     school, curator = schools[item["school"]], users[item["curator"]]
     if CuratorAssignment.objects.filter(school=school, curator=curator).exists():
         return
-    services.curator_assign(
+    curator_assign(
         school=school,
         curator=curator,
         kind=item["kind"],
@@ -55,14 +70,14 @@ def _profile(item: dict, users: dict, schools: dict) -> None:
     if RiskProfile.objects.filter(school=school, year=item["year"]).exists():
         return
     actor = users[item["actor"]]
-    profile = services.profile_open(school=school, year=item["year"], user=actor)
+    profile = profile_open(school=school, year=item["year"], user=actor)
     answers = {code: Decimal(str(value)) for code, value in item["answers"].items()}
-    services.profile_answers_save(profile=profile, user=actor, answers=answers)
-    services.profile_priorities_save(profile=profile, user=actor, factor_codes=item["priorities"])
+    profile_answers_save(profile=profile, user=actor, answers=answers)
+    profile_priorities_save(profile=profile, user=actor, factor_codes=item["priorities"])
     if item["status"] in (ProfileStatus.SUBMITTED, ProfileStatus.VERIFIED):
-        services.profile_submit(profile=profile, user=actor)
+        profile_submit(profile=profile, user=actor)
     if item["status"] == ProfileStatus.VERIFIED:
-        services.profile_review(
+        profile_review(
             profile=profile,
             user=users[item["reviewer"]],
             verified=True,
@@ -75,7 +90,7 @@ def _programs(item: dict, users: dict, schools: dict) -> None:
     if profile.programs.exists():
         return
     actor, reviewer = users[item["actor"]], users[item["reviewer"]]
-    services.school_programs_create(profile=profile, user=actor)
+    school_programs_create(profile=profile, user=actor)
     for factor_code, steps in item["steps"].items():
         program = Program.objects.get(
             risk_link__profile=profile, risk_link__factor__code=factor_code
@@ -87,11 +102,11 @@ def _programs(item: dict, users: dict, schools: dict) -> None:
 def _step(program: Program, step: list, *, actor: User, reviewer: User) -> None:
     action = step[0]
     if action == "submit":
-        services.school_program_submit(program=program, user=actor)
+        school_program_submit(program=program, user=actor)
     elif action == "comment":
         target, text = step[1], step[2]
         activity = program.activities.filter(number=target).first() if target.isdigit() else None
-        services.review_comment_add(
+        review_comment_add(
             program=program,
             user=reviewer,
             text=text,
@@ -99,9 +114,9 @@ def _step(program: Program, step: list, *, actor: User, reviewer: User) -> None:
             activity=activity,
         )
     elif action == "return":
-        services.school_program_return(program=program, user=reviewer, note=step[1])
+        school_program_return(program=program, user=reviewer, note=step[1])
     elif action == "approve":
-        services.school_program_approve(program=program, user=reviewer, note=step[1])
+        school_program_approve(program=program, user=reviewer, note=step[1])
 
 
 def _visit(item: dict, users: dict, schools: dict) -> None:
@@ -109,7 +124,7 @@ def _visit(item: dict, users: dict, schools: dict) -> None:
     date = datetime.date.fromisoformat(item["date"])
     if Visit.objects.filter(school=school, curator=curator, date=date).exists():
         return
-    services.visit_save(
+    visit_save(
         school=school,
         user=curator,
         kind=item["kind"],
@@ -125,7 +140,7 @@ def _partnership(item: dict, users: dict, schools: dict) -> None:
     if Partnership.objects.filter(leader=leader, partner=partner, year=item["year"]).exists():
         return
     user = users[item["by"]]
-    partnership = services.partnership_create(
+    partnership = partnership_create(
         leader=leader,
         partner=partner,
         year=item["year"],
@@ -134,6 +149,6 @@ def _partnership(item: dict, users: dict, schools: dict) -> None:
         user=user,
     )
     for text, period, responsible in item["plan"]:
-        services.joint_plan_item_add(
+        joint_plan_item_add(
             partnership=partnership, user=user, text=text, period=period, responsible=responsible
         )

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import User
 from opora.accounts.permissions import (
+    can_create_working_group,
     can_manage_working_group,
-    visible_decisions,
+    sees_territory_working_groups,
     visible_municipalities,
-    visible_working_groups,
+    visible_schools,
+    works_with_own_schools,
 )
 from opora.meetings.models import (
     OPEN_STATUSES,
@@ -24,6 +26,39 @@ from opora.meetings.models import (
     Speech,
     WorkingGroup,
 )
+
+
+def visible_working_groups(user: User) -> QuerySet[WorkingGroup]:
+    """Working groups of the municipalities a region, coordinator, methodist or observer works
+    in, and any group the user is a member of (a curator in seed 003's group)."""
+    if user.is_superuser:
+        return WorkingGroup.objects.all()
+    if not user.is_authenticated:
+        return WorkingGroup.objects.none()
+    groups = WorkingGroup.objects.filter(members__account=user)
+    if sees_territory_working_groups(user):
+        groups = groups | WorkingGroup.objects.filter(municipality__in=visible_municipalities(user))
+    return groups.distinct()
+
+
+def visible_decisions(user: User) -> QuerySet[Decision]:
+    """Decisions of the visible groups; a school team or curator sees those that concern its
+    schools or that its school owns; anyone sees the decisions they own."""
+    if user.is_superuser:
+        return Decision.objects.all()
+    if not user.is_authenticated:
+        return Decision.objects.none()
+    decisions = Decision.objects.filter(
+        item__meeting__group__in=visible_working_groups(user)
+    ) | Decision.objects.filter(owner_member__account=user)
+    if works_with_own_schools(user):
+        schools = visible_schools(user)
+        decisions = (
+            decisions
+            | Decision.objects.filter(schools__in=schools)
+            | Decision.objects.filter(owner_school__in=schools)
+        )
+    return decisions.distinct()
 
 
 def group_list(*, user: User) -> QuerySet[WorkingGroup]:
@@ -109,8 +144,6 @@ def overdue_decisions(*, user: User, today: datetime.date) -> QuerySet[Decision]
 
 def group_municipalities(*, user: User):
     """Municipalities in which the user may form a working group."""
-    from opora.accounts.permissions import can_create_working_group
-
     return [m for m in visible_municipalities(user) if can_create_working_group(user, m)]
 
 

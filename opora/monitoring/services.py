@@ -36,7 +36,7 @@ from opora.programs.services import indicator_value_save
 from opora.programs.sources import SOURCES, percent, results_year
 from opora.registry.models import Municipality, School
 from opora.registry.years import academic_year_label
-from opora.risks.services import notify
+from opora.risks.notifications import notify
 
 EDITABLE = {SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
 

@@ -54,3 +54,17 @@ def achievement(*, target: str, actual: str, higher_is_better: bool | None) -> s
     else:
         met = fact.number == goal.number
     return ACHIEVED if met else NOT_ACHIEVED
+
+
+def chart_points(row) -> dict[str, list[tuple[float, float]]]:
+    """An indicator row's targets by year and its measured values as numbers to plot, a value
+    placed at its month within the year; a text without a number («да») is left out."""
+    targets = [(year, read(value).number) for year, value in sorted(row.targets.items())]
+    measured = [
+        (v.measured_on.year + (v.measured_on.month - 1) / 12, read(v.value).number)
+        for v in row.values
+    ]
+    return {
+        "targets": [(x, y) for x, y in targets if y is not None],
+        "measured": [(x, y) for x, y in measured if y is not None],
+    }

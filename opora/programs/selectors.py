@@ -11,7 +11,6 @@ from opora.accounts.permissions import (
     can_enter_indicator_value,
     can_issue_order,
     visible_municipalities,
-    visible_programs,
     visible_schools,
     works_with_own_schools,
 )
@@ -34,6 +33,16 @@ from opora.programs.models import (
 )
 from opora.programs.sources import SOURCES
 from opora.registry.models import School
+
+
+def visible_programs(user: User) -> QuerySet[Program]:
+    """Municipal programs of the user's municipalities, and school programs of their schools."""
+    if user.is_superuser:
+        return Program.objects.all()
+    municipal = Program.objects.filter(
+        school__isnull=True, municipality__in=visible_municipalities(user)
+    )
+    return municipal | Program.objects.filter(school__in=visible_schools(user))
 
 
 def program_list(*, user: User) -> QuerySet[Program]:

@@ -19,6 +19,7 @@ from opora.accounts.permissions import (
 )
 from opora.downloads import file_response
 from opora.programs import selectors, services
+from opora.programs.achievement import chart_points
 from opora.programs.forms import (
     ActivityForm,
     ComputeForm,
@@ -150,7 +151,7 @@ def indicator_detail(request, pk):
             "source_label": selectors.indicator_source_label(indicator),
             "source_form": _source_form(indicator) if manages else None,
             "compute_form": ComputeForm() if manages and indicator.source else None,
-            "chart": charts.svg(charts.targets_and_values_chart(row=row))
+            "chart": charts.svg(charts.targets_and_values_chart(**chart_points(row)))
             if row.targets or row.values
             else "",
             "history": IndicatorValue.history.filter(indicator_id=indicator.pk).order_by(

@@ -152,28 +152,22 @@ def png(figure: Figure, *, dpi: int = 150) -> bytes:
     return buffer.getvalue()
 
 
-def targets_and_values_chart(*, row) -> Figure:
-    """An indicator's yearly targets (steps) against the values measured (points)."""
-    from opora.programs.achievement import read  # reports draw what other apps hand them
-
+def targets_and_values_chart(
+    *, targets: list[tuple[int, float]], measured: list[tuple[float, float]]
+) -> Figure:
+    """An indicator's yearly targets (steps) against the values measured (points), as numbers
+    read by the app that owns the indicator (a year, or a year with its month as a fraction)."""
     figure = _figure(height=3.0)
     axes = figure.subplots()
-    target_points = [(year, read(value).number) for year, value in sorted(row.targets.items())]
-    target_points = [(y, v) for y, v in target_points if v is not None]
-    if target_points:
+    if targets:
         axes.step(
-            [y for y, _ in target_points],
-            [v for _, v in target_points],
+            [y for y, _ in targets],
+            [v for _, v in targets],
             where="mid",
             color=PALETTE[3],
             linewidth=2,
             label="цель",
         )
-    measured = [
-        (v.measured_on.year + (v.measured_on.month - 1) / 12, read(v.value).number)
-        for v in row.values
-    ]
-    measured = [(x, y) for x, y in measured if y is not None]
     if measured:
         axes.plot(
             [x for x, _ in measured], [y for _, y in measured], "o-", color=PALETTE[1], label="факт"
@@ -188,10 +182,10 @@ def targets_and_values_chart(*, row) -> Figure:
                 fontsize=8,
             )
     # From zero, so that a flat 100 % does not look like a swing around 100.
-    highest = max([v for _, v in target_points + measured] or [1])
+    highest = max([v for _, v in targets + measured] or [1])
     axes.set_ylim(0, highest * 1.15 if highest > 0 else 1)
     # Whole years on the axis, even when the values fall within one year's span.
-    xs = [x for x, _ in target_points + measured]
+    xs = [x for x, _ in targets + measured]
     if xs:
         axes.set_xticks(range(math.floor(min(xs)), math.ceil(max(xs)) + 1))
     axes.spines[["top", "right"]].set_visible(False)

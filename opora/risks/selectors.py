@@ -7,8 +7,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import Role, User
-from opora.accounts.permissions import visible_municipalities, visible_programs, visible_schools
+from opora.accounts.permissions import visible_municipalities, visible_schools
 from opora.programs.models import Program
+from opora.programs.selectors import visible_programs
 from opora.registry.models import Municipality, School
 from opora.risks import levels
 from opora.risks.models import (

@@ -19,10 +19,11 @@ from opora.accounts.permissions import (
 )
 from opora.downloads import file_response
 from opora.programs.models import ProgramStatus
+from opora.programs.school_programs import school_program_save
 from opora.registry.selectors import school_get
 from opora.registry.years import current_academic_year, requested_year
 from opora.reports.documents import FORMATS, export_document
-from opora.risks import selectors, services
+from opora.risks import curatorship, profiles, selectors
 from opora.risks.forms import (
     ActivityFormSet,
     AssignForm,
@@ -38,6 +39,15 @@ from opora.risks.forms import (
     rows_of,
 )
 from opora.risks.models import CuratorAssignment, JointPlanItem, ProfileStatus
+from opora.risks.notifications import notification_read
+from opora.risks.partnerships import joint_plan_item_add, joint_plan_item_done, partnership_create
+from opora.risks.planning import school_programs_create
+from opora.risks.reviews import (
+    review_comment_add,
+    school_program_approve,
+    school_program_return,
+    school_program_submit,
+)
 
 
 def _error(request, error: ValidationError) -> None:
@@ -94,7 +104,7 @@ def profile_open(request, code):
     school = school_get(user=request.user, code=code)
     current = current_academic_year(timezone.localdate())
     year = requested_year(request, default=current, data=request.POST)
-    profile = services.profile_open(school=school, year=year, user=request.user)
+    profile = profiles.profile_open(school=school, year=year, user=request.user)
     return redirect("risks:profile", code=school.code, year=profile.year)
 
 
@@ -111,7 +121,7 @@ def profile(request, code, year):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.profile_answers_save(
+                profiles.profile_answers_save(
                     profile=profile, user=request.user, answers=form.answers()
                 )
             except ValidationError as error:
@@ -145,15 +155,15 @@ def profile_action(request, code, year, action):
     profile = selectors.profile_get(user=request.user, school_code=code, year=year)
     try:
         if action == "priorities":
-            services.profile_priorities_save(
+            profiles.profile_priorities_save(
                 profile=profile, user=request.user, factor_codes=request.POST.getlist("factors")
             )
             messages.success(request, "Приоритетные факторы сохранены.")
         elif action == "submit":
-            services.profile_submit(profile=profile, user=request.user)
+            profiles.profile_submit(profile=profile, user=request.user)
             messages.success(request, "Профиль отправлен куратору на верификацию.")
         elif action in ("verify", "return"):
-            services.profile_review(
+            profiles.profile_review(
                 profile=profile,
                 user=request.user,
                 verified=action == "verify",
@@ -162,7 +172,7 @@ def profile_action(request, code, year, action):
             )
             messages.success(request, f"Профиль: {profile.get_status_display()}.")
         elif action == "programs":
-            created = services.school_programs_create(profile=profile, user=request.user)
+            created = school_programs_create(profile=profile, user=request.user)
             messages.success(request, f"Создано документов: {len(created)}.")
     except ValidationError as error:
         _error(request, error)
@@ -229,7 +239,7 @@ def program_work(request, pk):
             raise PermissionDenied
         if form.is_valid() and activity_set.is_valid() and indicator_set.is_valid():
             try:
-                services.school_program_save(
+                school_program_save(
                     program=program,
                     user=request.user,
                     goal=form.cleaned_data["goal"],
@@ -274,14 +284,14 @@ def program_action(request, pk, action):
     note = request.POST.get("note", "").strip()
     try:
         if action == "submit":
-            services.school_program_submit(program=program, user=request.user)
+            school_program_submit(program=program, user=request.user)
             messages.success(request, "Программа направлена куратору на согласование.")
         elif action == "comment":
             activities = list(program.activities.all())
             form = CommentForm(request.POST, activities=activities)
             if not form.is_valid():
                 raise ValidationError("Выберите, к чему замечание, и напишите его.")
-            services.review_comment_add(
+            review_comment_add(
                 program=program,
                 user=request.user,
                 text=form.cleaned_data["text"],
@@ -289,10 +299,10 @@ def program_action(request, pk, action):
             )
             messages.success(request, "Замечание добавлено.")
         elif action == "return":
-            services.school_program_return(program=program, user=request.user, note=note)
+            school_program_return(program=program, user=request.user, note=note)
             messages.success(request, "Программа возвращена школе на доработку.")
         elif action == "approve":
-            services.school_program_approve(program=program, user=request.user, note=note)
+            school_program_approve(program=program, user=request.user, note=note)
             messages.success(request, "Программа согласована и утверждена.")
     except ValidationError as error:
         _error(request, error)
@@ -307,7 +317,7 @@ def visit_add(request, code):
         raise PermissionDenied
     form = VisitForm(request.POST)
     if form.is_valid():
-        services.visit_save(school=school, user=request.user, **form.cleaned_data)
+        curatorship.visit_save(school=school, user=request.user, **form.cleaned_data)
         messages.success(request, "Запись о выезде (консультации) добавлена.")
     else:
         messages.error(request, "Укажите вид, дату и цель.")
@@ -327,7 +337,7 @@ def curators(request):
     form = AssignForm(request.POST or None, schools=schools, curators=candidates)
     if request.method == "POST" and form.is_valid():
         try:
-            services.curator_assign(
+            curatorship.curator_assign(
                 user=request.user, today=timezone.localdate(), **form.cleaned_data
             )
         except ValidationError as error:
@@ -352,7 +362,9 @@ def curator_unassign(request, pk):
     assignment = get_object_or_404(
         CuratorAssignment.objects.filter(school__in=visible_schools(request.user)), pk=pk
     )
-    services.curator_unassign(assignment=assignment, user=request.user, today=timezone.localdate())
+    curatorship.curator_unassign(
+        assignment=assignment, user=request.user, today=timezone.localdate()
+    )
     messages.success(request, f"{assignment.curator} снят со школы {assignment.school}.")
     url = reverse("risks:curators")
     return redirect(f"{url}?municipality={assignment.school.municipality.code}")
@@ -370,7 +382,7 @@ def partnerships(request):
     form = PartnershipForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.partnership_create(user=request.user, **form.cleaned_data)
+            created = partnership_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _error(request, error)
         else:
@@ -394,9 +406,7 @@ def partnership(request, pk):
         raise PermissionDenied
     form = PlanItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.joint_plan_item_add(
-            partnership=partnership, user=request.user, **form.cleaned_data
-        )
+        joint_plan_item_add(partnership=partnership, user=request.user, **form.cleaned_data)
         messages.success(request, "Мероприятие добавлено в совместный план.")
         return redirect("risks:partnership", pk=partnership.pk)
     return render(
@@ -422,9 +432,7 @@ def plan_item_done(request, pk):
         JointPlanItem.objects.filter(partnership__in=selectors.partnerships(user=request.user)),
         pk=pk,
     )
-    services.joint_plan_item_done(
-        item=item, user=request.user, done=request.POST.get("done") == "1"
-    )
+    joint_plan_item_done(item=item, user=request.user, done=request.POST.get("done") == "1")
     return redirect("risks:partnership", pk=item.partnership_id)
 
 
@@ -432,7 +440,7 @@ def plan_item_done(request, pk):
 @require_http_methods(["GET", "POST"])
 def notifications(request):
     if request.method == "POST":
-        services.notification_read(user=request.user)
+        notification_read(user=request.user)
         messages.success(request, "Все уведомления отмечены прочитанными.")
         return redirect("risks:notifications")
     return render(
@@ -446,5 +454,5 @@ def notifications(request):
 def notification_open(request, pk):
     """Follow a notification's link, marking it read on the way."""
     notification = get_object_or_404(selectors.notifications(user=request.user), pk=pk)
-    services.notification_read(user=request.user, notification_ids=[notification.pk])
+    notification_read(user=request.user, notification_ids=[notification.pk])
     return redirect(notification.link or "risks:notifications")

@@ -7,8 +7,8 @@ from django.urls import reverse
 from opora.identification.models import IdentificationRun, RuleSet, WarningRun
 from opora.identification.services import identification_compute, identification_save
 from opora.programs.models import Program
-from opora.risks import services
 from opora.risks.models import JointPlanItem, Partnership, Visit
+from opora.risks.partnerships import partnership_create
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def partnership(cast, school_a1, school_a2):
-    return services.partnership_create(
+    return partnership_create(
         leader=school_a2,
         partner=school_a1,
         year=2024,

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from opora.risks import services
+from opora.risks.profiles import profile_answers_save, profile_open
 
 
 def answer(profile, user, **answers):
-    return services.profile_answers_save(
+    return profile_answers_save(
         profile=profile,
         user=user,
         answers={code: None if v is None else Decimal(str(v)) for code, v in answers.items()},
@@ -29,6 +29,6 @@ RISKY = {
 
 @pytest.fixture
 def risky_profile(school_a1, school_team_a1):
-    profile = services.profile_open(school=school_a1, year=2024, user=school_team_a1)
+    profile = profile_open(school=school_a1, year=2024, user=school_team_a1)
     answer(profile, school_team_a1, **RISKY)
     return profile

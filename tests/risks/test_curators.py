@@ -10,8 +10,13 @@ from django.urls import reverse
 
 from opora.accounts.models import Role, User
 from opora.programs.models import ActivityStatus, ProgramStatus
-from opora.risks import services
+from opora.risks.curatorship import curator_assign, curator_unassign, visit_save
 from opora.risks.models import Notification
+from opora.risks.notifications import deadline_notifications, notify
+from opora.risks.partnerships import joint_plan_item_add, joint_plan_item_done, partnership_create
+from opora.risks.planning import school_programs_create
+from opora.risks.profiles import profile_open, profile_priorities_save
+from opora.risks.reviews import school_program_approve, school_program_submit
 from opora.risks.selectors import heat_map
 from tests.conftest import PASSWORD
 from tests.risks.conftest import RISKY, answer
@@ -26,16 +31,16 @@ def new_curator(db):
 
 
 def test_the_coordinator_assigns_and_removes_a_curator(school_a2, coordinator_a, new_curator):
-    assignment = services.curator_assign(
+    assignment = curator_assign(
         school=school_a2, curator=new_curator, kind="tutor", user=coordinator_a, today=TODAY
     )
     assert list(new_curator.curated_schools.all()) == [school_a2]
     assert new_curator.notifications.filter(text__contains="тьютор").exists()
     with pytest.raises(ValidationError, match="уже закреплён"):
-        services.curator_assign(
+        curator_assign(
             school=school_a2, curator=new_curator, kind="curator", user=coordinator_a, today=TODAY
         )
-    services.curator_unassign(assignment=assignment, user=coordinator_a, today=TODAY)
+    curator_unassign(assignment=assignment, user=coordinator_a, today=TODAY)
     assert not new_curator.curated_schools.exists()
     assert assignment.ended_on == TODAY
 
@@ -43,11 +48,11 @@ def test_the_coordinator_assigns_and_removes_a_curator(school_a2, coordinator_a,
 def test_only_the_municipality_assigns_and_only_curators_are_assigned(cast, school_a2, new_curator):
     for name in ("coordinator_b", "curator_a1", "school_team_a1", "methodist_a"):
         with pytest.raises(PermissionDenied):
-            services.curator_assign(
+            curator_assign(
                 school=school_a2, curator=new_curator, kind="curator", user=cast[name], today=TODAY
             )
     with pytest.raises(ValidationError, match="Куратор / наставник"):
-        services.curator_assign(
+        curator_assign(
             school=school_a2,
             curator=cast["methodist_a"],
             kind="curator",
@@ -72,7 +77,7 @@ def test_the_curators_page_is_the_coordinators(client, cast, school_a2, new_cura
 
 def test_a_curator_logs_visits_of_own_schools_only(cast, school_a1, school_a2):
     curator = cast["curator_a1"]
-    visit = services.visit_save(
+    visit = visit_save(
         school=school_a1,
         user=curator,
         kind="visit",
@@ -83,7 +88,7 @@ def test_a_curator_logs_visits_of_own_schools_only(cast, school_a1, school_a2):
     )
     assert visit.curator == curator
     with pytest.raises(PermissionDenied):
-        services.visit_save(
+        visit_save(
             school=school_a2,
             user=curator,
             kind="visit",
@@ -93,7 +98,7 @@ def test_a_curator_logs_visits_of_own_schools_only(cast, school_a1, school_a2):
             agreed_actions="",
         )
     with pytest.raises(PermissionDenied):
-        services.visit_save(
+        visit_save(
             school=school_a1,
             user=cast["school_team_a1"],
             kind="visit",
@@ -117,7 +122,7 @@ def test_visit_form_on_the_school_page(client, cast, school_a1):
 
 def test_leader_and_partner_schools_keep_a_joint_plan(cast, school_a1, school_a2, school_b1):
     coordinator = cast["coordinator_a"]
-    partnership = services.partnership_create(
+    partnership = partnership_create(
         leader=school_a2,
         partner=school_a1,
         year=2024,
@@ -125,17 +130,17 @@ def test_leader_and_partner_schools_keep_a_joint_plan(cast, school_a1, school_a2
         support="аудит",
         user=coordinator,
     )
-    item = services.joint_plan_item_add(
+    item = joint_plan_item_add(
         partnership=partnership,
         user=cast["curator_a1"],
         text="Взаимопосещение уроков",
         period="Октябрь",
         responsible="ШМО",
     )
-    services.joint_plan_item_done(item=item, user=coordinator, done=True)
+    joint_plan_item_done(item=item, user=coordinator, done=True)
     assert partnership.plan.get().done
     with pytest.raises(ValidationError):
-        services.partnership_create(
+        partnership_create(
             leader=school_a1,
             partner=school_a1,
             year=2024,
@@ -144,7 +149,7 @@ def test_leader_and_partner_schools_keep_a_joint_plan(cast, school_a1, school_a2
             user=coordinator,
         )
     with pytest.raises(PermissionDenied):
-        services.partnership_create(
+        partnership_create(
             leader=school_a2,
             partner=school_b1,
             year=2024,
@@ -153,7 +158,7 @@ def test_leader_and_partner_schools_keep_a_joint_plan(cast, school_a1, school_a2
             user=coordinator,
         )
     with pytest.raises(PermissionDenied):
-        services.joint_plan_item_add(
+        joint_plan_item_add(
             partnership=partnership,
             user=cast["school_team_a1"],
             text="x",
@@ -164,38 +169,36 @@ def test_leader_and_partner_schools_keep_a_joint_plan(cast, school_a1, school_a2
 
 @pytest.fixture
 def approved_program(risky_profile, school_team_a1, curator_a1):
-    services.profile_priorities_save(
-        profile=risky_profile, user=school_team_a1, factor_codes=["vsoko"]
-    )
-    services.school_programs_create(profile=risky_profile, user=school_team_a1)
+    profile_priorities_save(profile=risky_profile, user=school_team_a1, factor_codes=["vsoko"])
+    school_programs_create(profile=risky_profile, user=school_team_a1)
     program = risky_profile.programs.get(factor__code="vsoko").program
-    services.school_program_submit(program=program, user=school_team_a1)
-    services.school_program_approve(program=program, user=curator_a1)
+    school_program_submit(program=program, user=school_team_a1)
+    school_program_approve(program=program, user=curator_a1)
     return program
 
 
 def test_deadline_reminders_are_sent_once(approved_program, school_team_a1, curator_a1):
     # The template's September activities end on 30.09.2023; on 25.09 they are due in 5 days.
-    created = services.deadline_notifications(today=datetime.date(2023, 9, 25))
+    created = deadline_notifications(today=datetime.date(2023, 9, 25))
     assert created > 0
     due = school_team_a1.notifications.filter(text__startswith="Срок через 7 дней")
     assert due.exists()
     assert (
         curator_a1.notifications.filter(text__startswith="Срок через 7 дней").count() == due.count()
     )
-    assert services.deadline_notifications(today=datetime.date(2023, 9, 26)) == 0
-    overdue = services.deadline_notifications(today=datetime.date(2023, 10, 2))
+    assert deadline_notifications(today=datetime.date(2023, 9, 26)) == 0
+    overdue = deadline_notifications(today=datetime.date(2023, 10, 2))
     assert overdue == 2 * due.count()
     assert school_team_a1.notifications.filter(text__startswith="Просрочено").count() == due.count()
 
 
 def test_done_activities_and_drafts_get_no_reminders(approved_program, school_team_a1):
     approved_program.activities.update(status=ActivityStatus.DONE)
-    assert services.deadline_notifications(today=datetime.date(2024, 8, 1)) == 0
+    assert deadline_notifications(today=datetime.date(2024, 8, 1)) == 0
     approved_program.activities.update(status=ActivityStatus.PLANNED)
     approved_program.status = ProgramStatus.DRAFT
     approved_program.save()
-    assert services.deadline_notifications(today=datetime.date(2024, 8, 1)) == 0
+    assert deadline_notifications(today=datetime.date(2024, 8, 1)) == 0
 
 
 def test_notify_deadlines_command_is_idempotent(approved_program):
@@ -206,8 +209,8 @@ def test_notify_deadlines_command_is_idempotent(approved_program):
 
 
 def test_notifications_page_marks_them_read(client, cast):
-    services.notify(users=[cast["school_team_a1"]], text="Проверьте программу", link="/risks/")
-    services.notify(users=[cast["coordinator_a"]], text="Чужое уведомление")
+    notify(users=[cast["school_team_a1"]], text="Проверьте программу", link="/risks/")
+    notify(users=[cast["coordinator_a"]], text="Чужое уведомление")
     client.login(username="school_team_a1", password=PASSWORD)
     home = client.get("/").content.decode()
     assert "Новых уведомлений: <strong>1</strong>" in home and "Проверьте программу" in home
@@ -219,7 +222,7 @@ def test_notifications_page_marks_them_read(client, cast):
     assert opened.read_at is not None
     other = cast["coordinator_a"].notifications.get()
     assert client.get(reverse("risks:notification_open", args=[other.pk])).status_code == 404
-    services.notify(users=[cast["school_team_a1"]], text="Ещё одно")
+    notify(users=[cast["school_team_a1"]], text="Ещё одно")
     client.post(reverse("risks:notifications"))
     assert not cast["school_team_a1"].notifications.filter(read_at__isnull=True).exists()
     assert cast["coordinator_a"].notifications.filter(read_at__isnull=True).exists()
@@ -227,11 +230,11 @@ def test_notifications_page_marks_them_read(client, cast):
 
 def test_heat_map_counts_levels_and_their_change(cast, school_a1, school_a2, municipality_a):
     coordinator = cast["coordinator_a"]
-    first = services.profile_open(school=school_a1, year=2024, user=coordinator)
+    first = profile_open(school=school_a1, year=2024, user=coordinator)
     answer(first, coordinator, **RISKY)
-    second = services.profile_open(school=school_a2, year=2024, user=coordinator)
+    second = profile_open(school=school_a2, year=2024, user=coordinator)
     answer(second, coordinator, vsoko_regulation=0, results_by_teacher=1, vshk_plan=1)
-    before = services.profile_open(school=school_a1, year=2023, user=coordinator)
+    before = profile_open(school=school_a1, year=2023, user=coordinator)
     answer(before, coordinator, vsoko_regulation=1, results_by_teacher=1, vshk_plan=1)
 
     found = heat_map(user=coordinator, municipality=municipality_a, year=2024)
@@ -247,7 +250,7 @@ def test_heat_map_counts_levels_and_their_change(cast, school_a1, school_a2, mun
 
 
 def test_heat_map_page_shows_only_the_scope(client, cast, school_a1, school_b1):
-    services.profile_open(school=school_a1, year=2024, user=cast["coordinator_a"])
+    profile_open(school=school_a1, year=2024, user=cast["coordinator_a"])
     client.login(username="coordinator_a", password=PASSWORD)
     page = client.get(reverse("risks:index")).content.decode()
     assert "СОШ с. Альфа" in page and "ООШ с. Вторая" not in page

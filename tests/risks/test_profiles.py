@@ -9,8 +9,13 @@ from django.urls import reverse
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
 from opora.registry.models import ContextIndicator, ContextValue, Contingent
-from opora.risks import services
 from opora.risks.models import ProfileStatus, RiskFactor
+from opora.risks.profiles import (
+    profile_open,
+    profile_priorities_save,
+    profile_review,
+    profile_submit,
+)
 from opora.risks.selectors import questionnaire
 from tests.conftest import PASSWORD
 from tests.risks.conftest import RISKY, answer
@@ -52,7 +57,7 @@ def test_opora_answers_from_the_schools_conditions_and_results(school_a1, school
         mark_5=0,
     )
 
-    profile = services.profile_open(school=school_a1, year=2024, user=school_team_a1)
+    profile = profile_open(school=school_a1, year=2024, user=school_team_a1)
 
     auto = {a.question.code: a for a in profile.answers.filter(is_auto=True)}
     assert auto["computers_per_10"].number == Decimal("1.50")
@@ -68,7 +73,7 @@ def test_opora_answers_from_the_schools_conditions_and_results(school_a1, school
 def test_the_school_cannot_overwrite_what_opora_knows(school_a1, school_team_a1):
     vacancies = ContextIndicator.objects.get(code="vacancies")
     ContextValue.objects.create(school=school_a1, year=2024, indicator=vacancies, number=0)
-    profile = services.profile_open(school=school_a1, year=2024, user=school_team_a1)
+    profile = profile_open(school=school_a1, year=2024, user=school_team_a1)
     answer(profile, school_team_a1, vacancies=5, teachers_65plus=30)
     saved = {a.question.code: a.number for a in profile.answers.all()}
     assert saved["vacancies"] == 0  # from the school's conditions
@@ -92,17 +97,17 @@ def test_an_impossible_share_is_refused(risky_profile, school_team_a1):
 def test_at_most_three_priorities_of_high_or_medium_level(risky_profile, school_team_a1):
     answer(risky_profile, school_team_a1, parent_meetings_share=30)
     with pytest.raises(ValidationError, match="не больше 3"):
-        services.profile_priorities_save(
+        profile_priorities_save(
             profile=risky_profile,
             user=school_team_a1,
             factor_codes=["vsoko", "competence", "environment", "parents"],
         )
     answer(risky_profile, school_team_a1, extra_education_share=95, low_motivation_share=5)
     with pytest.raises(ValidationError, match="высоким или средним"):
-        services.profile_priorities_save(
+        profile_priorities_save(
             profile=risky_profile, user=school_team_a1, factor_codes=["motivation"]
         )
-    services.profile_priorities_save(
+    profile_priorities_save(
         profile=risky_profile, user=school_team_a1, factor_codes=["vsoko", "competence"]
     )
     priorities = set(
@@ -112,16 +117,14 @@ def test_at_most_three_priorities_of_high_or_medium_level(risky_profile, school_
 
 
 def test_a_factor_that_falls_to_low_stops_being_a_priority(risky_profile, school_team_a1):
-    services.profile_priorities_save(
-        profile=risky_profile, user=school_team_a1, factor_codes=["vsoko"]
-    )
+    profile_priorities_save(profile=risky_profile, user=school_team_a1, factor_codes=["vsoko"])
     answer(risky_profile, school_team_a1, vsoko_regulation=1, results_by_teacher=1, vshk_plan=1)
     row = risky_profile.factors.get(factor__code="vsoko")
     assert row.level == "low" and not row.is_priority
 
 
 def test_profile_history_compares_with_the_year_before(school_a1, school_team_a1, risky_profile):
-    later = services.profile_open(school=school_a1, year=2025, user=school_team_a1)
+    later = profile_open(school=school_a1, year=2025, user=school_team_a1)
     answer(
         later,
         school_team_a1,
@@ -135,7 +138,7 @@ def test_profile_history_compares_with_the_year_before(school_a1, school_team_a1
 
 def test_a_factor_outside_its_valid_years_is_not_asked(school_a1, school_team_a1):
     RiskFactor.objects.filter(code="language").update(valid_to=2023)
-    profile = services.profile_open(school=school_a1, year=2024, user=school_team_a1)
+    profile = profile_open(school=school_a1, year=2024, user=school_team_a1)
     assert "language" not in levels(profile)
     assert "language" not in {b.factor.code for b in questionnaire(profile=profile)}
 
@@ -144,19 +147,15 @@ def test_a_submitted_profile_is_locked_until_the_curator_returns_it(
     risky_profile, school_team_a1, curator_a1
 ):
     with pytest.raises(ValidationError, match="приоритетные"):
-        services.profile_submit(profile=risky_profile, user=school_team_a1)
-    services.profile_priorities_save(
-        profile=risky_profile, user=school_team_a1, factor_codes=["vsoko"]
-    )
-    services.profile_submit(profile=risky_profile, user=school_team_a1)
+        profile_submit(profile=risky_profile, user=school_team_a1)
+    profile_priorities_save(profile=risky_profile, user=school_team_a1, factor_codes=["vsoko"])
+    profile_submit(profile=risky_profile, user=school_team_a1)
     assert curator_a1.notifications.filter(text__contains="на верификацию").exists()
     with pytest.raises(ValidationError):
         answer(risky_profile, school_team_a1, bullying_share=1)
     with pytest.raises(PermissionDenied):
-        services.profile_review(
-            profile=risky_profile, user=school_team_a1, verified=True, today=None
-        )
-    services.profile_review(
+        profile_review(profile=risky_profile, user=school_team_a1, verified=True, today=None)
+    profile_review(
         profile=risky_profile,
         user=curator_a1,
         verified=False,
@@ -170,8 +169,8 @@ def test_a_submitted_profile_is_locked_until_the_curator_returns_it(
 def test_only_the_school_and_its_municipality_fill_the_questionnaire(cast, school_a1):
     for name in ("curator_a1", "methodist_a", "coordinator_b", "observer_b"):
         with pytest.raises(PermissionDenied):
-            services.profile_open(school=school_a1, year=2024, user=cast[name])
-    assert services.profile_open(school=school_a1, year=2024, user=cast["coordinator_a"])
+            profile_open(school=school_a1, year=2024, user=cast[name])
+    assert profile_open(school=school_a1, year=2024, user=cast["coordinator_a"])
 
 
 def test_outsiders_get_404_for_the_profile_pages(client, cast, risky_profile):

@@ -8,9 +8,17 @@ from django.urls import reverse
 
 from opora.accounts.models import Role, User
 from opora.programs.models import Program, ProgramStatus
+from opora.programs.school_programs import school_program_save
 from opora.reports.documents import document_list, export_document
-from opora.risks import services
 from opora.risks.models import ReviewDecision
+from opora.risks.planning import school_programs_create
+from opora.risks.profiles import profile_open, profile_priorities_save
+from opora.risks.reviews import (
+    review_comment_add,
+    school_program_approve,
+    school_program_return,
+    school_program_submit,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +26,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programs(risky_profile, school_team_a1):
-    services.profile_priorities_save(
+    profile_priorities_save(
         profile=risky_profile, user=school_team_a1, factor_codes=["vsoko", "competence"]
     )
-    return services.school_programs_create(profile=risky_profile, user=school_team_a1)
+    return school_programs_create(profile=risky_profile, user=school_team_a1)
 
 
 @pytest.fixture
@@ -46,13 +54,13 @@ def test_documents_come_from_the_profile_and_its_templates(programs, risky_profi
     concept = Program.objects.get(kind="concept")
     assert "Несформированность внутришкольной системы оценки" in concept.passport["basis"]
     # Made once: asking again adds nothing.
-    assert services.school_programs_create(profile=risky_profile, user=school_team_a1) == []
+    assert school_programs_create(profile=risky_profile, user=school_team_a1) == []
 
 
 def test_no_documents_without_priorities(school_a1, school_team_a1):
-    profile = services.profile_open(school=school_a1, year=2024, user=school_team_a1)
+    profile = profile_open(school=school_a1, year=2024, user=school_team_a1)
     with pytest.raises(ValidationError, match="приоритетные"):
-        services.school_programs_create(profile=profile, user=school_team_a1)
+        school_programs_create(profile=profile, user=school_team_a1)
 
 
 def save(program, user, **changes):
@@ -77,7 +85,7 @@ def save(program, user, **changes):
         "activities": activities,
         "indicators": indicators,
     } | changes
-    return services.school_program_save(program=program, user=user, **data)
+    return school_program_save(program=program, user=user, **data)
 
 
 def test_the_school_adapts_its_draft(vsoko, school_team_a1):
@@ -96,28 +104,28 @@ def test_the_school_adapts_its_draft(vsoko, school_team_a1):
 
 
 def test_review_with_one_return_then_approval(vsoko, school_team_a1, curator_a1):
-    services.school_program_submit(program=vsoko, user=school_team_a1)
+    school_program_submit(program=vsoko, user=school_team_a1)
     assert vsoko.status == ProgramStatus.REVIEW
     assert curator_a1.notifications.filter(text__contains="направила на согласование").exists()
     with pytest.raises(ValidationError):
         save(vsoko, school_team_a1)  # no edits while the curator reads it
     with pytest.raises(PermissionDenied):
-        services.school_program_approve(program=vsoko, user=school_team_a1)
+        school_program_approve(program=vsoko, user=school_team_a1)
     with pytest.raises(ValidationError, match="что доработать"):
-        services.school_program_return(program=vsoko, user=curator_a1, note="")
+        school_program_return(program=vsoko, user=curator_a1, note="")
 
     activity = vsoko.activities.get(number="1")
-    services.review_comment_add(
+    review_comment_add(
         program=vsoko, user=curator_a1, text="Срок раньше экспертизы", activity=activity
     )
-    services.school_program_return(program=vsoko, user=curator_a1, note="")
+    school_program_return(program=vsoko, user=curator_a1, note="")
     assert vsoko.status == ProgramStatus.DRAFT
     returned = school_team_a1.notifications.get(text__startswith="Возвращена на доработку")
     assert returned.link == reverse("risks:program_work", args=[vsoko.pk])
 
     save(vsoko, school_team_a1)
-    services.school_program_submit(program=vsoko, user=school_team_a1)
-    services.school_program_approve(program=vsoko, user=curator_a1, note="Согласовано")
+    school_program_submit(program=vsoko, user=school_team_a1)
+    school_program_approve(program=vsoko, user=curator_a1, note="Согласовано")
     vsoko.refresh_from_db()
     assert vsoko.status == ProgramStatus.APPROVED
     assert not vsoko.review_comments.filter(resolved=False).exists()
@@ -129,14 +137,14 @@ def test_review_with_one_return_then_approval(vsoko, school_team_a1, curator_a1)
 
 
 def test_only_a_curator_of_the_school_or_its_municipality_reviews(vsoko, cast, school_team_a1):
-    services.school_program_submit(program=vsoko, user=school_team_a1)
+    school_program_submit(program=vsoko, user=school_team_a1)
     other = User.objects.create_user(username="curator_b", password=PASSWORD, role=Role.CURATOR)
     for user in (other, cast["methodist_a"], cast["coordinator_b"], cast["observer_b"]):
         with pytest.raises(PermissionDenied):
-            services.school_program_approve(program=vsoko, user=user)
+            school_program_approve(program=vsoko, user=user)
         with pytest.raises(PermissionDenied):
-            services.review_comment_add(program=vsoko, user=user, text="?")
-    services.school_program_approve(program=vsoko, user=cast["coordinator_a"])
+            review_comment_add(program=vsoko, user=user, text="?")
+    school_program_approve(program=vsoko, user=cast["coordinator_a"])
     assert vsoko.status == ProgramStatus.APPROVED
 
 
@@ -144,7 +152,7 @@ def test_a_curator_cannot_write_the_schools_program(vsoko, curator_a1):
     with pytest.raises(PermissionDenied):
         save(vsoko, curator_a1)
     with pytest.raises(PermissionDenied):
-        services.school_program_submit(program=vsoko, user=curator_a1)
+        school_program_submit(program=vsoko, user=curator_a1)
 
 
 def test_email_goes_only_when_a_mail_server_is_configured(
@@ -153,17 +161,17 @@ def test_email_goes_only_when_a_mail_server_is_configured(
     curator_a1.email = "curator@example.ru"
     curator_a1.save()
     settings.EMAIL_HOST = ""
-    services.school_program_submit(program=vsoko, user=school_team_a1)
+    school_program_submit(program=vsoko, user=school_team_a1)
     assert mail.outbox == []
-    services.school_program_return(program=vsoko, user=curator_a1, note="Доработать")
+    school_program_return(program=vsoko, user=curator_a1, note="Доработать")
     settings.EMAIL_HOST = "smtp.example.ru"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    services.school_program_submit(program=vsoko, user=school_team_a1)
+    school_program_submit(program=vsoko, user=school_team_a1)
     assert [m.to for m in mail.outbox] == [["curator@example.ru"]]
 
 
 def test_review_pages_refuse_outsiders(client, cast, vsoko, school_team_a1):
-    services.school_program_submit(program=vsoko, user=school_team_a1)
+    school_program_submit(program=vsoko, user=school_team_a1)
     url = reverse("risks:program_work", args=[vsoko.pk])
     for name, status in [("curator_a1", 200), ("coordinator_b", 404), ("observer_b", 404)]:
         client.login(username=name, password=PASSWORD)
@@ -189,8 +197,8 @@ def test_antirisk_programs_and_the_profile_export(vsoko, risky_profile):
 
 
 def test_decisions_are_listed_on_the_school_page(client, vsoko, school_team_a1, curator_a1):
-    services.school_program_submit(program=vsoko, user=school_team_a1)
-    services.school_program_approve(program=vsoko, user=curator_a1, note="Хорошо")
+    school_program_submit(program=vsoko, user=school_team_a1)
+    school_program_approve(program=vsoko, user=curator_a1, note="Хорошо")
     client.login(username="school_team_a1", password=PASSWORD)
     page = client.get(reverse("risks:school", args=["a1"])).content.decode()
     assert "согласована и утверждена" in page and "Хорошо" in page

@@ -6,7 +6,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from opora.risks.services import deadline_notifications
+from opora.risks.notifications import deadline_notifications
 
 
 class Command(BaseCommand):
