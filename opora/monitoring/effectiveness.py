@@ -9,8 +9,8 @@ from typing import Any
 
 import polars as pl
 
-from opora.identification.engine import plural
 from opora.monitoring.dynamics import figure
+from opora.words import plural
 
 EFFECTIVE = "effective"
 INEFFECTIVE = "ineffective"

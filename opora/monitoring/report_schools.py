@@ -8,7 +8,6 @@ import polars as pl
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from opora.identification.engine import plural
 from opora.identification.peers import EFFECTIVE, NOT_EVALUATED
 from opora.identification.selectors import municipality_fair_verdicts
 from opora.monitoring import dynamics as dyn
@@ -21,6 +20,7 @@ from opora.registry.years import academic_year_label
 from opora.reports import charts
 from opora.risks import levels as risk_levels
 from opora.risks.selectors import schools_heat_map
+from opora.words import plural
 
 CHART_SUBJECTS = {"rus", "math"}
 

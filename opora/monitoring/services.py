@@ -15,7 +15,6 @@ from opora.accounts.permissions import (
     can_review_submission,
     can_set_effectiveness_rule,
 )
-from opora.identification.engine import plural
 from opora.links import clean_web_links
 from opora.monitoring import selectors
 from opora.monitoring.effectiveness import EffectivenessParams
@@ -37,6 +36,7 @@ from opora.programs.sources import SOURCES, percent, results_year
 from opora.registry.models import Municipality, School
 from opora.registry.years import academic_year_label
 from opora.risks.notifications import notify
+from opora.words import plural
 
 EDITABLE = {SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
 

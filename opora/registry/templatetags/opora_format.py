@@ -6,9 +6,9 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from opora.identification.engine import plural
 from opora.links import is_web_link
 from opora.registry.years import academic_year_label
+from opora.words import plural
 
 register = template.Library()
 
