@@ -134,14 +134,9 @@ def test_bars_chart_legend_stays_outside_the_bars():
 
 def test_targets_chart_legend_stays_outside_the_lines():
     # Failed before: «best» put the legend inside the axes, over points when they filled it.
-    class Value:
-        def __init__(self, year, value):
-            self.measured_on = datetime.date(year, 1, 15)
-            self.value = value
-
-    class Row:
-        targets = {2023: "10", 2024: "20", 2025: "30"}
-        values = [Value(2023, "12"), Value(2024, "25"), Value(2025, "31")]
-
-    legend, axes = _legend_and_axes(charts.targets_and_values_chart(row=Row()))
+    figure = charts.targets_and_values_chart(
+        targets=[(2023, 10.0), (2024, 20.0), (2025, 30.0)],
+        measured=[(2023.0, 12.0), (2024.0, 25.0), (2025.0, 31.0)],
+    )
+    legend, axes = _legend_and_axes(figure)
     assert not legend.overlaps(axes), (legend, axes)
