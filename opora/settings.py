@@ -187,6 +187,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opora@localhost")
+# Invitations and password links need a way out: SMTP when a server is named, otherwise the
+# letters are printed in the console of `make run` (EMAIL_BACKEND overrides either).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+# The site's address as users open it: links in letters sent from the console (`manage.py
+# invite`); a page builds its links from the request instead.
+OPORA_SITE_URL = os.environ.get("OPORA_SITE_URL", "http://127.0.0.1:8000")
 # The default cache is per process; with several web processes CACHE_BACKEND=db shares it (a
 # table made by `manage.py createcachetable`). Login throttling counts in its own table.
 CACHES = {

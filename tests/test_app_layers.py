@@ -111,10 +111,14 @@ def import_cycles(graph) -> set[frozenset[str]]:
 
 
 def test_accounts_builds_on_the_registry_only():
-    imported = app_imports()["accounts"]
+    graph = app_imports()
+    imported = graph["accounts"]
+    # A helper module of opora that imports no app (opora.paging for the users page) lies below
+    # every layer.
+    below = {"registry"} | {n for n in imported if n.startswith("opora.") and not graph.get(n)}
 
-    assert set(imported) <= {"registry"}, {
-        app: where for app, where in imported.items() if app != "registry"
+    assert set(imported) <= below, {
+        app: where for app, where in imported.items() if app not in below
     }
 
 

@@ -21,6 +21,11 @@ ROLES = [
 ]
 # Files are checked by their own tests; the crawl stays on pages.
 SKIP = re.compile(r"^/(admin|static|accounts/logout)|\.(pdf|docx|xlsx|csv)$|/(file|evidence)/$")
+# Words for developers, not for the people who use the pages: Django's empty choice, rule codes,
+# references to the source documents' numbering, the console, abbreviated counts.
+DEVELOPER_WORDS = re.compile(
+    r"---------|shnor-|shnsu-|vpr-objectivity|seed \d|командная строка|docs/methods|\d балл\."
+)
 PER_PATTERN = 3  # pages of one shape (e.g. /schools/<code>/) visited per role
 
 
@@ -48,6 +53,8 @@ def test_every_linked_page_renders_for_every_role(demo, client):
             assert_no_inline_script(html, url)
             # Template syntax in a page is a tag or a comment the template engine did not read.
             assert not re.search(r"\{[{%#]", html), (username, url, "template syntax shown")
+            words = DEVELOPER_WORDS.search(html)
+            assert not words, (username, url, words and words.group())
             for link in links(html):
                 shape = re.sub(r"\d+", "N", link)
                 if link not in seen and shapes[shape] < PER_PATTERN:

@@ -1,4 +1,4 @@
-from opora.accounts.permissions import curates_schools, visible_regions
+from opora.accounts.permissions import curates_schools, manages_accounts, visible_regions
 
 
 def user_scope(request):
@@ -20,5 +20,6 @@ def user_scope(request):
     return {
         "scope_label": scope,
         "role_label": user.get_role_display() or ("Администратор" if user.is_superuser else ""),
+        "manages_accounts": manages_accounts(user),
         "shows_demo_data": visible_regions(user).filter(is_demo=True).exists(),
     }

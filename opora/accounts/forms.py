@@ -1,8 +1,14 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from opora.accounts import throttling
+from opora.accounts.models import Role
+from opora.accounts.permissions import roles_granted_by, visible_municipalities, visible_schools
+from opora.accounts.services import account_scope
+from opora.registry.models import Municipality, School
 
 
 class ThrottledLogin:
@@ -38,3 +44,79 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             username=self.user.get_username(), address=throttling.client_address(self.request)
         ):
             return super().clean_old_password()
+
+
+PERSON_NAME = RegexValidator(
+    r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$",
+    "Только буквы, пробел, дефис и апостроф, например «Иванова» или «Анна-Мария».",
+)
+
+
+class InviteForm(forms.Form):
+    """Who is invited, in which role and where: the choices are only the user's own roles to
+    give and places of their territory."""
+
+    last_name = forms.CharField(label="Фамилия", max_length=150, validators=[PERSON_NAME])
+    first_name = forms.CharField(label="Имя и отчество", max_length=150, validators=[PERSON_NAME])
+    email = forms.EmailField(
+        label="Электронная почта",
+        max_length=150,  # it is the login too
+        help_text="На неё придёт ссылка для входа; она же логин.",
+    )
+    position = forms.CharField(label="Должность", max_length=200, required=False)
+    role = forms.ChoiceField(label="Роль")
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет",
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label="— выберите муниципалитет —",
+        help_text="Для координатора, методиста, наблюдателя за муниципалитетом.",
+    )
+    school = forms.ModelChoiceField(
+        label="Школа",
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="— выберите школу —",
+        help_text="Для школьной команды или наблюдателя за школой.",
+    )
+    schools = forms.ModelMultipleChoiceField(
+        label="Школы куратора",
+        queryset=School.objects.none(),
+        required=False,
+        help_text="Для куратора: одна или несколько школ (несколько — с клавишей Ctrl).",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["role"].choices = [("", "— выберите роль —")] + [
+            (value, label) for value, label in Role.choices if value in roles_granted_by(user)
+        ]
+        self.fields["municipality"].queryset = visible_municipalities(user)
+        schools = visible_schools(user).order_by("municipality__name", "short_name")
+        self.fields["school"].queryset = schools
+        self.fields["schools"].queryset = schools
+        for name in ("school", "schools"):
+            self.fields[name].label_from_instance = lambda school: school.short_name
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or "role" not in data:
+            return data
+        try:
+            data["scope"] = account_scope(
+                role=data["role"],
+                region=self.user.region,
+                municipality=data.get("municipality"),
+                school=data.get("school"),
+                schools=data.get("schools") or (),
+            )
+        except ValidationError as error:
+            self.add_refusal(error)
+        return data
+
+    def add_refusal(self, error: ValidationError) -> None:
+        """A refusal of the service, at its field, or above the form for a field it lacks."""
+        fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for field, messages in fields.items():
+            self.add_error(field if field in self.fields else None, messages)

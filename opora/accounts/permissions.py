@@ -106,6 +106,12 @@ def can_add_municipality(user: User, *, region_name: str) -> bool:
     return user.role == Role.REGION and user.region.name == region_name
 
 
+def opens_regions(user: User | None) -> bool:
+    """A new region is opened from the console (`manage.py create_region`) or by a superuser;
+    no role of the site creates one."""
+    return user is None or user.is_superuser
+
+
 def can_issue_order(user: User, *, region: Region, municipality: Municipality | None) -> bool:
     """Record an order: a municipality's by whoever manages it, a region's by its operator."""
     if municipality is not None:
@@ -376,3 +382,68 @@ def route_review_duty(user: User) -> str | None:
     """Whose review of teachers' ИОМ the home page asks of this user: the methodist's or the
     school team's («methodist», «school»); the others review when they choose to."""
     return {Role.METHODIST: "methodist", Role.SCHOOL: "school"}.get(user.role)
+
+
+def manages_accounts(user: User) -> bool:
+    """The region's operator and a municipality's coordinator keep the accounts of their
+    territory (the page «Пользователи»): invite, switch off and on, send a password link."""
+    return user.is_superuser or user.role in (Role.REGION, Role.COORDINATOR)
+
+
+def visible_accounts(user: User) -> QuerySet[User]:
+    """Accounts whose scope lies in the user's territory (a curator's when one of their schools
+    does); other accounts are answered with 404."""
+    if user.is_superuser:
+        return User.objects.all()
+    if not manages_accounts(user):
+        return User.objects.none()
+    schools = visible_schools(user)
+    inside = (
+        Q(municipality__in=visible_municipalities(user))
+        | Q(school__in=schools)
+        | Q(pk__in=User.objects.filter(curated_schools__in=schools).values("pk"))
+    )
+    if user.region_id:
+        inside |= Q(region_id=user.region_id)
+    return User.objects.filter(inside)
+
+
+def roles_granted_by(user: User) -> list[str]:
+    """Roles the user may give: the region's operator any role of the region; a coordinator the
+    school teams, curators, methodists and observers of the municipality. Coordinators and the
+    region's operator are appointed by the region (or the console), not by a coordinator."""
+    if user.is_superuser or user.role == Role.REGION:
+        return list(Role.values)
+    if user.role == Role.COORDINATOR:
+        return [Role.SCHOOL, Role.CURATOR, Role.METHODIST, Role.OBSERVER]
+    return []
+
+
+def can_grant_scope(
+    user: User, *, role: str, region=None, municipality=None, school=None, schools=()
+) -> bool:
+    """Nobody grants more than their own scope: the role is one the user gives, and every place
+    the account would work in (region, municipality, school, curated schools) is the user's."""
+    if role not in roles_granted_by(user):
+        return False
+    if user.is_superuser:
+        return True
+    if region is not None and region.pk != user.region_id:
+        return False
+    if municipality is not None and not visible_municipalities(user).filter(pk=municipality.pk):
+        return False
+    places = {s.pk for s in [school, *schools] if s is not None}
+    return visible_schools(user).filter(pk__in=places).count() == len(places)
+
+
+def can_manage_account(user: User, account: User) -> bool:
+    """Switch an account off or on, or send it a password link: an account the user could have
+    granted (a coordinator leaves a fellow coordinator to the region), never one's own."""
+    return account.pk != user.pk and can_grant_scope(
+        user,
+        role=account.role,
+        region=account.region,
+        municipality=account.municipality,
+        school=account.school,
+        schools=account.curated_schools.all(),
+    )

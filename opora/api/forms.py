@@ -1,7 +1,9 @@
 from django import forms
 
+from opora.forms import OporaForm
 
-class TokenForm(forms.Form):
+
+class TokenForm(OporaForm):
     name = forms.CharField(
         label="Для чего ключ",
         max_length=100,

@@ -2,11 +2,12 @@ from django import forms
 
 from opora.assessments.metrics import METRICS
 from opora.assessments.models import AssessmentKind
+from opora.forms import OporaForm
 from opora.registry.years import academic_year_label
 from opora.uploads import upload_validator
 
 
-class ResultsFilterForm(forms.Form):
+class ResultsFilterForm(OporaForm):
     year = forms.TypedChoiceField(label="Учебный год", coerce=int, required=False)
     metric = forms.ChoiceField(label="Показатель", choices=list(METRICS.items()), required=False)
     kind = forms.ChoiceField(
@@ -23,5 +24,5 @@ class ResultsFilterForm(forms.Form):
         ]
 
 
-class ResultsUploadForm(forms.Form):
+class ResultsUploadForm(OporaForm):
     file = forms.FileField(label="Файл результатов (CSV или XLSX)", validators=[upload_validator])

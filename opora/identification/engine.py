@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from opora.registry.years import academic_year_label
+from opora.words import plural
 
 KIND_LABELS: dict[str, str] = {"VPR": "ВПР", "OGE": "ОГЭ", "EGE": "ЕГЭ", "KDR": "КДР"}
 DEFAULT_SUBJECT_LABELS: dict[str, str] = {
@@ -179,15 +180,6 @@ SHNOR_EXTENDED = LowResultsRule(
 
 
 # --- Texts (scalar; the vectorised expressions below must produce the same strings) ---------------
-
-
-def plural(number: int, one: str, few: str, many: str) -> str:
-    """Russian plural form: 1 участник, 2 участника, 5 участников."""
-    if number % 10 == 1 and number % 100 != 11:
-        return one
-    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
-        return few
-    return many
 
 
 def format_percent(part: int, whole: int) -> str:

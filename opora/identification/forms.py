@@ -1,11 +1,12 @@
 from django import forms
 
+from opora.forms import OporaForm
 from opora.identification.models import RuleSet
 from opora.identification.rules import LOW_RESULTS, OBJECTIVITY, SOCIAL_INDEX
 from opora.registry.years import AcademicYearFormField
 
 
-class RunForm(forms.Form):
+class RunForm(OporaForm):
     rule_set = forms.ModelChoiceField(label="Правило", queryset=RuleSet.objects.none())
     year = AcademicYearFormField(
         label="Учебный год выявления (год окончания)",
@@ -21,13 +22,24 @@ class RunForm(forms.Form):
         self.fields["municipality"].required = not whole_region
 
 
-class ParamsForm(forms.Form):
+class ParamsForm(OporaForm):
     """The parameters a region may try for a rule set, in the units people think in."""
 
     KINDS = (LOW_RESULTS, OBJECTIVITY, SOCIAL_INDEX)
 
+    # People type «30» for 30 %; a «0,3» typed out of habit would quietly flag almost every
+    # school, so a percent below 1 is refused with the range in words.
     threshold = forms.DecimalField(
-        label="Порог, %", min_value=0.1, max_value=100, decimal_places=2, localize=True
+        label="Порог, %",
+        help_text="В процентах, от 1 до 100: 30 — это 30 %.",
+        min_value=1,
+        max_value=100,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "min_value": "Порог задаётся в процентах, от 1 до 100: 30 — это 30 %%, а не 0,3.",
+            "max_value": "Порог задаётся в процентах, от 1 до 100.",
+        },
     )
     min_participants = forms.IntegerField(label="Минимум участников", min_value=1, required=False)
     min_hits_last_year = forms.IntegerField(
@@ -45,6 +57,8 @@ class ParamsForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        # The two criteria of low results are alternatives: a school meeting either is listed.
+        self.criteria_are_alternatives = kind == LOW_RESULTS
         if kind == SOCIAL_INDEX:
             self.fields["threshold"] = forms.DecimalField(
                 label="Порог индекса", decimal_places=3, localize=True
@@ -84,7 +98,7 @@ class ParamsForm(forms.Form):
         return params
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(OporaForm):
     order = forms.ModelChoiceField(label="Приказ об утверждении", queryset=None)
 
     def __init__(self, *args, orders, **kwargs):

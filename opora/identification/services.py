@@ -194,7 +194,7 @@ def rule_variant_save(
         **owner,
     )
     variant.source = (
-        f"вариант «{variant.owner_name}»: пороги правила {base.code} "
+        f"вариант «{variant.owner_name}»: пороги правила «{base.title}» "
         f"(версия {base.version}) изменены"
     )
     variant.save()

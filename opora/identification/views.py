@@ -20,9 +20,9 @@ from opora.identification.exports import verdict_rows, warning_rows
 from opora.identification.forms import ApproveForm, ParamsForm, RunForm
 from opora.identification.models import IdentificationRun, RunStatus, WarningRun
 from opora.identification.peers import METRICS
-from opora.identification.rules import CLUSTERING, KIND_LABELS
+from opora.identification.rules import CLUSTERING, KIND_LABELS, thresholds_text
 from opora.programs.selectors import order_list
-from opora.registry.models import Municipality, Region, School
+from opora.registry.models import ContextIndicator, Municipality, Region, School
 from opora.registry.selectors import school_get
 from opora.registry.years import requested_year
 
@@ -77,8 +77,18 @@ def run_detail(request, pk):
             if run.rule_set.kind == CLUSTERING
             else [],
             "kind_label": KIND_LABELS[run.rule_set.kind],
+            "thresholds": thresholds_text(run.rule_set.kind, run.params)
+            if run.rule_set.kind in ParamsForm.KINDS
+            else "",
+            "weights": _weights(run.params.get("weights") or {}),
         },
     )
+
+
+def _weights(weights: dict) -> list[tuple[str, float]]:
+    """An index's weights by the names of its indicators, not their codes."""
+    names = dict(ContextIndicator.objects.filter(code__in=weights).values_list("code", "name"))
+    return [(names.get(code, code), weight) for code, weight in weights.items()]
 
 
 def _approving_orders(request, run):
@@ -131,19 +141,22 @@ def try_parameters(request):
     run_form = _run_form(request, data=request.POST or request.GET or None)
     if run_form is None:
         raise PermissionDenied
+    # Only the rules whose thresholds can be tried here are offered; one chosen on the
+    # identification page that is not says why.
+    rule_field = run_form.fields["rule_set"]
+    rule_field.queryset = rule_field.queryset.filter(kind__in=ParamsForm.KINDS)
     if not run_form.is_valid():
+        if run_form.has_error("rule_set", "invalid_choice"):
+            messages.info(
+                request,
+                "Здесь пробуют пороги правил о низких результатах, индексе ШНСУ и "
+                "объективности; параметры других правил меняет администратор в справочнике "
+                "«Правила выявления».",
+            )
         return render(request, "identification/try.html", {"run_form": run_form})
     rule_set = run_form.cleaned_data["rule_set"]
     year = run_form.cleaned_data["year"]
     region, municipality = _territory(request.user, run_form.cleaned_data["municipality"])
-    if rule_set.kind not in ParamsForm.KINDS:
-        messages.info(
-            request,
-            "Параметры этого вида правил меняет администратор в справочнике «Правила "
-            "выявления»; здесь пробуют пороги правил о низких результатах, индексе ШНСУ "
-            "и объективности.",
-        )
-        return render(request, "identification/try.html", {"run_form": run_form})
     params_form = ParamsForm(
         request.POST or None,
         kind=rule_set.kind,

@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.accounts.models import User
+from opora.forms import OporaForm, OporaModelForm
 from opora.links import WebLinkFormField
 from opora.meetings.models import (
     AgendaItem,
@@ -12,8 +13,6 @@ from opora.meetings.models import (
 )
 from opora.programs.models import Activity, Indicator, Order, Program
 from opora.registry.models import School
-
-DATE = forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
 
 
 def _person_lines(text: str) -> list[tuple[str, str]]:
@@ -33,7 +32,7 @@ def _person_lines(text: str) -> list[tuple[str, str]]:
     return people
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(OporaModelForm):
     class Meta:
         model = WorkingGroup
         fields = [
@@ -56,11 +55,10 @@ class GroupForm(forms.ModelForm):
         self.fields["order"].queryset = Order.objects.filter(region=region)
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(OporaModelForm):
     class Meta:
         model = Member
         fields = ["name", "position", "organisation", "role", "account", "joined_on", "left_on"]
-        widgets = {"joined_on": DATE, "left_on": DATE}
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +68,7 @@ class MemberForm(forms.ModelForm):
         ) | User.objects.filter(school__municipality=municipality)
 
 
-class EditForm(forms.ModelForm):
+class EditForm(OporaModelForm):
     """A form that edits a record of the protocol: it remembers what its user saw when it was
     opened (opora.locking), so that a later save by someone else is not overwritten."""
 
@@ -81,7 +79,6 @@ class MeetingForm(EditForm):
     class Meta:
         model = Meeting
         fields = ["date", "time", "place", "is_online", "chair", "secretary", "present_heading"]
-        widgets = {"date": DATE, "time": forms.TimeInput(attrs={"placeholder": "ЧЧ:ММ"})}
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +182,7 @@ class DecisionForm(EditForm):
             ]
 
 
-class DecisionStatusForm(forms.Form):
+class DecisionStatusForm(OporaForm):
     status = forms.ChoiceField(label="Состояние", choices=DecisionStatus.choices)
     evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка на документ, страницу сайта)",
@@ -197,7 +194,7 @@ class DecisionStatusForm(forms.Form):
     )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(OporaForm):
     """One «присутствовал» box and an absence reason per member; invited guests as lines."""
 
     guests = forms.CharField(

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from opora.monitoring.dynamics import figure
+from opora.words import plural
 
 EFFECTIVE = "effective"
 INEFFECTIVE = "ineffective"
@@ -102,6 +103,31 @@ class EffectivenessParams:
         if results is None and indicators is None and peers is None:
             raise ValueError("В правиле должно быть хотя бы одно условие")
         return cls(results, indicators, peers)
+
+    def conditions(self) -> list[str]:
+        """The rule's conditions in words, for the page that shows a measure's verdicts."""
+        said = []
+        if self.results:
+            r = self.results
+            kinds = ", ".join(KIND_LABELS[k] for k in r.kinds)
+            subjects = f" ({', '.join(r.subjects)})" if r.subjects else ""
+            fewer, least = r.min_fewer_twos, r.min_participants
+            said.append(
+                f"{kinds}{subjects}: доля «2» снизилась хотя бы в {fewer} "
+                f"{plural(fewer, 'процедуре', 'процедурах', 'процедурах')} и везде ниже "
+                f"{r.max_twos:g} %; в расчёт идут процедуры от {least} "
+                f"{plural(least, 'участника', 'участников', 'участников')}"
+            )
+        if self.indicators:
+            said.append(
+                f"достигнуто не меньше {self.indicators.min_achieved_percent:g} % "
+                "целевых показателей меры"
+            )
+        if self.peers:
+            names = {"twos": "доля «2»", "success": "успеваемость", "quality": "качество знаний"}
+            metrics = ", ".join(names[m] for m in self.peers.metrics)
+            said.append(f"школа опередила похожие школы больше погрешности: {metrics}")
+        return said
 
 
 @dataclass

@@ -1,18 +1,17 @@
 from django import forms
 
+from opora.forms import OporaForm
 from opora.monitoring.models import CampaignKind, CampaignStatus, EffectivenessRule
 from opora.registry.years import AcademicYearFormField
 
-DATE = {"widget": forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})}
 
-
-class CampaignForm(forms.Form):
+class CampaignForm(OporaForm):
     title = forms.CharField(label="Название", max_length=300)
     kind = forms.ChoiceField(label="Что собирается", choices=CampaignKind.choices)
     year = AcademicYearFormField(label="Учебный год (год окончания: 2023 — это 2022/23)")
-    measured_on = forms.DateField(label="Значения на дату", **DATE)
-    opens_on = forms.DateField(label="Начало сбора", **DATE)
-    deadline = forms.DateField(label="Срок сдачи", **DATE)
+    measured_on = forms.DateField(label="Значения на дату")
+    opens_on = forms.DateField(label="Начало сбора")
+    deadline = forms.DateField(label="Срок сдачи")
     indicators = forms.ModelMultipleChoiceField(
         label="Показатели", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -38,11 +37,11 @@ class CampaignForm(forms.Form):
         return data
 
 
-class CampaignStatusForm(forms.Form):
+class CampaignStatusForm(OporaForm):
     status = forms.ChoiceField(label="Статус", choices=CampaignStatus.choices)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OporaForm):
     decision = forms.ChoiceField(
         choices=[("accept", "Принять"), ("return", "Вернуть на доработку")],
         widget=forms.RadioSelect,
@@ -55,7 +54,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(OporaForm):
     track = forms.CharField(label="Направление (трек)", max_length=300, required=False)
     text = forms.CharField(label="Мера", widget=forms.Textarea(attrs={"rows": 3}))
     schools = forms.ModelMultipleChoiceField(

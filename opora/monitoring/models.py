@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from opora.links import WebLinkField
+from opora.monitoring.effectiveness import EffectivenessParams
 from opora.programs.models import Activity, Indicator
 from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label
@@ -211,6 +212,11 @@ class EffectivenessRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (версия {self.version})"
+
+    @property
+    def conditions(self) -> list[str]:
+        """The conditions in words (the page shows them instead of the JSON)."""
+        return EffectivenessParams.from_params(self.params).conditions()
 
 
 class Measure(models.Model):

@@ -20,6 +20,7 @@ from opora.registry.years import academic_year_label
 from opora.reports import charts
 from opora.risks import levels as risk_levels
 from opora.risks.selectors import schools_heat_map
+from opora.words import plural
 
 CHART_SUBJECTS = {"rus", "math"}
 
@@ -211,8 +212,9 @@ class RisksSection(Section):
         ]
         return [
             Paragraph(
-                f"Рисковые профили за {data.year_label} заполнили {len(profiled)} школ "
-                f"из {len(found.rows)}. Число школ по уровню каждого фактора:"
+                f"Рисковые профили за {data.year_label} заполнены в {len(profiled)} "
+                f"{plural(len(profiled), 'школе', 'школах', 'школах')} из {len(found.rows)}. "
+                "Число школ по уровню каждого фактора:"
             ),
             Table("Уровни факторов риска", header, rows, "Факторы риска"),
             *([Paragraph("Приоритетные факторы школ:"), Items(priorities)] if priorities else []),
@@ -437,7 +439,8 @@ class FairChangeSection(Section):
                 "погрешностью, которая тем шире, чем меньше участников. «Опередила похожие "
                 "школы» — только если разница больше погрешности. Это сравнение, а не оценка "
                 "эффективности: её дают меры по своим правилам (раздел «Оценка эффективности "
-                "принятых мер»), и здесь она повторена. Метод — docs/methods.md."
+                "принятых мер»), и здесь она повторена. Метод описан в руководстве по методикам "
+                "Опоры."
             ),
             Table(
                 "Изменения относительно похожих школ",

@@ -36,6 +36,7 @@ from opora.programs.sources import SOURCES, percent, results_year
 from opora.registry.models import Municipality, School
 from opora.registry.years import academic_year_label
 from opora.risks.notifications import notify
+from opora.words import plural
 
 EDITABLE = {SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
 
@@ -289,7 +290,11 @@ def reminders_send(*, today: datetime.date) -> int:
                 role=Role.COORDINATOR, municipality=campaign.municipality
             ):
                 recipients.append(
-                    (coordinator, f"«{campaign.title}»: не сдали {count} школ, срок {deadline}")
+                    (
+                        coordinator,
+                        f"«{campaign.title}»: не сдали {count} "
+                        f"{plural(count, 'школа', 'школы', 'школ')}, срок {deadline}",
+                    )
                 )
         link = reverse("monitoring:campaign_detail", args=[campaign.pk])
         for recipient, text in recipients:

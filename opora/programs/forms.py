@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.assessments.models import AssessmentKind, Subject
+from opora.forms import OporaForm
 from opora.links import WebLinkFormField
 from opora.programs.models import (
     PASSPORT_FIELDS,
@@ -15,7 +16,7 @@ from opora.programs.sources import source_choices
 from opora.uploads import document_validator, upload_validator
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(OporaForm):
     status = forms.ChoiceField(label="Статус", choices=ActivityStatus.choices)
     evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка на документ, страницу сайта)",
@@ -32,11 +33,9 @@ class ActivityForm(forms.Form):
     )
 
 
-class IndicatorValueForm(forms.Form):
+class IndicatorValueForm(OporaForm):
     school = forms.ModelChoiceField(label="Школа", queryset=None, required=False)
-    measured_on = forms.DateField(
-        label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
-    )
+    measured_on = forms.DateField(label="На дату")
     value = forms.CharField(label="Значение", max_length=100)
     evidence_link = WebLinkFormField(
         label="Подтверждение (ссылка)", required=False, assume_scheme="https"
@@ -54,14 +53,14 @@ class IndicatorValueForm(forms.Form):
             self.fields["school"].required = True
 
 
-class TablesUploadForm(forms.Form):
+class TablesUploadForm(OporaForm):
     file = forms.FileField(
         label="XLSX с листами «Целевые показатели» и «Дорожная карта» (как в выгрузке)",
         validators=[upload_validator],
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(OporaForm):
     status = forms.ChoiceField(label="Новый статус", choices=ProgramStatus.choices)
     order = forms.ModelChoiceField(
         label="Приказ об утверждении", queryset=Order.objects.none(), required=False
@@ -74,7 +73,7 @@ class StatusForm(forms.Form):
             self.fields["status"].choices = [c for c in ProgramStatus.choices if c[0] in allowed]
 
 
-class PassportForm(forms.Form):
+class PassportForm(OporaForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _passport_fields(self)
@@ -87,7 +86,7 @@ def _passport_fields(form: forms.Form) -> None:
         )
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(OporaForm):
     """A new program: what it is, whose, for which years; a template gives its structure."""
 
     template = forms.ChoiceField(
@@ -151,7 +150,7 @@ class ProgramForm(forms.Form):
         return {key: self.cleaned_data[key] for key in PASSPORT_FIELDS}
 
 
-class CopyForm(forms.Form):
+class CopyForm(OporaForm):
     addressees = forms.ChoiceField(
         label="Школы-адресаты мероприятий",
         choices=[
@@ -163,7 +162,7 @@ class CopyForm(forms.Form):
     )
 
 
-class IndicatorSourceForm(forms.Form):
+class IndicatorSourceForm(OporaForm):
     source = forms.ChoiceField(label="Как считается", required=False)
     kind = forms.ChoiceField(
         label="Процедура", required=False, choices=[("", "—"), *AssessmentKind.choices]
@@ -207,18 +206,14 @@ class IndicatorSourceForm(forms.Form):
         }
 
 
-class ComputeForm(forms.Form):
-    measured_on = forms.DateField(
-        label="На дату", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
-    )
+class ComputeForm(OporaForm):
+    measured_on = forms.DateField(label="На дату")
 
 
-class OrderForm(forms.Form):
+class OrderForm(OporaForm):
     issuer = forms.CharField(label="Кто издал", max_length=400)
     number = forms.CharField(label="Номер", max_length=50, required=False)
-    date = forms.DateField(
-        label="Дата", widget=forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
-    )
+    date = forms.DateField(label="Дата")
     title = forms.CharField(label="Наименование", widget=forms.Textarea(attrs={"rows": 2}))
     basis = forms.ModelChoiceField(
         label="Основание — приказ", queryset=Order.objects.none(), required=False

@@ -2,12 +2,13 @@ from decimal import Decimal
 
 from django import forms
 
+from opora.forms import OporaForm, OporaModelForm
 from opora.registry.models import ContextIndicator, ContextUnit, School, SchoolType
 from opora.registry.selectors import SCHOOL_SORTS
 from opora.uploads import upload_validator
 
 
-class SchoolFilterForm(forms.Form):
+class SchoolFilterForm(OporaForm):
     q = forms.CharField(label="Поиск", required=False)
     municipality = forms.ChoiceField(label="Муниципалитет", required=False)
     school_type = forms.ChoiceField(
@@ -28,7 +29,7 @@ class SchoolFilterForm(forms.Form):
         ]
 
 
-class SchoolForm(forms.ModelForm):
+class SchoolForm(OporaModelForm):
     class Meta:
         model = School
         fields = [
@@ -59,7 +60,7 @@ class SchoolForm(forms.ModelForm):
         )
 
 
-class SchoolContextForm(forms.Form):
+class SchoolContextForm(OporaForm):
     """Contingent and every context indicator of one school year, built from the reference table."""
 
     total = forms.IntegerField(label="Всего обучающихся", min_value=0, required=False)
@@ -126,5 +127,5 @@ def _indicator_field(indicator: ContextIndicator) -> forms.Field:
     return forms.CharField(max_length=500, **common)
 
 
-class RegistryUploadForm(forms.Form):
+class RegistryUploadForm(OporaForm):
     file = forms.FileField(label="Файл реестра (CSV или XLSX)", validators=[upload_validator])

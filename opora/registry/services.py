@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from opora.accounts.models import User
@@ -16,6 +16,7 @@ from opora.accounts.permissions import (
     can_edit_school,
     can_import_files,
     can_manage_municipality,
+    opens_regions,
 )
 from opora.registry.models import (
     ContextIndicator,
@@ -357,3 +358,40 @@ def school_context_save(
 def _check_edits_school(user: User | None, school: School) -> None:
     if user is not None and not can_edit_school(user, school):
         raise PermissionDenied
+
+
+@transaction.atomic
+def region_save(
+    *, user: User | None, name: str, municipalities: list[tuple[str, str]]
+) -> tuple[Region, list[Municipality]]:
+    """Open a region (or find it by name) and add its municipalities, given as (code, name);
+    a municipality already there keeps its code and gets the name given. Returns the region
+    and the municipalities created."""
+    name = name.strip()
+    region = Region.objects.filter(name=name).first()
+    if region is None:
+        if not opens_regions(user):
+            raise PermissionDenied
+        region = Region(name=name)
+        region.full_clean()
+        region.save()
+    created = []
+    for code, title in municipalities:
+        municipality = Municipality.objects.filter(code=code).select_related("region").first()
+        if municipality is None:
+            if user is not None and not can_add_municipality(user, region_name=name):
+                raise PermissionDenied
+            municipality = Municipality(region=region, code=code, name=title.strip())
+            municipality.full_clean()
+            municipality.save()
+            created.append(municipality)
+        elif municipality.region_id != region.pk:
+            raise ValidationError(
+                f"Муниципалитет с кодом {code} уже есть в регионе «{municipality.region}»."
+            )
+        elif user is not None and not can_manage_municipality(user, municipality):
+            raise PermissionDenied
+        elif municipality.name != title.strip():
+            municipality.name = title.strip()
+            municipality.save(update_fields=["name"])
+    return region, created

@@ -28,6 +28,9 @@ matplotlib.rcParams.update(
 )
 
 
+LEGEND = 0.3  # inches under a bars chart for its legend
+
+
 def _figure(*, height: float, constrained: bool = True) -> Figure:
     """A bare Figure, not pyplot's: pyplot keeps every open figure in one global registry,
     which threads of a server must not share, and costs time on each chart."""
@@ -44,11 +47,13 @@ def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], titl
     which measure every text several times, took most of the time of a chart of fifty bars."""
     names = list(series)
     bar = 0.8 / max(len(names), 1)
-    height = 0.9 + 0.22 * len(labels) * max(len(names), 1)
+    # A strip of LEGEND inches under the bars holds the legend, so it never covers a bar.
+    height = 0.9 + LEGEND + 0.22 * len(labels) * max(len(names), 1)
     figure = _figure(height=height, constrained=False)
     longest = max((len(label) for label in labels), default=1)
     left = min(0.45, 0.03 + 0.012 * longest)
-    axes = figure.add_axes((left, 0.25 / height, 0.93 - left, 1 - 0.7 / height))
+    bottom = (0.25 + LEGEND) / height
+    axes = figure.add_axes((left, bottom, 0.93 - left, 1 - 0.45 / height - bottom))
     # All zero (no school has a «2») still needs an axis to draw on; the room on the right of
     # the longest bar is for its value.
     highest = max([v for values in series.values() for v in values if v is not None], default=0)
@@ -81,15 +86,21 @@ def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], titl
             ha="right",
             va="center",
         )
-    # The first label at the top; below the last bars, a strip for the legend.
-    axes.set_ylim(len(labels) - 0.4 + bar * (len(names) - 1.5), -0.2 - bar / 2)
+    # The first label at the top.
+    axes.set_ylim(len(labels) - 0.6 + bar * (len(names) - 1), -0.2 - bar / 2)
     axes.set_xlim(0, (highest or 1) + room)
     axes.xaxis.set_visible(False)
     axes.yaxis.set_visible(False)
     axes.spines[["top", "right", "bottom"]].set_visible(False)
     # From the figure's left edge, not the axes': after long labels the axes are too narrow.
     figure.text(0.02, 1 - 0.35 / height, title, fontsize=10, fontweight="bold")
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    figure.legend(
+        loc="lower left",
+        bbox_to_anchor=(left, 0.1 / height),
+        ncols=min(len(names), 4),
+        frameon=False,
+        fontsize=8,
+    )
     return figure
 
 
@@ -179,7 +190,7 @@ def targets_and_values_chart(
         axes.set_xticks(range(math.floor(min(xs)), math.ceil(max(xs)) + 1))
     axes.spines[["top", "right"]].set_visible(False)
     if xs:
-        axes.legend(loc="best", frameon=False, fontsize=8)
+        figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)
     else:  # targets and values written in words («да», «100 % школ»): nothing to plot
         axes.text(0.5, 0.5, "нет числовых значений", ha="center", transform=axes.transAxes)
     return figure

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from opora.forms import OporaForm
 from opora.programs.models import IndicatorUnit
 from opora.registry.years import AcademicYearFormField
 from opora.risks.models import (
@@ -14,10 +15,9 @@ from opora.risks.models import (
 
 YES_NO = [("", "— нет ответа —"), ("1", "да"), ("0", "нет")]
 SCALE = [("", "— нет ответа —")] + [(str(n), str(n)) for n in range(1, 6)]
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"}, format="%d.%m.%Y")
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(OporaForm):
     """One field per question the school answers; questions Opora answered are shown, not asked."""
 
     def __init__(self, *args, blocks, **kwargs):
@@ -61,7 +61,7 @@ def _answer_field(question, initial):
     )
 
 
-class PrioritiesForm(forms.Form):
+class PrioritiesForm(OporaForm):
     factors = forms.MultipleChoiceField(
         label=f"Приоритетные факторы (не больше {MAX_PRIORITY_FACTORS})",
         widget=forms.CheckboxSelectMultiple,
@@ -77,13 +77,13 @@ class PrioritiesForm(forms.Form):
         self.fields["factors"].initial = [r.factor.code for r in eligible if r.is_priority]
 
 
-class ReviewNoteForm(forms.Form):
+class ReviewNoteForm(OporaForm):
     note = forms.CharField(
         label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(OporaForm):
     goal = forms.CharField(label="Цель", widget=forms.Textarea(attrs={"rows": 3}))
     tasks = forms.CharField(
         label="Задачи (каждая с новой строки)", widget=forms.Textarea(attrs={"rows": 4})
@@ -94,7 +94,7 @@ class ProgramForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["tasks"].splitlines() if line.strip()]
 
 
-class ActivityRowForm(forms.Form):
+class ActivityRowForm(OporaForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(
         label="Мероприятие", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -106,7 +106,7 @@ class ActivityRowForm(forms.Form):
     )
 
 
-class IndicatorRowForm(forms.Form):
+class IndicatorRowForm(OporaForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label="Показатель", required=False, max_length=500)
     unit = forms.ChoiceField(label="Единица", choices=IndicatorUnit.choices, required=False)
@@ -126,7 +126,7 @@ def rows_of(formset) -> list[dict]:
     ]
 
 
-class CommentForm(forms.Form):
+class CommentForm(OporaForm):
     target = forms.ChoiceField(label="К чему замечание")
     text = forms.CharField(label="Замечание", widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -144,9 +144,9 @@ class CommentForm(forms.Form):
         return {"activity": None, "field": value}
 
 
-class VisitForm(forms.Form):
+class VisitForm(OporaForm):
     kind = forms.ChoiceField(label="Вид", choices=VisitKind.choices)
-    date = forms.DateField(label="Дата", widget=DATE_WIDGET)
+    date = forms.DateField(label="Дата")
     purpose = forms.CharField(label="Цель", widget=forms.Textarea(attrs={"rows": 2}))
     findings = forms.CharField(
         label="Что установлено", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -156,7 +156,7 @@ class VisitForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(OporaForm):
     school = forms.ModelChoiceField(label="Школа", queryset=None)
     curator = forms.ModelChoiceField(label="Куратор", queryset=None)
     kind = forms.ChoiceField(label="Роль", choices=CuratorKind.choices)
@@ -167,7 +167,7 @@ class AssignForm(forms.Form):
         self.fields["curator"].queryset = curators
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(OporaForm):
     leader = forms.ModelChoiceField(label="Школа-лидер", queryset=None)
     partner = forms.ModelChoiceField(label="Школа-партнёр", queryset=None)
     year = AcademicYearFormField(label="Учебный год (год окончания, 2024 = 2023/24)")
@@ -182,7 +182,7 @@ class PartnershipForm(forms.Form):
         self.fields["partner"].queryset = schools
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(OporaForm):
     text = forms.CharField(label="Мероприятие", widget=forms.Textarea(attrs={"rows": 2}))
     period = forms.CharField(label="Сроки", required=False, max_length=200)
     responsible = forms.CharField(label="Ответственные", required=False, max_length=300)

@@ -320,7 +320,7 @@ def visit_add(request, code):
         curatorship.visit_save(school=school, user=request.user, **form.cleaned_data)
         messages.success(request, "Запись о выезде (консультации) добавлена.")
     else:
-        messages.error(request, "Укажите вид, дату (ДД.ММ.ГГГГ) и цель.")
+        messages.error(request, "Укажите вид, дату и цель.")
     return redirect("risks:school", code=school.code)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from opora.assessments.models import Subject
+from opora.forms import OporaForm, OporaModelForm
 from opora.registry.years import academic_year_label
 from opora.staff.models import (
     AtRiskFigure,
@@ -19,10 +20,8 @@ from opora.staff.models import (
 )
 from opora.uploads import upload_validator
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "ДД.ММ.ГГГГ"})
 
-
-class YearFilterForm(forms.Form):
+class YearFilterForm(OporaForm):
     year = forms.TypedChoiceField(label="Учебный год", coerce=int, required=False)
     municipality = forms.ChoiceField(label="Муниципалитет", required=False)
 
@@ -43,11 +42,11 @@ def _offer_municipalities(form: forms.ModelForm, municipalities) -> None:
         field.empty_label = None
 
 
-class UploadForm(forms.Form):
+class UploadForm(OporaForm):
     file = forms.FileField(label="Файл (CSV или XLSX)", validators=[upload_validator])
 
 
-class TeacherForm(forms.ModelForm):
+class TeacherForm(OporaModelForm):
     class Meta:
         model = Teacher
         fields = [
@@ -64,22 +63,22 @@ class TeacherForm(forms.ModelForm):
         widgets = {"subjects": forms.CheckboxSelectMultiple}
 
 
-class VacancyForm(forms.ModelForm):
+class VacancyForm(OporaModelForm):
     class Meta:
         model = Vacancy
         fields = ["position", "rates"]
         localized_fields = ["rates"]
 
 
-class DiagnosticForm(forms.ModelForm):
+class DiagnosticForm(OporaModelForm):
     class Meta:
         model = Diagnostic
         fields = ["kind", "taken_on", "subject", "instrument", "score", "deficits"]
         localized_fields = ["score"]
-        widgets = {"taken_on": DATE_WIDGET, "deficits": forms.CheckboxSelectMultiple}
+        widgets = {"deficits": forms.CheckboxSelectMultiple}
 
 
-class RouteCreateForm(forms.Form):
+class RouteCreateForm(OporaForm):
     year = forms.TypedChoiceField(label="Учебный год", coerce=int)
     template = forms.ModelChoiceField(
         label="По шаблону", queryset=None, required=False, empty_label="без шаблона"
@@ -97,32 +96,31 @@ class RouteCreateForm(forms.Form):
         self.fields["template"].queryset = templates
 
 
-class RouteForm(forms.ModelForm):
+class RouteForm(OporaModelForm):
     class Meta:
         model = Route
         fields = ["status", "deficits"]
         widgets = {"deficits": forms.CheckboxSelectMultiple}
 
 
-class RouteActivityForm(forms.ModelForm):
+class RouteActivityForm(OporaModelForm):
     class Meta:
         model = RouteActivity
         fields = ["kind", "title", "course", "starts_on", "ends_on", "completed_on", "evidence"]
-        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "completed_on": DATE_WIDGET}
 
     def __init__(self, *args, courses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OporaForm):
     verdict = forms.ChoiceField(label="Решение", choices=ReviewVerdict.choices)
     comment = forms.CharField(
         label="Замечания", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(OporaForm):
     title = forms.CharField(label="Название шаблона", max_length=300)
     deficits = forms.ModelMultipleChoiceField(
         label="Для дефицитов",
@@ -153,13 +151,11 @@ class TemplateForm(forms.Form):
         return activities
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(OporaModelForm):
     class Meta:
         model = Course
         fields = ["municipality", "title", "provider", "hours", "starts_on", "ends_on", "deficits"]
         widgets = {
-            "starts_on": DATE_WIDGET,
-            "ends_on": DATE_WIDGET,
             "deficits": forms.CheckboxSelectMultiple,
         }
 
@@ -168,9 +164,9 @@ class CourseForm(forms.ModelForm):
         _offer_municipalities(self, municipalities)
 
 
-class CompletionForm(forms.Form):
+class CompletionForm(OporaForm):
     teacher = forms.ModelChoiceField(label="Педагог", queryset=None)
-    completed_on = forms.DateField(label="Дата окончания", widget=DATE_WIDGET)
+    completed_on = forms.DateField(label="Дата окончания")
     certificate = forms.CharField(label="Удостоверение", max_length=300, required=False)
 
     def __init__(self, *args, teachers, **kwargs):
@@ -179,11 +175,10 @@ class CompletionForm(forms.Form):
         self.fields["teacher"].label_from_instance = lambda t: f"{t.full_name} ({t.school})"
 
 
-class PairForm(forms.ModelForm):
+class PairForm(OporaModelForm):
     class Meta:
         model = MentoringPair
         fields = ["mentor", "mentee", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
     def __init__(self, *args, teachers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,11 +188,10 @@ class PairForm(forms.ModelForm):
         self.fields["mentee"].queryset = teachers.filter(is_young_specialist=True)
 
 
-class EventForm(forms.ModelForm):
+class EventForm(OporaModelForm):
     class Meta:
         model = MethodicalEvent
         fields = ["municipality", "kind", "title", "held_on", "host_school", "association"]
-        widgets = {"held_on": DATE_WIDGET}
 
     def __init__(self, *args, municipalities, schools, associations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,7 +207,7 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class AssociationForm(forms.ModelForm):
+class AssociationForm(OporaModelForm):
     class Meta:
         model = MethodicalAssociation
         fields = ["municipality", "name", "subject", "leader"]
@@ -238,7 +232,7 @@ class AssociationForm(forms.ModelForm):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(OporaForm):
     participants = forms.ModelMultipleChoiceField(
         label="Присутствовали", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -249,7 +243,7 @@ class AttendanceForm(forms.Form):
         self.fields["participants"].label_from_instance = lambda t: f"{t.full_name} — {t.school}"
 
 
-class AtRiskForm(forms.ModelForm):
+class AtRiskForm(OporaModelForm):
     class Meta:
         model = AtRiskFigure
         fields = [

@@ -375,6 +375,17 @@ API_TOKEN = Objects(
 )
 
 
+# An account of Pirovskoe (its methodist) and of Ивантеевка (Бартеневка's school team): seen, on
+# the page «Пользователи», by those who manage the accounts of its territory.
+ACCOUNT = Objects(
+    lambda: {"pk": User.objects.get(username=METHODIST_P).pk},
+    lambda: {"pk": User.objects.get(username=SCHOOL_B).pk},
+    frozenset({COORD_P}),
+    frozenset({REGION, COORD_I}),
+)
+SPENT_LINK = {"uidb64": "MQ", "token": "set-password"}  # no token in the session: not valid
+
+
 def api(objects: Objects, name: str) -> Objects:
     """The same objects under the API's name of the argument."""
     return Objects(
@@ -402,6 +413,18 @@ ROUTES = [
     Route("accounts:logout", get=None, public=True),  # POST only; logs out whoever asks
     Route("accounts:password_change", post=EVERYONE),
     Route("accounts:password_changed"),
+    # Django's password reset and the invitation link: public; a spent link shows «не действует».
+    Route("accounts:password_reset", public=True),  # POST: anyone may ask for a letter
+    Route("accounts:password_reset_done", public=True),
+    Route("accounts:password_reset_confirm", public=True, kwargs=SPENT_LINK),
+    Route("accounts:password_reset_complete", public=True),
+    Route("accounts:invitation_accept", public=True, kwargs=SPENT_LINK),
+    # The accounts of a territory (page «Пользователи»): the region's operator, the coordinators.
+    Route("accounts:user_list", get=MANAGERS),
+    Route("accounts:user_invite", get=MANAGERS, post=MANAGERS),
+    Route("accounts:user_deactivate", ACCOUNT, get=None, post=MANAGERS),
+    Route("accounts:user_activate", ACCOUNT, get=None, post=MANAGERS),
+    Route("accounts:user_password_link", ACCOUNT, get=None, post=MANAGERS),
     Route("api_keys:token_list", post=EVERYONE),
     Route("api_keys:token_revoke", API_TOKEN, get=None, post=EVERYONE),
     # Registry

@@ -210,6 +210,8 @@ MATRIX = [
         {"curator_a1": 403, "methodist_a": 403, "observer_b": 403},
         200,
     ),
+    ("users", {"region_operator": 200, "coordinator_a": 200, "coordinator_b": 200}, 403),
+    ("user_invite", {"region_operator": 200, "coordinator_a": 200, "coordinator_b": 200}, 403),
 ]
 
 URLS = {
@@ -229,6 +231,8 @@ URLS = {
     "identification": reverse("identification:index"),
     "identification_try": reverse("identification:try"),
     "program_create": reverse("programs:program_create"),
+    "users": reverse("accounts:user_list"),
+    "user_invite": reverse("accounts:user_invite"),
 }
 
 

@@ -34,7 +34,7 @@ def test_coordinator_runs_identification_and_approves_the_list(page, cast):
     page.click("text=Добавьте приказ")
     page.fill("#id_issuer", "Управление образования Района А")
     page.fill("#id_number", "71")
-    page.fill("#id_date", "01.09.2023")
+    page.fill("#id_date", "2023-09-01")
     page.fill("#id_title", "Об утверждении списка ШНОР на 2023/24 учебный год")
     page.set_input_files(
         "#id_file",

@@ -42,7 +42,7 @@ def test_coordinator_records_a_meeting_and_downloads_the_protocol(page, group):
     page.click("nav.main-nav >> text=Рабочая группа")
     page.click("#groups >> text=рабочая группа муниципальной команды района А")
     page.click("text=Новое заседание")
-    page.fill("#id_date", "15.09.2023")
+    page.fill("#id_date", "2023-09-15")
     page.fill("#id_time", "10:00")
     page.fill("#id_place", "Управление образованием, каб. 12")
     page.click("#meetings-form button[type=submit]")

@@ -360,3 +360,12 @@ def test_dashboard_year_selector_marks_the_year_of_the_heading(client, data):
     page = client.get(url, {"year": 2030}).content.decode()
     assert "сводка за 2029/30" in page
     assert '<option value="2030" selected>2029/30 (результатов нет)</option>' in page
+
+
+def test_a_measure_page_states_its_rule_in_words(client, data, cast):
+    # Failed before: the rule was shown as its JSON ({'results': {'kinds': [...]}}).
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("monitoring:measure_detail", args=[data["measure"].pk])
+    page = client.get(url).content.decode()
+    assert "'kinds'" not in page and "&#x27;kinds&#x27;" not in page
+    assert "доля «2» снизилась хотя бы в" in page or "целевых показателей меры" in page

@@ -113,3 +113,30 @@ def test_the_report_files_draw_names_with_dollars(named_with_dollars):
     chart = next(b for b in blocks if b.kind == "chart")
     assert SCHOOL in svg_texts(chart.svg())
     assert chart.png().startswith(b"\x89PNG")
+
+
+def _legend_and_axes(figure):
+    figure.canvas.draw()  # sizes and places every text, as saving does
+    legends = figure.legends or [a.get_legend() for a in figure.axes if a.get_legend()]
+    return legends[0].get_window_extent(), figure.axes[0].get_window_extent()
+
+
+def test_bars_chart_legend_stays_outside_the_bars():
+    # Failed before: the legend sat in the lower right corner of the axes, over the last bars.
+    figure = charts.bars_chart(
+        labels=["СОШ № 1", "СОШ № 2", "СОШ № 3"],
+        series={"2022/23": [90.0, 95.0, 99.0], "2023/24": [91.0, 96.0, 99.5]},
+        title="Успеваемость, %",
+    )
+    legend, axes = _legend_and_axes(figure)
+    assert legend.y1 <= axes.y0, (legend, axes)
+
+
+def test_targets_chart_legend_stays_outside_the_lines():
+    # Failed before: «best» put the legend inside the axes, over points when they filled it.
+    figure = charts.targets_and_values_chart(
+        targets=[(2023, 10.0), (2024, 20.0), (2025, 30.0)],
+        measured=[(2023.0, 12.0), (2024.0, 25.0), (2025.0, 31.0)],
+    )
+    legend, axes = _legend_and_axes(figure)
+    assert not legend.overlaps(axes), (legend, axes)

@@ -197,3 +197,14 @@ def test_the_questionnaire_page_saves_answers_and_refuses_readers(client, cast, 
     response = client.post(url, {"bullying_share": "12,5", "school_climate": "1"}, follow=True)
     assert "уровни рисков пересчитаны" in response.content.decode()
     assert levels(risky_profile)["environment"] == "high"
+
+
+def test_a_share_is_shown_in_percent_and_points_agree_with_their_noun(client, cast, risky_profile):
+    url = reverse("risks:profile", args=["a1", 2024])
+    client.login(username="school_team_a1", password=PASSWORD)
+    client.post(url, {"bullying_share": "12,5"})
+    client.login(username="methodist_a", password=PASSWORD)
+    page = client.get(url).content.decode()
+    # Failed before: «12,5» under a question labelled «, %», and «0 балл.» beside it.
+    assert "12,5\u00a0%" in page
+    assert "балл." not in page

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from opora.links import is_web_link
 from opora.registry.years import academic_year_label
+from opora.words import plural
 
 register = template.Library()
 
@@ -49,6 +50,15 @@ def change(value, unit: str = "") -> str:
     text = _number(value)
     text = text if text.startswith("−") else "+" + text
     return f"{text}\u00a0п.п." if unit == "percent" else text
+
+
+@register.filter
+def count_noun(number, forms: str) -> str:
+    """A count with its noun in the right form: `{{ n|count_noun:"школа,школы,школ" }}` gives
+    «1 школа», «2 школы», «5 школ», «21 школа»."""
+    one, few, many = forms.split(",")
+    number = int(number or 0)
+    return f"{number}\u00a0{plural(number, one, few, many)}"
 
 
 @register.filter
