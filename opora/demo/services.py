@@ -13,7 +13,7 @@ from opora.demo.meetings import meetings_load
 from opora.demo.monitoring import load_monitoring
 from opora.demo.risks import risks_demo_load
 from opora.demo.staff import staff_demo_load
-from opora.identification.models import IdentificationRun, RuleSet
+from opora.identification.models import IdentificationRun, RuleSet, RunStatus
 from opora.identification.services import (
     identification_approve,
     identification_compute,
@@ -39,12 +39,17 @@ MUNICIPALITY_CODES = ["ivanteevka", "tyumen", "terbuny", "pirovskoe", "svobodny"
 DEMO_PASSWORD = "opora-demo"
 
 # The lists each seed reports, as identification runs: municipality, year of the list, and the
-# order (among the seed's orders) that approved it where the seed names one (seed 004: № 80).
+# order (number, date) that approved it, among the orders of the seed's documents
+# (opora/demo/data/programs/). Where a seed names no order the demo cites one of its own, numbered
+# «(пример)» so that every page citing it says so, and titled «(пример, в документе-образце
+# приказа нет)»; None leaves the run a draft. docs/demo-data.md says which seed section names
+# each order.
 DEMO_LISTS = [
+    # seed 000: the federal criteria find no school; the list in force is the clustering (№ 71)
     ("ivanteevka", 2024, None),
-    ("tyumen", 2023, None),
-    ("terbuny", 2022, None),
-    ("pirovskoe", 2022, None),
+    ("tyumen", 2023, ("(пример)", datetime.date(2022, 9, 1))),  # seed 001 names none: an example
+    ("terbuny", 2022, ("121", datetime.date(2022, 2, 24))),  # the program naming the 3 ШНОР
+    ("pirovskoe", 2022, ("75-78", datetime.date(2022, 1, 12))),  # МО КК, seed 003 «Актуальность»
     ("svobodny", 2023, ("80", datetime.date(2023, 1, 31))),
 ]
 
@@ -83,7 +88,7 @@ def demo_load() -> None:
     for code, year, order in DEMO_LISTS:
         _save_list(municipality_code=code, year=year, order=order, approver=admin)
     for clustering in json.loads((DATA_DIR / "rules" / "clusterings.json").read_text("utf-8")):
-        _save_clustering(clustering)
+        _save_clustering(clustering, approver=admin)
     meetings_load(admin=admin)
     risks_demo_load()
     staff_demo_load()
@@ -182,33 +187,39 @@ def _save_list(
     *,
     municipality_code: str,
     year: int,
-    order,
-    approver: User | None,
+    order: tuple[str, datetime.date] | None,
+    approver: User,
     rule_code: str = "shnor-fioco",
 ) -> None:
+    """The demo's run of the rule for the year, approved by `order`. A run the demo made
+    before is kept, and approved when an older demo left it a draft."""
     municipality = Municipality.objects.select_related("region").get(code=municipality_code)
-    rule_set = RuleSet.objects.filter(code=rule_code).order_by("-version").first()
-    runs = IdentificationRun.objects.filter(
-        municipality=municipality, year=year, rule_set__code=rule_code
+    run = (
+        IdentificationRun.objects.filter(
+            municipality=municipality, year=year, rule_set__code=rule_code
+        )
+        .order_by("created_at")
+        .first()
     )
-    if runs.exists():
-        return
-    outcome = identification_compute(
-        user=None,
-        rule_set=rule_set,
-        year=year,
-        region=municipality.region,
-        municipality=municipality,
-    )
-    run = identification_save(user=None, outcome=outcome)
-    if order:
+    if run is None:
+        rule_set = RuleSet.objects.filter(code=rule_code).order_by("-version").first()
+        outcome = identification_compute(
+            user=None,
+            rule_set=rule_set,
+            year=year,
+            region=municipality.region,
+            municipality=municipality,
+        )
+        run = identification_save(user=None, outcome=outcome)
+    if order and run.status != RunStatus.APPROVED:
         number, date = order
         cited = Order.objects.get(region=municipality.region, number=number, date=date)
         identification_approve(user=approver, run=run, order=cited)
 
 
-def _save_clustering(data: dict) -> None:
-    """A municipality's clustering as a rule set of its region, run once on the demo data."""
+def _save_clustering(data: dict, *, approver: User) -> None:
+    """A municipality's clustering as a rule set of its region, run once on the demo data and
+    approved by the order the seed names."""
     RuleSet.objects.update_or_create(
         code=data["code"],
         version=1,
@@ -221,11 +232,12 @@ def _save_clustering(data: dict) -> None:
             "source": data["source"],
         },
     )
+    order = data["order"]
     _save_list(
         municipality_code=data["municipality"],
         year=data["year"],
-        order=None,
-        approver=None,
+        order=(order["number"], datetime.date.fromisoformat(order["date"])),
+        approver=approver,
         rule_code=data["code"],
     )
 

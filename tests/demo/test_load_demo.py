@@ -122,8 +122,10 @@ def test_demo_lists_reproduce_the_seeds(demo):
             run.verdicts.filter(flagged=True).values_list("school__short_name", flat=True)
         )
         assert flagged == SEED_LISTS[run.municipality.code], run.municipality.code
-    approved = IdentificationRun.objects.get(status="approved")
-    assert (approved.municipality.code, approved.order.number) == ("svobodny", "80")
+    approved = IdentificationRun.objects.get(
+        municipality__code="svobodny", rule_set__code="shnor-fioco"
+    )
+    assert (approved.status, approved.order.number) == ("approved", "80")
     assert approved.order.issuer == "Министерство образования и науки Амурской области"
 
 

@@ -1,45 +1,42 @@
-"""The demo walked as in issue 18: Pirovskoe approves its 2022/23 list by order, and the
-dashboard, the annual report and the public page then name the same schools; a school's
-verdict reads the same in every section of a report."""
+"""The demo walked as in issue 18: Pirovskoe's 2021/22 list, approved by the order seed 003
+names, and the dashboard, the annual report and the public page name the same schools; a
+school's verdict reads the same in every section of a report."""
 
-import datetime
-
-from opora.accounts.models import User
 from opora.demo.services import DEMO_PASSWORD
-from opora.identification.models import IdentificationRun
-from opora.identification.services import identification_approve
+from opora.identification.selectors import approved_list
 from opora.monitoring.public import public_page
 from opora.monitoring.report import build
 from opora.monitoring.report_data import report_data
-from opora.programs.models import Order
 from opora.registry.models import Municipality
 from opora.registry.years import academic_year_label
 from tests.monitoring.test_one_list import dashboard_schools
 
-
-def approve_pirovskoe_list():
-    """As the run page does: the coordinator approves the demo's draft list of ШНОР by order.
-    The demo also holds a draft clustering of the same year, which stays a draft."""
-    municipality = Municipality.objects.select_related("region").get(code="pirovskoe")
-    coordinator = User.objects.get(username="coord_pirovskoe")
-    run = IdentificationRun.objects.get(municipality=municipality, rule_set__code="shnor-fioco")
-    order = Order.objects.create(
-        region=municipality.region, municipality=municipality, issuer="Управление образования",
-        number="31", date=datetime.date(run.year - 1, 9, 1), title="Об утверждении перечня ШНОР",
-    )  # fmt: skip
-    identification_approve(user=coordinator, run=run, order=order)
-    return municipality, run.year, {v.school.short_name for v in run.verdicts.filter(flagged=True)}
+LOW_RESULTS_CLUSTER = "Школы с низкими результатами обучения"
 
 
 def test_the_approved_pirovskoe_list_is_the_list_everywhere(client, demo, db):
-    municipality, year, approved = approve_pirovskoe_list()
-    assert len(approved) == 7  # the rule's schools on the demo's data
+    """The demo approves the list by letter МО КК № 75-78 and the clusters by the МППКО (seed
+    003); the first cluster is the list of ШНОР, so the dashboard's «в ШНОР» and the cluster
+    agree (issue 18 saw 2 against 7 when the clustering was an unapproved run)."""
+    municipality = Municipality.objects.get(code="pirovskoe")
+    year = 2022
+    found = approved_list(municipality=municipality, year=year)
+    assert found.shnor_run.order.number == "75-78"
+    approved = {v.school.short_name for v in found.members(found.shnor_run)}
+    assert len(approved) == 7  # seed 003 §2.2: cluster 1 of seven schools
+    _, placed = found.categories()
+    cluster = {
+        v.school.short_name
+        for v in found.verdicts[found.clustering_run.pk]
+        if placed[v.school_id][0] == LOW_RESULTS_CLUSTER and v.school.parent_id is None
+    }
+    assert cluster == approved
 
     client.login(username="coord_pirovskoe", password=DEMO_PASSWORD)
     names, count, page = dashboard_schools(client, municipality, year)
     assert (names, count) == (approved, len(approved))
-    assert "Школы с низкими результатами обучения" not in page  # the clustering is a draft
-    assert "черновик, не утверждён" in page
+    assert "черновик, не утверждён" not in page
+    assert f'{LOW_RESULTS_CLUSTER}</a></td><td class="num">7<' in page
 
     data = report_data(municipality=municipality, year=year)
     short = {s.code: s.short_name for s in data.schools}
@@ -49,7 +46,6 @@ def test_the_approved_pirovskoe_list_is_the_list_everywhere(client, demo, db):
     label = academic_year_label(year)
     assert {row[0] for row in exits.rows if f"{label}: да" in row[2]} == approved
     assert "ШНОР" in data.dynamics.group_names
-    assert not any("Школы с низкими результатами обучения" in str(b) for b in blocks)
     (fair,) = [
         b for b in blocks if getattr(b, "title", "") == "Изменения относительно похожих школ"
     ]
@@ -57,12 +53,12 @@ def test_the_approved_pirovskoe_list_is_the_list_everywhere(client, demo, db):
     assert_one_verdict_per_school(data, blocks)
 
     public = {
-        v.school.short_name
+        run.rule_set.code: {v.school.short_name for v in verdicts}
         for run, verdicts in public_page(code="pirovskoe").lists
         if run.year == year
-        for v in verdicts
     }
-    assert public == approved
+    assert public["shnor-fioco"] == approved
+    assert {"Алтатская ОШ", "Кириковская СШ"} < public["pirovskoe-clusters"]  # clusters 2 and 3
 
 
 def assert_one_verdict_per_school(data, blocks):
