@@ -332,8 +332,9 @@ def records_diagnostics(user: User, school: School) -> bool:
 
 
 def edits_staff_somewhere(user: User) -> bool:
-    """Whether the role edits teachers at all (its own school or its territory's schools)."""
-    return user.is_superuser or user.role in EDITS_SCHOOLS
+    """Whether the role edits teachers at all: the roles that edit a school's data edit its
+    teachers too (its own school, or its territory's schools)."""
+    return edits_schools(user)
 
 
 def records_diagnostics_somewhere(user: User) -> bool:
