@@ -170,3 +170,14 @@ def test_the_list_offers_creation_only_to_those_who_write_programs(client, cast)
     client.login(username="curator_a1", password=PASSWORD)
     assert URL not in client.get(reverse("programs:program_list")).content.decode()
     assert client.get(URL).status_code == 403
+
+
+def test_tasks_under_no_stated_goal_show_no_empty_goal_heading(client, cast, municipality_a):
+    client.login(username="coordinator_a", password=PASSWORD)
+    client.post(URL, _form(template="svobodny", kind="roadmap", municipality=municipality_a.pk))
+    program = Program.objects.get()
+
+    page = client.get(reverse("programs:program_detail", args=[program.pk])).content.decode()
+    assert program.goals.get().text == ""  # seed 004 states tasks only
+    assert "<strong>1. </strong>" not in page
+    assert "Адресный сбор данных об отдельных дефицитах" in page
