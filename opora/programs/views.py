@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora import locking
@@ -429,8 +430,18 @@ def order_edit(request, pk=None):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, f"Приказ {saved} сохранён.")
-            return redirect("programs:order_list")
+            return redirect(_back_to(request) or "programs:order_list")
     return render(request, "programs/order_form.html", {"form": form, "order": order})
+
+
+def _back_to(request) -> str | None:
+    """The page that sent the user to add an order (the list to approve), when it is one of
+    Opora's own: `next` is taken only as a local path, never another site or a script."""
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe and target.startswith("/") else None
 
 
 @login_required

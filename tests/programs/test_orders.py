@@ -115,3 +115,23 @@ def test_the_region_sees_and_may_correct_a_municipal_order(client, cast, municip
     assert "О рабочей группе" in page
     # The region manages its municipalities, so it may correct the record too.
     assert client.get(reverse("programs:order_edit", args=[order.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "next_url,lands_on",
+    [
+        ("/identification/runs/7/", "/identification/runs/7/"),
+        ("https://evil.example/", reverse("programs:order_list")),
+        ("//evil.example/", reverse("programs:order_list")),
+        ("javascript:alert(1)", reverse("programs:order_list")),
+    ],
+)
+def test_an_order_added_from_a_list_to_approve_returns_there_and_only_there(
+    client, cast, next_url, lands_on
+):
+    client.login(username="coordinator_a", password=PASSWORD)
+    response = client.post(
+        reverse("programs:order_create") + "?next=" + next_url, {**FORM, "file": scan()}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
