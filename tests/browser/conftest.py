@@ -38,6 +38,8 @@ REFERENCE_DATA = [
     "opora.assessments.migrations.0002_subjects",
     "opora.identification.migrations.0002_builtin_rule_sets",
     "opora.identification.migrations.0004_builtin_category_rules",
+    # Comparable schools and the risk group: the annual report's fair-change chapter reads them.
+    "opora.identification.migrations.0008_builtin_analysis_rules",
 ]
 
 
