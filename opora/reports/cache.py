@@ -21,6 +21,13 @@ def code_version(*paths: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def content_digest(content: object) -> str:
+    """A digest of what a document or a chart is made of: equal content, equal digest."""
+    return hashlib.sha256(
+        json.dumps(content, default=_plain, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
 def cached_document(
     *, name: str, file_format: str, content: object, build: Callable[[], bytes]
 ) -> bytes:
@@ -30,9 +37,7 @@ def cached_document(
 
     Concurrent first requests, in threads or in worker processes, wait for one build instead of
     each building (a lock file per document)."""
-    digest = hashlib.sha256(
-        json.dumps(content, default=_plain, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()[:32]
+    digest = content_digest(content)[:32]
     folder = Path(settings.MEDIA_ROOT) / "documents"
     path = folder / f"{name}-{digest}.{file_format}"
     try:

@@ -1,9 +1,7 @@
 """Charts: each is a function from data to a matplotlib figure; pages embed it as SVG and
 documents as PNG, from the same function, so a page and its printed report never disagree."""
 
-import hashlib
 import io
-import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +11,7 @@ from django.core.cache import cache
 from matplotlib.figure import Figure
 
 from opora.registry.years import academic_year_label
+from opora.reports.cache import code_version, content_digest
 
 PALETTE = ["#9db4d9", "#1f5fbf", "#14213d", "#fca311"]
 matplotlib.rcParams.update(
@@ -121,18 +120,13 @@ def svg(figure: Figure) -> str:
 CACHED_SVG_SECONDS = 24 * 3600
 # Part of every cached chart's key: after an upgrade that redraws charts differently, a shared
 # (database) cache must not keep serving the old drawings.
-_DRAWING_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+_DRAWING_VERSION = code_version(Path(__file__))
 
 
 def cached_svg(chart: Callable[..., Figure], **data) -> str:
     """svg(chart(**data)), kept in the cache under a digest of the data: a chart is a function
     of its data only, and drawing twenty municipalities' bars cost more CPU than reading them."""
-    digest = hashlib.sha256(
-        json.dumps(
-            [_DRAWING_VERSION, chart.__name__, data], sort_keys=True, ensure_ascii=False
-        ).encode()
-    ).hexdigest()
-    key = f"chart-svg:{digest}"
+    key = f"chart-svg:{content_digest([_DRAWING_VERSION, chart.__name__, data])}"
     found = cache.get(key)
     if found is None:
         found = svg(chart(**data))
