@@ -1,7 +1,6 @@
 """Every write of the programs app: programs from documents, activity status, indicator values."""
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,7 +47,7 @@ from opora.programs.program_templates import TEMPLATES, template_structure
 from opora.programs.selectors import indicator_schools, indicator_source_label
 from opora.programs.sources import SOURCES, percent, pooled
 from opora.registry.models import Municipality, Region, School
-from opora.registry.years import academic_year_label, current_academic_year
+from opora.registry.years import academic_year_label, current_academic_year, parse_academic_year
 from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
 
 UNIT_NAMES = {"percent", "count", "yes_no", "text"}
@@ -477,11 +476,6 @@ def program_tables_import(*, program: Program, content: bytes, filename: str, us
     return f"Загружено показателей: {len(indicators)}, мероприятий: {len(activities)}."
 
 
-def _year(text: str) -> int | None:
-    """A year of four ASCII digits; None for anything else («²», «70000», «2023/24»)."""
-    return int(text) if re.fullmatch(r"[0-9]{4}", text) else None
-
-
 def _too_long(number: int, cells: dict[str, str], model, fields: dict[str, str]) -> list[Problem]:
     """Cells longer than the fields (column -> field of `model`) they are stored in."""
     problems = []
@@ -518,7 +512,7 @@ def _indicator_rows(table: Table, schools: dict[str, School]) -> tuple[list[dict
         targets = {}
         for part in filter(None, (p.strip() for p in cells["цели по годам"].split(";"))):
             year_text, _, value = part.partition(":")
-            year, value = _year(year_text.strip()), value.strip()
+            year, value = parse_academic_year(year_text), value.strip()
             if year is None or not value:
                 problems.append(
                     Problem(number, "Цели по годам", f"ожидается «год: значение», а не «{part}»")
@@ -535,7 +529,7 @@ def _indicator_rows(table: Table, schools: dict[str, School]) -> tuple[list[dict
                 )
             else:
                 targets[year] = value
-        baseline_year = _year(cells["год базового"])
+        baseline_year = parse_academic_year(cells["год базового"])
         if cells["год базового"] and baseline_year is None:
             problems.append(
                 Problem(
