@@ -385,20 +385,16 @@ def list_rule_sets(*, user: User) -> QuerySet[RuleSet]:
 def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
     """What comparable schools are chosen by: region, type, urban/rural and the social-context
     index of the region's ШНСУ rule from figures known before `year` ends (null without them)."""
-    rows = list(
-        schools.values_list("code", "municipality__region__name", "school_type", "is_rural")
-    )
-    frame = pl.DataFrame(
-        rows,
-        schema={
+    frame = read_frame(
+        schools.values_list("code", "municipality__region__name", "school_type", "is_rural"),
+        {
             "school_code": pl.String,
             "region": pl.String,
             "school_type": pl.String,
             "is_rural": pl.Boolean,
         },
-        orient="row",
     )
-    regions = {region for _, region, _, _ in rows}
+    regions = frame["region"].unique().to_list()
     indices = []
     for region in regions:
         rule_set = (
@@ -414,7 +410,7 @@ def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
             engine.social_index(
                 context_frame(schools=in_region, before_year=year + 1),
                 rule=rule_from_params(SOCIAL_INDEX, rule_set.params),
-                schools=list(in_region.values_list("code", flat=True)),
+                schools=frame.filter(pl.col("region") == region)["school_code"].to_list(),
             ).select("school_code", social_index="index")
         )
     index = (
