@@ -31,6 +31,7 @@ from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Indicator
 from opora.registry.models import School
 from opora.registry.years import requested_year
+from opora.replica import replica_reads
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors as risk_selectors
@@ -275,6 +276,7 @@ def _groups_chart(dynamics) -> str:
 
 
 @login_required
+@replica_reads
 def region_dashboard(request):
     if not sees_region_summary(request.user):
         raise Http404
