@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 _PLACEHOLDERS = re.compile(r"%%|%s")
 # OPTIONS of Django's PostgreSQL backend that are its own, not libpq's.
+_ONE_BATCH = 2**30  # rows; the driver's limit is a C int
 _DJANGO_ONLY_OPTIONS = {"isolation_level", "assume_role", "server_side_binding", "pool"}
 
 
@@ -85,6 +86,11 @@ def _read_adbc(connection, sql: str, params) -> pl.DataFrame:
     adbc = adbc_driver_manager.AdbcConnection(database)
     statement = adbc_driver_manager.AdbcStatement(adbc)
     try:
+        if connection.vendor == "sqlite":
+            # The driver infers each column's type from the first batch of rows: with the
+            # default 1,024 a column empty there (no head school) turned out a number and its
+            # first text failed the read. One batch: the type of every value counts.
+            statement.set_options(**{"adbc.sqlite.query.batch_rows": str(_ONE_BATCH)})
         statement.set_sql_query(sql)
         if params:
             statement.bind_stream(

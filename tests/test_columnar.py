@@ -85,3 +85,22 @@ def test_uri_of_postgresql_settings_quotes_the_password_and_keeps_libpq_options(
         == "postgresql://opora:p%40ss%2Fw%3Ard@db.internal:5433/opora?sslmode=require"
     )
     assert database_uri(handler["file"]) == "/srv/opora/db.sqlite3"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_column_empty_in_its_first_thousands_of_rows_keeps_its_type(
+    tmp_path, school_a1, branch_a1
+):
+    # SQLite's driver infers a column's type from its first rows; «no head school» for
+    # thousands of schools used to make «parent» a number, and the branch's code then failed.
+    School.objects.bulk_create(
+        School(municipality=school_a1.municipality, code=f"0{n:04d}", name=f"Школа {n}")
+        for n in range(3000)
+    )
+    with database_file(tmp_path):
+        frame = read_frame(
+            School.objects.order_by("code").values_list("code", "parent__code"),
+            {"code": pl.String, "parent": pl.String},
+        )
+    assert frame.height == 3002
+    assert frame.filter(pl.col("parent").is_not_null()).rows() == [("a1-f", "a1")]
