@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import polars as pl
 
 from opora.exports import GUARD, GUARDED_STARTS
@@ -193,6 +192,8 @@ def _locate_csv_damage(text: str, separator: str, width: int) -> Problem:
 
 def _read_xlsx(content: bytes, *, filename: str, sheet: str | None) -> Table:
     _check_xlsx_archive(content, filename=filename)
+    import openpyxl  # on the first workbook: a command that reads none need not load it
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file

@@ -22,10 +22,13 @@ def verdict_rows(verdicts: pl.DataFrame | None, *, rule_code: str) -> Iterator[l
         {"school_code": pl.String, "school_name": pl.String},
     )
     rows = verdicts.join(names, on="school_code", how="left", maintain_order="left").select(
-        "school_code", "school_name", pl.col("flagged").cast(pl.Int8), "reasons"
+        "school_code",
+        "school_name",
+        pl.col("flagged").cast(pl.Int8),
+        pl.col("reasons").list.join("; "),
     )
     for code, name, flagged, reasons in rows.iter_rows():
-        yield [code, name, flagged, rule_code, "; ".join(reasons)]
+        yield [code, name, flagged, rule_code, reasons]
 
 
 WARNING_COLUMNS = [

@@ -7,10 +7,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from opora.reports import charts
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass
