@@ -13,7 +13,6 @@ from opora.programs.models import Order
 from opora.selfassessment import services
 from opora.selfassessment.models import Answer, CriteriaSet, SelfAssessment, Status
 from opora.selfassessment.selectors import assessment_view
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
