@@ -53,7 +53,8 @@ def spravka(view: AssessmentView) -> Spravka:
     return Spravka(
         title="СПРАВКА",
         subtitle=(
-            f"о результатах самооценки {municipality.name} по направлению «Система работы со "
+            f"о результатах самооценки муниципалитета «{municipality.name}» по направлению "
+            "«Система работы со "
             "школами с низкими результатами обучения и/или школами, функционирующими в "
             f"неблагоприятных социальных условиях» за {academic_year_label(view.year)} учебный год "
             f"(критерии: {view.criteria_set})"
