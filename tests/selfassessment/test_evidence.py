@@ -145,3 +145,19 @@ def test_an_accepted_self_assessment_keeps_its_evidence_as_accepted(demo):
     kept = criterion_row(ivanteevka, year, "annual_report")
     assert not kept.is_gap
     assert kept.accepted[0]["summary"].startswith("Аналитический отчёт за 2022/23")
+
+
+def test_the_region_table_shows_each_municipalitys_change_from_the_year_before(demo, client):
+    ivanteevka = Municipality.objects.get(code="ivanteevka")
+    before = assessment_view(municipality=ivanteevka, year=2023).percent
+    now = assessment_view(municipality=ivanteevka, year=2024).percent
+    client.force_login(User.objects.get(username="region"))
+    page = client.get("/self-assessment/").content.decode()  # the latest year: 2023/24
+    assert "Самооценка муниципалитетов за 2023/24" in page
+    change = now - before
+    words = (
+        {True: f"+{change} п. п.", False: f"−{-change} п. п."}[change > 0]
+        if change
+        else "без изменений"
+    )
+    assert words in page
