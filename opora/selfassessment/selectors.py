@@ -168,10 +168,11 @@ def municipality_get(*, user: User, code: str) -> Municipality:
     return municipality
 
 
-def assessment_view(*, municipality: Municipality, year: int) -> AssessmentView:
+def assessment_view(*, municipality: Municipality, year: int, find: bool = True) -> AssessmentView:
     """The self-assessment of the year step by step. While the coordinator still edits it (or
     before it is opened), the evidence is what Opora finds now, and an accepted piece that is no
-    longer found no longer counts; once submitted, what was accepted is kept as it was."""
+    longer found no longer counts; once submitted, what was accepted is kept as it was.
+    `find` False reads only what was saved (the region's table: no search per municipality)."""
     assessment = (
         SelfAssessment.objects.filter(municipality=municipality, year=year)
         .select_related("criteria_set", "submitted_by", "reviewed_by")
@@ -183,7 +184,7 @@ def assessment_view(*, municipality: Municipality, year: int) -> AssessmentView:
     answers = (
         {a.criterion_id: a for a in assessment.answers.all()} if assessment is not None else {}
     )
-    live = assessment is None or assessment.is_editable
+    live = find and (assessment is None or assessment.is_editable)
     found: dict[str, list[ev.Evidence]] = {}
     steps = {
         value: StepRow(value, label, number)
@@ -270,7 +271,7 @@ def assessment_years(*, municipalities: list[Municipality]) -> list[int]:
 
 def region_table(*, user: User, year: int) -> list[TableRow]:
     """Each municipality the user reads × the steps of the cycle, for the self-assessments
-    opened for `year`, with the change of the total from the year before."""
+    opened for `year` as saved, with the change of the total from the year before."""
     municipalities = table_municipalities(user=user)
     opened = {
         (a.municipality_id, a.year)
@@ -281,12 +282,12 @@ def region_table(*, user: User, year: int) -> list[TableRow]:
     rows = []
     for municipality in municipalities:
         view = (
-            assessment_view(municipality=municipality, year=year)
+            assessment_view(municipality=municipality, year=year, find=False)
             if (municipality.pk, year) in opened
             else None
         )
         previous = (
-            assessment_view(municipality=municipality, year=year - 1).percent
+            assessment_view(municipality=municipality, year=year - 1, find=False).percent
             if (municipality.pk, year - 1) in opened
             else None
         )
