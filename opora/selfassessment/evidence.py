@@ -14,16 +14,18 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from opora.assessments.models import SchoolResult
-from opora.identification.selectors import approved_list
+from opora.identification.selectors import approved_list, municipality_fair_verdicts
 from opora.meetings.models import Decision, DecisionStatus, Meeting
-from opora.monitoring.effectiveness import LEFT
+from opora.monitoring.effectiveness import EFFECTIVE, LEFT
 from opora.monitoring.lists import list_exits
+from opora.monitoring.measures import measure_rows
 from opora.monitoring.models import (
     AnnualReport,
     Measure,
     MonitoringCampaign,
     SubmissionStatus,
 )
+from opora.monitoring.results import municipality_dynamics
 from opora.programs.models import (
     Activity,
     ActivityStatus,
@@ -34,7 +36,7 @@ from opora.programs.models import (
     Order,
     Program,
 )
-from opora.registry.models import Municipality
+from opora.registry.models import Municipality, School
 from opora.registry.years import academic_year_label
 from opora.risks.models import ProfileStatus, ReviewComment, RiskProfile
 from opora.words import plural
@@ -74,6 +76,7 @@ SCHOOLS = "школа,школы,школ"
 INDICATORS = "показатель,показателя,показателей"
 ACTIVITIES = "мероприятие,мероприятия,мероприятий"
 OF_GOALS = "цели,целей,целей"
+OF_SCHOOLS = "школы,школ,школ"
 OF_PROCEDURES = "оценочной процедуры,оценочных процедур,оценочных процедур"
 OF_REPORTS = "отчёта школ,отчётов школ,отчётов школ"
 COMPUTED = "показатель считается,показателя считаются,показателей считаются"
@@ -470,19 +473,48 @@ def meetings(municipality: Municipality, year: int) -> list[Evidence]:
 
 
 def measures(municipality: Municipality, year: int) -> list[Evidence]:
+    """Measures of the year with their verdicts, judged by their rules as the monitoring page
+    judges them."""
+    if not Measure.objects.filter(municipality=municipality, year=year).exists():
+        return []
+    dynamics = municipality_dynamics(municipality=municipality, year=year)
+    found = []
+    for row in measure_rows(municipality=municipality, year=year, dynamics=dynamics):
+        measure = row.measure
+        effective = sum(1 for v in row.verdicts if v.judgement.verdict == EFFECTIVE)
+        found.append(
+            Evidence(
+                f"measure-{measure.pk}",
+                reverse("monitoring:measure_detail", args=[measure.pk]),
+                f"Мера «{_short(measure.text, 50)}»: эффективна — {effective} из "
+                f"{count(len(row.verdicts), OF_SCHOOLS)} по правилу"
+                + (", обоснование записано" if measure.conclusion.strip() else ""),
+                "monitoring.Measure",
+                measure.pk,
+            )
+        )
+    return found
+
+
+def fair_change(municipality: Municipality, year: int) -> list[Evidence]:
+    """Each listed school's change from the year before against comparable schools of the
+    region (the fair change of the identification app), with its verdict."""
+    listed = approved_list(municipality=municipality, year=year).school_ids
+    schools = {s.code: s for s in School.objects.filter(pk__in=listed)}
+    if not schools:
+        return []
+    verdicts = municipality_fair_verdicts(municipality=municipality, year=year, codes=list(schools))
+    url = "identification:school_fair_change"
     return [
         Evidence(
-            f"measure-{measure.pk}",
-            reverse("monitoring:measure_detail", args=[measure.pk]),
-            f"Мера «{_short(measure.text, 60)}» оценена по правилу "
-            f"«{_short(measure.rule.title, 35)}»"
-            + (", обоснование записано" if measure.conclusion.strip() else ""),
-            "monitoring.Measure",
-            measure.pk,
+            f"fair-{schools[row['school_code']].pk}-{year}",
+            reverse(url, args=[row["school_code"]]) + f"?year={year}",
+            f"{schools[row['school_code']].short_name}: изменение относительно похожих школ — "
+            f"{row['verdict']}",
+            "registry.School",
+            schools[row["school_code"]].pk,
         )
-        for measure in Measure.objects.filter(municipality=municipality, year=year)
-        .select_related("rule")
-        .order_by("position", "pk")
+        for row in verdicts.sort("school_code").iter_rows(named=True)
     ]
 
 
@@ -592,6 +624,12 @@ KINDS: dict[str, EvidenceKind] = {
         measures,
         "Внесите принятые меры года и правило оценки их эффективности (Мониторинг → "
         "«Эффективность мер»).",
+    ),
+    "fair_change": EvidenceKind(
+        "изменение школ относительно похожих школ",
+        fair_change,
+        "Изменение считается, когда утверждён список школ и загружены результаты этого и "
+        "прошлого года (раздел «Результаты»).",
     ),
     "list_changes": EvidenceKind(
         "выход школ из списка ШНОР",

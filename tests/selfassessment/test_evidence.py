@@ -14,7 +14,7 @@ from opora.identification.selectors import approved_list
 from opora.meetings.models import Decision, Meeting
 from opora.monitoring.models import AnnualReport, Measure, MonitoringCampaign
 from opora.programs.models import Order, Program
-from opora.registry.models import Municipality
+from opora.registry.models import Municipality, School
 from opora.selfassessment import evidence
 from opora.selfassessment.evidence import year_bounds
 from opora.selfassessment.models import SelfAssessment, Status
@@ -50,6 +50,9 @@ def belongs(obj, municipality: Municipality, year: int) -> bool:
             return obj.municipality_id == municipality.pk and obj.year == year
         case Municipality():
             return obj.pk == municipality.pk
+        case School():  # a listed school's fair change: on the list in force in the year
+            listed = approved_list(municipality=municipality, year=year).school_ids
+            return obj.municipality_id == municipality.pk and obj.pk in listed
     if obj._meta.label == "identification.IdentificationRun":
         return obj.pk in {
             run.pk for run in approved_list(municipality=municipality, year=year).runs
@@ -74,7 +77,8 @@ def points_at(url: str, obj, municipality: Municipality, year: int) -> bool:
         code = obj.school.code if hasattr(obj, "school") else municipality.code
         return kwargs["code"] == code and kwargs["year"] == year
     if "code" in kwargs:
-        return kwargs["code"] == municipality.code and query["year"] == [str(year)]
+        code = obj.code if isinstance(obj, School) else municipality.code
+        return kwargs["code"] == code and query["year"] == [str(year)]
     return query == {"municipality": [municipality.code], "year": [str(year)]}
 
 
