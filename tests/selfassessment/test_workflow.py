@@ -4,7 +4,9 @@ or accepts it; each change is kept in the history. Criteria: the built-in set is
 region adapts wording and scoring in its own version."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -192,11 +194,27 @@ def test_the_region_adapts_the_criteria_in_a_version_of_its_own(
 def test_the_region_table_says_each_steps_score_in_words(
     client, region_operator, coordinator_a, municipality_a, municipality_b, order_a
 ):
-    services.self_assessment_open(user=coordinator_a, municipality=municipality_a, year=2023)
+    opened = services.self_assessment_open(
+        user=coordinator_a, municipality=municipality_a, year=2023
+    )
+    row = orders_criterion(municipality_a)
+    services.answers_save(
+        user=coordinator_a,
+        assessment=opened,
+        answers={row.criterion.pk: {"accepted": [p.key for p in row.proposals]}},
+    )
     client.force_login(region_operator)
     page = client.get("/self-assessment/?year=2023").content.decode()
     assert "Район А" in page and "Район Б" in page
     assert 'class="score score-none"' in page and "0/1</a><small>не подтверждено" in page
+    assert 'class="score score-part"' in page and "1/2</a><small>частично" in page
     assert "не начата" in page  # Район Б
     response = client.get("/self-assessment/export.xlsx?year=2023")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Самооценка"]
+    rows = [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Самооценка муниципалитетов за 2022/23"]
+    assert rows[1][:3] == ["Муниципалитет", "Состояние", "1. Цели"]
+    assert rows[2][:3] == ["Район А", "заполняется", "0 из 3 — не подтверждено"]
+    assert rows[2][9] == "1 из 2 — частично"  # step 8: the order of 17.02.2023, accepted
+    assert rows[3] == ["Район Б", "не начата"]
