@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/keys/", include("opora.api.urls")),
     path("", include("opora.risks.urls")),
     path("", include("opora.staff.urls")),
+    path("", include("opora.selfassessment.urls")),
     # One password-change form for everyone: the admin's own would skip the login throttle.
     path(
         "admin/password_change/",
