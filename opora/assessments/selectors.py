@@ -11,8 +11,19 @@ from opora.assessments.metrics import HIGHER_IS_WORSE, MARK_COUNTS, with_change,
 from opora.assessments.models import Assessment, AssessmentKind, SchoolResult, Subject
 from opora.paging import LazyRows
 from opora.registry.models import School
+from opora.tabular import header_key
 
 COUNTS = [*MARK_COUNTS, "journal_lowered", "journal_confirmed", "journal_raised"]
+
+
+def subject_lookup() -> dict[str, Subject]:
+    """Every subject by its code and by each of its names, compared as `header_key` compares:
+    files write «Математика», «математика», «MATH». Reference data, the same for every user."""
+    subjects = {}
+    for subject in Subject.objects.all():
+        for name in (subject.code, *subject.names):
+            subjects.setdefault(header_key(name), subject)
+    return subjects
 
 
 def results_frame(

@@ -57,6 +57,14 @@ class School(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name="муниципалитет"
     )
     code = models.CharField("код ОО", max_length=40, unique=True)
+    # Reports of ФИС ОКО name a school by its login there: «(sch640101) МОУ «СОШ с. …»». Logins
+    # are unique across the country (sch + the region's code + a number).
+    fisoko_login = models.CharField(
+        "логин ФИС ОКО",
+        max_length=40,
+        blank=True,
+        help_text="Например, sch640101: по нему узнаются строки школы в отчётах ФИС ОКО.",
+    )
     name = models.CharField("полное наименование", max_length=400)
     short_name = models.CharField("краткое наименование", max_length=200)
     school_type = models.CharField("тип", max_length=20, choices=SchoolType.choices)
@@ -92,6 +100,12 @@ class School(models.Model):
                 condition=Q(school_type="филиал", parent__isnull=False)
                 | (~Q(school_type="филиал") & Q(parent__isnull=True)),
                 violation_error_message="У филиала должна быть головная школа, у школы — нет.",
+            ),
+            models.UniqueConstraint(
+                fields=["fisoko_login"],
+                condition=~Q(fisoko_login=""),
+                name="school_fisoko_login_unique",
+                violation_error_message="Этот логин ФИС ОКО уже указан у другой школы.",
             ),
             models.CheckConstraint(
                 name="distance_not_negative",

@@ -104,7 +104,7 @@ def test_latin_assessment_names_and_semicolons_are_accepted(school_a1):
         ),
         (
             "a1,2023,ВПР,algebra,5,26,9,10,5,2",
-            "строка 2, столбец «subject»: неизвестный код предмета «algebra»",
+            "строка 2, столбец «subject»: неизвестный предмет «algebra»",
         ),
         (
             "a1,2022/23,ВПР,math,5,26,9,10,5,2",
