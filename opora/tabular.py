@@ -110,25 +110,26 @@ def named_columns(table: Table, names: Mapping[str, Sequence[str]]) -> Table:
     """The table with its columns called by their names in `names` (column -> the other names
     it may be written with, Russian ones). Every importer reads its header through here, so that
     every format takes the same spellings; a column `names` does not know keeps its name, for
-    `check_columns` to refuse."""
-    by_key = {}
+    `check_columns` to refuse. Problems name a renamed column as `names` spells it."""
+    spelled = {}
     for column, others in names.items():
         for name in (column, *others):
-            by_key.setdefault(header_key(name), column)
-    renamed = {h: by_key.get(header_key(h), h) for h in table.header}
-    repeated = sorted({c for c in renamed.values() if list(renamed.values()).count(c) > 1})
+            spelled.setdefault(header_key(name), (column, name))
+    found = {h: spelled.get(header_key(h), (h, h)) for h in table.header}
+    columns = [column for column, _ in found.values()]
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
         raise ImportRefused(
             table.filename,
             [
-                Problem(1, " / ".join(h for h, c in renamed.items() if c == column), REPEATED)
+                Problem(1, " / ".join(n for c, n in found.values() if c == column), REPEATED)
                 for column in repeated
             ],
         )
     return Table(
         filename=table.filename,
-        frame=table.frame.rename(renamed),
-        written={c: h for h, c in renamed.items() if c != h},
+        frame=table.frame.rename({h: column for h, (column, _) in found.items()}),
+        written={column: name for column, name in found.values() if column != name},
     )
 
 

@@ -1,5 +1,7 @@
 """The registry: regions, municipalities, schools and each school's context by year."""
 
+import re
+
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -50,6 +52,15 @@ class SchoolType(models.TextChoices):
     GYMNASIUM = "гимназия", "гимназия"
     LYCEUM = "лицей", "лицей"
     BRANCH = "филиал", "филиал"
+
+
+FISOKO_LOGIN = re.compile(r"[a-z0-9_-]*")
+FISOKO_LOGIN_WRONG = "логин ФИС ОКО — латинские буквы и цифры, например sch640101"
+
+
+def fisoko_login_normal(text: str) -> str:
+    """A ФИС ОКО login as stored: «(SCH640101)», « sch640101 » are sch640101."""
+    return text.strip().strip("()").strip().lower()
 
 
 class School(models.Model):
