@@ -282,3 +282,14 @@ def test_the_api_loads_a_report(
     assert job["status"] == "done", job
     assert "(sch640199) МОУ «ООШ с. Чужое»" in job["summary"]
     assert marks(school_a1) == (26, 9, 10, 5, 2)
+
+
+def test_the_school_results_page_compares_with_the_territories(logins, client, coordinator_a):
+    load(marks_report())
+    client.force_login(coordinator_a)
+    page = client.get(reverse("assessments:school_results", args=["a1"])).content.decode()
+    section = page[page.index('id="reference-shares"') :]
+    assert "Сравнение с муниципалитетом, регионом и всей выборкой, 2022/23" in section
+    # «2»: the school 34.6 %, Район А 20 %, the region 10.14 %, the country 9.73 %.
+    for share in ("34,6", "20,0", "10,1", "9,7"):
+        assert f'<td class="num">{share}</td>' in section
