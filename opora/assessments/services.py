@@ -70,8 +70,8 @@ def _quiet(percent: int, stage: str) -> None:
 FORMAT_WORDS = {
     "school": "по школам",
     "student": "по обучающимся (сведены по школам)",
-    fisoko.MARKS: f"школ из отчёта ФИС ОКО «{fisoko.TITLES[fisoko.MARKS]}»",
-    fisoko.JOURNAL: f"школ из отчёта ФИС ОКО «{fisoko.TITLES[fisoko.JOURNAL]}»",
+    fisoko.MARKS: f"отчёта ФИС ОКО «{fisoko.TITLES[fisoko.MARKS]}»",
+    fisoko.JOURNAL: f"отчёта ФИС ОКО «{fisoko.TITLES[fisoko.JOURNAL]}» (групп)",
 }
 
 

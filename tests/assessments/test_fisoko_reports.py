@@ -267,7 +267,7 @@ def test_the_upload_page_loads_a_report_and_the_job_names_skipped_schools(
         answer = client.post(reverse("assessments:results_import"), {"file": upload})
     page = client.get(answer["Location"]).content.decode()
     assert marks(school_a1) == (26, 9, 10, 5, 2)
-    assert "Строк школ из отчёта ФИС ОКО «Статистика по отметкам»: 6" in page
+    assert "Строк отчёта ФИС ОКО «Статистика по отметкам»: 6" in page
     assert "(sch640199) МОУ «ООШ с. Чужое»" in page
 
 
