@@ -293,3 +293,32 @@ def test_the_school_results_page_compares_with_the_territories(logins, client, c
     # «2»: the school 34.6 %, Район А 20 %, the region 10.14 %, the country 9.73 %.
     for share in ("34,6", "20,0", "10,1", "9,7"):
         assert f'<td class="num">{share}</td>' in section
+
+
+def test_numbers_stored_as_numbers_read_as_well(logins, school_a1):
+    rows = [
+        *MARK_ROWS[:3],
+        ("(sch640101) МОУ «СОШ с. Первое»", 1, 26, [34.62, 38.46, 19.23, 7.69]),
+    ]
+    load(marks_report(rows))
+    assert marks(school_a1) == (26, 9, 10, 5, 2)
+
+
+def test_journal_counts_that_do_not_add_up_to_the_total_are_refused(logins, school_a1):
+    load(marks_report())
+    content = journal_report([("(sch640101) МОУ «СОШ с. Первое»", (10, 14, 2))])
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book.active["B10"] = 27  # «Всего*» of the school's block
+    problems = refusal_keeping_results(_bytes(book))
+    assert problems == [
+        "строка 10, столбец «B — Кол-во участников»: всего 27, а понизили, подтвердили и "
+        "повысили вместе 26"
+    ]
+
+
+def refusal_keeping_results(content) -> list[str]:
+    before = list(SchoolResult.objects.values())
+    with pytest.raises(ImportRefused) as caught:
+        load(content)
+    assert list(SchoolResult.objects.values()) == before
+    return [str(p) for p in caught.value.problems]
