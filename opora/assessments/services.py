@@ -135,7 +135,7 @@ def result_import_table(
     imported_by: User | None,
     progress: Progress = _quiet,
     summary: ResultImportSummary | None = None,
-    territories: list["ReferenceResult"] = (),
+    territories: list[ReferenceResult] = (),
 ) -> ResultImportSummary:
     """Check and store a table of results. A report of ФИС ОКО comes here as a school-level
     table with its `summary` begun (the rows it skipped) and its `territories` to keep."""
@@ -210,7 +210,6 @@ _UNKNOWN_FORMAT = (
 )
 
 _REPORT_COLUMNS = [*validation.SCHOOL_LEVEL, *validation.JOURNAL]
-_KIND_WORDS = {"VPR": "ВПР"}
 
 
 def _report_table(
@@ -266,13 +265,15 @@ def _report_table(
             continue
         counts = _report_counts(report, group, stored.get(school.pk))
         rows.append(
-            [school.code, str(report.year), _KIND_WORDS[report.assessment], subject.code]
-            + [str(report.grade)]
-            + ["" if counts[c] is None else str(counts[c]) for c in _REPORT_COLUMNS[5:]]
+            [school.code, str(report.year), report.assessment, subject.code, str(report.grade)]
+            + [
+                "" if counts[c] is None else str(counts[c])
+                for c in _REPORT_COLUMNS[len(validation.KEYS) :]
+            ]
         )
         numbers.append(group.number)
         loaded.append(school)
-    territories = _report_territories(report, assessment_key=(subject, loaded))
+    territories = _report_territories(report, subject=subject, loaded=loaded)
     summary.territories = [t.name for t in territories]
     table = Table.from_rows(filename=filename, header=_REPORT_COLUMNS, rows=rows, numbers=numbers)
     return table, summary, territories
@@ -293,13 +294,12 @@ def _report_counts(
 
 
 def _report_territories(
-    report: fisoko.Report, *, assessment_key: tuple[Subject, list[School]]
+    report: fisoko.Report, *, subject: Subject, loaded: list[School]
 ) -> list[ReferenceResult]:
     """The report's rows of «Вся выборка», the region and the municipalities as unsaved
     ReferenceResult. A territory is told by the schools below it, not by its name (the report
     writes «Саратовская обл.», the registry «Саратовская область»): the region of the loaded
     schools, the municipality of the loaded schools listed under its row."""
-    subject, loaded = assessment_key
     by_login = {s.fisoko_login: s for s in loaded}
     region_ids = {s.municipality.region_id for s in loaded}
     kept, current = [], None
