@@ -16,6 +16,9 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "import-templates/<slug:name>.<slug:suffix>", views.import_template, name="import_template"
+    ),
     path("accounts/", include("opora.accounts.urls")),
     path("", include("opora.assessments.urls")),
     path("", include("opora.identification.urls")),

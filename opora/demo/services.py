@@ -132,6 +132,7 @@ def _registry_table(data: dict) -> Table:
             "locality": locality,
             "distance_km": "" if school["distance_km"] is None else str(school["distance_km"]),
             "is_small": "да" if school["is_small"] else "нет",
+            "fisoko_login": school.get("fisoko_login", ""),
         }
         rows.append([cells[h] for h in header])
     return Table.from_rows(

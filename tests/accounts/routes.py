@@ -436,6 +436,8 @@ def result_file() -> dict:
 ROUTES = [
     # Accounts: the login page is public; everyone changes their own password.
     Route("home"),
+    # A blank file of an import holds no data: everyone who logs in may have it.
+    Route("import_template", kwargs={"name": "results-school", "suffix": "xlsx"}),
     Route("accounts:login", public=True),  # POST: anyone may try to log in
     Route("accounts:logout", get=None, public=True),  # POST only; logs out whoever asks
     Route("accounts:password_change", post=EVERYONE),
