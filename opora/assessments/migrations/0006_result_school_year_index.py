@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_result_import_job_worker'),
+        ('assessments', '0005_subject_aliases_reference_results'),
         ('registry', '0002_context_indicators'),
     ]
 
