@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote, urlencode
 
 import polars as pl
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -46,7 +47,10 @@ def read_frame(query: QuerySet, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """The rows of a `values_list(...)` queryset as a frame with these column names and types,
     in the order of the queryset's fields."""
     connection = connections[query.db]
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    try:
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+    except EmptyResultSet:  # a filter no row can pass (`code__in=[]`): Django asks nothing
+        return pl.DataFrame(schema=schema)
     if _sees_everything(connection):
         frame = _read_adbc(connection, sql, params)
     else:

@@ -104,3 +104,9 @@ def test_a_column_empty_in_its_first_thousands_of_rows_keeps_its_type(
         )
     assert frame.height == 3002
     assert frame.filter(pl.col("parent").is_not_null()).rows() == [("a1-f", "a1")]
+
+
+def test_a_filter_no_row_can_pass_reads_an_empty_frame_of_the_schema(school_a1):
+    schema = {"code": pl.String, "is_small": pl.Boolean}
+    frame = read_frame(School.objects.filter(code__in=[]).values_list("code", "is_small"), schema)
+    assert frame.is_empty() and frame.schema == pl.Schema(schema)
