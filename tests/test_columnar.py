@@ -11,6 +11,7 @@ from opora.assessments.selectors import results_frame
 from opora.assessments.services import result_import
 from opora.columnar import database_uri, read_frame
 from opora.registry.models import School
+from tests.safety.test_worker import subjects  # noqa: F401  (a fixture)
 from tests.threads import database_file
 
 RESULTS = """school_code,year,assessment,subject,grade,participants,mark_2,mark_3,mark_4,mark_5
@@ -36,6 +37,7 @@ def test_a_transaction_reads_its_own_uncommitted_rows(school_a1, branch_a1):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("subjects")
 def test_committed_rows_are_read_through_adbc(
     monkeypatch, tmp_path, school_a1, branch_a1, school_a2, school_b1
 ):

@@ -113,12 +113,14 @@ def identification_compute_many(
     # Each territory's rows from its region's part: 85 filters of a country's results took
     # longer than reading them.
     where = places.select("school_code", "region_id", "municipality_id")
-    results_by_region = _by_region(results.join(where, on="school_code"))
-    context_by_region = _by_region(context.join(where, on="school_code"))
+    placed_results = results.join(where, on="school_code")
+    placed_context = context.join(where, on="school_code")
+    results_by_region = _by_region(placed_results)
+    context_by_region = _by_region(placed_context)
     outcomes = []
     for region, municipality in territories:
-        own_results = results_by_region.get(region.pk, results.clear())
-        own_context = context_by_region.get(region.pk, context.clear())
+        own_results = results_by_region.get(region.pk, placed_results.clear())
+        own_context = context_by_region.get(region.pk, placed_context.clear())
         own = places.filter(pl.col("region_id") == region.pk)
         if municipality is not None:
             own = own.filter(pl.col("municipality_id") == municipality.pk)

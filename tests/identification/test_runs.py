@@ -304,3 +304,16 @@ def test_many_territories_need_the_right_for_each(results, fioco, cast, municipa
             year=2024,
             territories=[(region, cast["coordinator_a"].municipality), (region, municipality_b)],
         )
+
+
+def test_a_municipality_of_a_region_without_results_gets_every_school_explained(
+    fioco, cast, municipality_a
+):
+    outcome = identification_compute(
+        user=None, rule_set=fioco, year=2024, region=municipality_a.region,
+        municipality=municipality_a,
+    )  # fmt: skip
+    assert outcome.verdicts["school_code"].sort().to_list() == ["a1", "a1-f", "a2"]
+    assert not outcome.flagged_codes
+    assert all("нет результатов" in reasons[0] for reasons in outcome.verdicts["reasons"])
+    assert outcome.inputs["results"] == 0

@@ -5,7 +5,6 @@ middle of a job, `manage.py recover_imports` runs as the worker's service runs i
 restart, and every job ends exactly once, no request failing."""
 
 import http.client
-import importlib
 import os
 import re
 import signal
@@ -25,6 +24,7 @@ from opora.accounts.models import Role, User
 from opora.assessments.models import ResultImportJob, SchoolResult
 from opora.assessments.services import JOB_INTERRUPTED
 from opora.registry.models import Municipality, Region, School, SchoolType
+from tests.safety.test_worker import subjects  # noqa: F401  (a fixture)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -33,6 +33,7 @@ pytestmark = [
         "SQLite serves one machine",
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("subjects"),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,15 +46,7 @@ PAGES = ["/", "/results/", "/results/import/", "/schools/"]
 
 
 @pytest.fixture
-def subjects():
-    """A transactional test before this one may have flushed the subjects the migration made."""
-    from django.apps import apps
-
-    importlib.import_module("opora.assessments.migrations.0002_subjects").load(apps, None)
-
-
-@pytest.fixture
-def coordinator(subjects):
+def coordinator():
     region = Region.objects.create(name="Область двух машин")
     municipality = Municipality.objects.create(region=region, code="two", name="Район двух")
     School.objects.bulk_create(
