@@ -54,8 +54,8 @@ def load_country(results: pl.DataFrame) -> None:
         school_ids = {code: index for index, code in enumerate(codes, start=1)}
         cursor.executemany(
             "INSERT INTO registry_school (id, municipality_id, code, name, short_name,"
-            " school_type, settlement, address, is_small, is_synthetic)"
-            " VALUES (%s, %s, %s, %s, %s, 'СОШ', '', '', 0, 1)",
+            " school_type, settlement, address, is_small, is_synthetic, fisoko_login)"
+            " VALUES (%s, %s, %s, %s, %s, 'СОШ', '', '', 0, 1, '')",
             [
                 (i, int(code[:2]), code, f"Школа {code}", f"Школа {code}")
                 for code, i in school_ids.items()
@@ -65,7 +65,8 @@ def load_country(results: pl.DataFrame) -> None:
         for subject in results["subject"].unique():
             if subject not in subjects:
                 cursor.execute(
-                    "INSERT INTO assessments_subject (code, name, position) VALUES (%s, %s, 100)",
+                    "INSERT INTO assessments_subject (code, name, position, aliases)"
+                    " VALUES (%s, %s, 100, '')",
                     [subject, subject],
                 )
                 subjects[subject] = cursor.lastrowid
