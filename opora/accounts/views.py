@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts import selectors, services
 from opora.accounts.forms import InviteForm, PasswordChangeForm
-from opora.accounts.permissions import can_manage_account, manages_accounts
+from opora.accounts.permissions import manageable_accounts, manages_accounts
 from opora.paging import paginate
 
 
@@ -29,8 +29,9 @@ def user_list(request):
         raise PermissionDenied
     search = request.GET.get("q", "").strip()
     accounts = paginate(request, selectors.account_list(user=request.user, search=search))
+    manageable = manageable_accounts(request.user, accounts.rows)
     for account in accounts.rows:
-        account.manageable = can_manage_account(request.user, account)
+        account.manageable = account.pk in manageable
     return render(request, "accounts/user_list.html", {"accounts": accounts, "search": search})
 
 
