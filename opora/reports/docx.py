@@ -97,10 +97,6 @@ def _set_styles(document, body_pt: float) -> None:
     document.styles["Heading 1"].paragraph_format.alignment = 1  # centre
 
 
-def add_landscape_section(document) -> None:
-    _new_section(document, landscape=True)
-
-
 def _new_section(document, *, landscape: bool) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     width, height = Cm(A4_CM[0]), Cm(A4_CM[1])
@@ -235,12 +231,22 @@ def _append(document, xml: str) -> None:
     body.insert(len(body) - 1, parse_xml(xml))  # before the section properties, which come last
 
 
-def add_table(document, rows: list[list], widths_cm: list[float], *, font_pt: float = 12) -> None:
-    """A table whose first row is the header (repeated on every page), filling the text width of
-    the current page."""
-    landscape = document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
-    table = L.Table(header=[rows[0]], rows=rows[1:], widths_cm=widths_cm, font_pt=font_pt)
-    _append(document, table_xml(table, LANDSCAPE_WIDTH_CM if landscape else PORTRAIT_WIDTH_CM))
+def add_table(document, table: L.Table) -> None:
+    """The table (and its caption, kept with it) at the end of a document made by
+    `official_document`, filling the text width of the current page: for a builder that writes
+    the rest with python-docx."""
+    section = document.sections[-1]
+    width = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+    _append_table(document, table, width)
+
+
+def _append_table(document, table: L.Table, width_cm: float) -> None:
+    if table.caption:
+        ppr = _ppr(align=L.LEFT, keep_next=True, before_pt=6)
+        size = document.styles["Normal"].font.size.pt
+        _append(document, f"<w:p {_W}>{ppr}{_runs(table.caption, size, True)}</w:p>")
+    _append(document, table_xml(table, width_cm))
+    _append(document, f"<w:p {_W}>{_ppr()}</w:p>")  # Word joins two tables without it
 
 
 # --- the document ------------------------------------------------------------------------------
@@ -249,7 +255,7 @@ def add_table(document, rows: list[list], widths_cm: list[float], *, font_pt: fl
 def render_docx(document: L.OfficialDocument) -> bytes:
     """The document as DOCX bytes."""
     word = official_document(body_pt=document.body_pt, margins_cm=document.margins_cm)
-    word.core_properties.title = document.title
+    word.core_properties.title = document.title[:255]  # the property holds at most 255
     body_pt = document.body_pt
     left, right = document.margins_cm[3], document.margins_cm[1]
     width = A4_CM[0] - left - right
@@ -274,11 +280,7 @@ def render_docx(document: L.OfficialDocument) -> bytes:
                 _append(word, f"<w:p {_W}>{ppr}{_runs(line, body_pt, i == 0)}</w:p>")
             _append(word, f"<w:p {_W}>{_ppr()}</w:p>")
         elif isinstance(block, L.Table):
-            if block.caption:
-                ppr = _ppr(align=L.LEFT, keep_next=True, before_pt=6)
-                _append(word, f"<w:p {_W}>{ppr}{_runs(block.caption, body_pt, True)}</w:p>")
-            _append(word, table_xml(block, width))
-            _append(word, f"<w:p {_W}>{_ppr()}</w:p>")  # Word joins two tables without it
+            _append_table(word, block, width)
         elif isinstance(block, L.Figure):
             if block.caption:
                 ppr = _ppr(align=L.LEFT, keep_next=True, before_pt=6)
