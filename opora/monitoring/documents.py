@@ -1,11 +1,8 @@
-"""The annual report as files: the report's blocks (report.py) drawn as DOCX, PDF (WeasyPrint,
-through reports/print_base.html) and XLSX with one sheet per table."""
+"""The annual report as files: the report's blocks (report.py) drawn as DOCX, PDF (both through
+the document layer: reports/layout.py) and XLSX with one sheet per table."""
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
-
-from docx.shared import Cm
 
 from opora.exports import xlsx_workbook_bytes
 from opora.monitoring.models import AnnualReport
@@ -16,7 +13,7 @@ from opora.reports import charts, pdf
 from opora.reports import layout as L
 from opora.reports.cache import cached_document, code_version
 from opora.reports.documents import Document, register
-from opora.reports.docx import add_table, official_document
+from opora.reports.docx import render_docx
 
 KIND = "annual_report"
 
@@ -42,57 +39,52 @@ def report_xlsx(blocks: list) -> bytes:
     return xlsx_workbook_bytes(sheets)
 
 
-def report_docx(report: AnnualReport, blocks: list) -> bytes:
-    document = official_document()
-    _styled(document, report.title, "Heading1")
+def report_document(report: AnnualReport, blocks: list) -> L.OfficialDocument:
+    """The report's blocks as the document layer's: DOCX and PDF are drawn from this one list."""
+    out: list = [L.Heading(report.title)]
     for block in blocks:
         if block.kind == "heading":
-            _styled(document, block.text, f"Heading{min(block.level, 2)}")
+            out.append(L.Heading(block.text, level=2 if block.level == 1 else 3))
         elif block.kind == "paragraph":
-            document.add_paragraph(block.text)
+            out.append(L.Paragraph(block.text, indent=True))
         elif block.kind == "items":
-            for item in block.items:
-                _styled(document, item, "ListBullet")
+            out += [L.Paragraph(f"– {item}", indent=True) for item in block.items]
         elif block.kind == "table":
-            _table(document, block)
+            out.append(_table(block))
         elif block.kind == "chart":
-            document.add_picture(io.BytesIO(block.png()), width=Cm(16))
+            out.append(L.Figure(svg=block.svg, png=block.png, caption=block.title))
         elif block.kind == "conclusion" and block.text:
-            _styled(document, block.title, "Heading2")
-            for paragraph in block.text.split("\n"):
-                if paragraph.strip():
-                    document.add_paragraph(paragraph.strip())
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            out.append(L.Heading(block.title, level=3))
+            out += [
+                L.Paragraph(line.strip(), indent=True)
+                for line in block.text.split("\n")
+                if line.strip()
+            ]
+    return L.OfficialDocument(title=report.title, blocks=out)
 
 
-def _styled(document, text: str, style_id: str) -> None:
-    """A paragraph in a style of the default template, named by its id: python-docx looks a
-    style up by reading every style, which hundreds of bullets a report made slow."""
-    document.add_paragraph(text)._p.style = style_id
-
-
-def _table(document, block) -> None:
-    """The table with its caption kept with it and its header repeated on every page, written
-    by the layer's one table writer."""
+def _table(block) -> L.Table:
+    """A group row (a cluster, a category) bold; the table's caption kept with it."""
     bold_rows = {i for i, mark in enumerate(block.marks) if mark == "group"}
     rows = [
         [L.Cell(str(v), bold=True) for v in row] if i in bold_rows else row
         for i, row in enumerate(block.rows)
     ]
-    table = L.Table(
+    return L.Table(
         header=[block.header],
         rows=rows,
-        widths_cm=[1] * len(block.header),
+        widths_cm=[2] + [1] * (len(block.header) - 1),  # the first column names the row
         caption=block.title,
         font_pt=L.MIN_TABLE_PT if len(block.header) > 6 else L.TABLE_PT,
     )
-    add_table(document, table)
+
+
+def report_docx(report: AnnualReport, blocks: list) -> bytes:
+    return render_docx(report_document(report, blocks))
 
 
 def report_pdf(report: AnnualReport, blocks: list) -> bytes:
-    return pdf.render_pdf("monitoring/report_print.html", {"report": report, "blocks": blocks})
+    return pdf.render_pdf_document(report_document(report, blocks))
 
 
 # Everything that draws a report's PDF, so that a cached file is redrawn after it changes.
@@ -101,9 +93,8 @@ _PDF_VERSION = code_version(
     *sorted(Path(__file__).parent.glob("report*.py")),  # report.py and the modules it builds on
     Path(charts.__file__),
     Path(pdf.__file__),
-    Path(__file__).parent / "templates/monitoring/report_print.html",
-    Path(__file__).parent / "templates/monitoring/_blocks.html",
-    Path(pdf.__file__).parent / "templates/reports/print_base.html",
+    Path(L.__file__),
+    pdf.TYPST_TEMPLATE,
 )
 
 

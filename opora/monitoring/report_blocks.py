@@ -4,7 +4,6 @@ XLSX of its tables (documents.py), so they never disagree."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -66,9 +65,6 @@ class Chart:
 
     def png(self) -> bytes:
         return charts.png(self.draw(), dpi=110)
-
-    def png_data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png()).decode()
 
 
 @dataclass
