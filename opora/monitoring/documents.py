@@ -52,7 +52,7 @@ def report_document(report: AnnualReport, blocks: list) -> L.OfficialDocument:
         elif block.kind == "table":
             out.append(_table(block))
         elif block.kind == "chart":
-            out.append(L.Figure(svg=block.svg, png=block.png, caption=block.title))
+            out.append(L.Figure(svg=block.svg, caption=block.title))
         elif block.kind == "conclusion" and block.text:
             out.append(L.Heading(block.title, level=3))
             out += [

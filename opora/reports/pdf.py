@@ -27,6 +27,17 @@ def render_pdf_document(document: L.OfficialDocument) -> bytes:
     )
 
 
+def raster(svg: str, *, width_cm: float, ppi: float = 110) -> bytes:
+    """An SVG as PNG of `width_cm` at `ppi`, rendered by Typst: for a DOCX figure."""
+    import typst
+
+    source = (
+        "#set page(width: auto, height: auto, margin: 0pt)\n"
+        f'#image(bytes(sys.inputs.svg), format: "svg", width: {width_cm}cm)'
+    )
+    return typst.compile(source.encode(), format="png", ppi=float(ppi), sys_inputs={"svg": svg})
+
+
 _URL = re.compile(r"\w+://\S+")
 
 
