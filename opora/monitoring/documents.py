@@ -1,15 +1,8 @@
-"""The annual report as files: the report's blocks (report.py) drawn as DOCX, PDF (WeasyPrint,
-through reports/print_base.html) and XLSX with one sheet per table."""
+"""The annual report as files: the report's blocks (report.py) drawn as DOCX, PDF (both through
+the document layer: reports/layout.py) and XLSX with one sheet per table."""
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape
-
-from docx import Document as WordDocument
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Cm, Pt
 
 from opora.exports import xlsx_workbook_bytes
 from opora.monitoring.models import AnnualReport
@@ -17,8 +10,10 @@ from opora.monitoring.report import build
 from opora.monitoring.report_blocks import tables
 from opora.monitoring.report_data import report_data
 from opora.reports import charts, pdf
+from opora.reports import layout as L
 from opora.reports.cache import cached_document, code_version
 from opora.reports.documents import Document, register
+from opora.reports.docx import render_docx
 
 KIND = "annual_report"
 
@@ -44,73 +39,52 @@ def report_xlsx(blocks: list) -> bytes:
     return xlsx_workbook_bytes(sheets)
 
 
-def report_docx(report: AnnualReport, blocks: list) -> bytes:
-    document = WordDocument()
-    document.styles["Normal"].font.name = "Times New Roman"
-    document.styles["Normal"].font.size = Pt(12)
-    section = document.sections[0]
-    section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
-    document.add_heading(report.title, level=0).runs[0].font.size = Pt(16)
+def report_document(report: AnnualReport, blocks: list) -> L.OfficialDocument:
+    """The report's blocks as the document layer's: DOCX and PDF are drawn from this one list."""
+    out: list = [L.Heading(report.title)]
     for block in blocks:
         if block.kind == "heading":
-            _styled(document, block.text, f"Heading{min(block.level, 2)}")
+            out.append(L.Heading(block.text, level=2 if block.level == 1 else 3))
         elif block.kind == "paragraph":
-            document.add_paragraph(block.text)
+            out.append(L.Paragraph(block.text, indent=True))
         elif block.kind == "items":
-            for item in block.items:
-                _styled(document, item, "ListBullet")
+            out += [L.Paragraph(f"– {item}", indent=True) for item in block.items]
         elif block.kind == "table":
-            _table(document, block)
+            out.append(_table(block))
         elif block.kind == "chart":
-            document.add_picture(io.BytesIO(block.png()), width=Cm(16))
+            out.append(L.Figure(svg=block.svg, caption=block.title))
         elif block.kind == "conclusion" and block.text:
-            _styled(document, block.title, "Heading2")
-            for paragraph in block.text.split("\n"):
-                if paragraph.strip():
-                    document.add_paragraph(paragraph.strip())
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            out.append(L.Heading(block.title, level=3))
+            out += [
+                L.Paragraph(line.strip(), indent=True)
+                for line in block.text.split("\n")
+                if line.strip()
+            ]
+    return L.OfficialDocument(title=report.title, blocks=out)
 
 
-def _styled(document, text: str, style_id: str) -> None:
-    """A paragraph in a style of the default template, named by its id: python-docx looks a
-    style up by reading every style, which hundreds of bullets a report made slow."""
-    document.add_paragraph(text)._p.style = style_id
-
-
-def _table(document, block) -> None:
-    """A table written as WordprocessingML in one piece: python-docx builds a cell in several
-    XML walks, which took seconds for the 500 rows of a 50-school municipality."""
-    caption = document.add_paragraph(block.title)
-    caption.runs[0].font.bold = True
-    columns = len(block.header)
-    size = 16 if columns > 6 else 20  # half-points: many columns get a smaller type
-    bold_rows = {0} | {i + 1 for i, mark in enumerate(block.marks) if mark == "group"}
-    width = 9600 // columns  # twips across the text width of an A4 portrait page
-    rows = []
-    for r, values in enumerate([block.header, *block.rows]):
-        bold = "<w:b/>" if r in bold_rows else ""
-        cells = "".join(
-            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:r><w:rPr>'
-            f'{bold}<w:sz w:val="{size}"/></w:rPr><w:t xml:space="preserve">'
-            f"{escape('' if value is None else str(value))}</w:t></w:r></w:p></w:tc>"
-            for value in values
-        )
-        rows.append(f"<w:tr>{cells}</w:tr>")
-    grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in range(columns))
-    table = parse_xml(
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        f'<w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
-        + "".join(rows)
-        + "</w:tbl>"
+def _table(block) -> L.Table:
+    """A group row (a cluster, a category) bold; the table's caption kept with it."""
+    bold_rows = {i for i, mark in enumerate(block.marks) if mark == "group"}
+    rows = [
+        [L.Cell(str(v), bold=True) for v in row] if i in bold_rows else row
+        for i, row in enumerate(block.rows)
+    ]
+    return L.Table(
+        header=[block.header],
+        rows=rows,
+        widths_cm=[2] + [1] * (len(block.header) - 1),  # the first column names the row
+        caption=block.title,
+        font_pt=L.MIN_TABLE_PT if len(block.header) > 6 else L.TABLE_PT,
     )
-    body = document.element.body
-    body.insert(len(body) - 1, table)  # before the section properties, which come last
+
+
+def report_docx(report: AnnualReport, blocks: list) -> bytes:
+    return render_docx(report_document(report, blocks))
 
 
 def report_pdf(report: AnnualReport, blocks: list) -> bytes:
-    return pdf.render_pdf("monitoring/report_print.html", {"report": report, "blocks": blocks})
+    return pdf.render_pdf_document(report_document(report, blocks))
 
 
 # Everything that draws a report's PDF, so that a cached file is redrawn after it changes.
@@ -119,9 +93,8 @@ _PDF_VERSION = code_version(
     *sorted(Path(__file__).parent.glob("report*.py")),  # report.py and the modules it builds on
     Path(charts.__file__),
     Path(pdf.__file__),
-    Path(__file__).parent / "templates/monitoring/report_print.html",
-    Path(__file__).parent / "templates/monitoring/_blocks.html",
-    Path(pdf.__file__).parent / "templates/reports/print_base.html",
+    Path(L.__file__),
+    pdf.TYPST_TEMPLATE,
 )
 
 

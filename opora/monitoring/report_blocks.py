@@ -4,7 +4,6 @@ XLSX of its tables (documents.py), so they never disagree."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -62,13 +61,10 @@ class Chart:
         return self.figure(**self.data)
 
     def svg(self) -> str:
-        return charts.svg(self.draw())
+        return charts.cached_svg(self.figure, **self.data)
 
     def png(self) -> bytes:
         return charts.png(self.draw(), dpi=110)
-
-    def png_data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png()).decode()
 
 
 @dataclass

@@ -3,14 +3,13 @@ landscape roadmap; XLSX with a sheet of indicators and one of the roadmap, in th
 
 from collections.abc import Iterator
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
 from opora.exports import xlsx_workbook_bytes
 from opora.programs.models import Program
 from opora.programs.selectors import indicator_rows
+from opora.reports import layout as L
 from opora.reports.documents import Document, register
-from opora.reports.docx import add_landscape_section, add_table, docx_bytes, official_document
-from opora.reports.pdf import render_pdf
+from opora.reports.docx import render_docx
+from opora.reports.pdf import render_pdf_document
 
 INDICATOR_SHEET = "Целевые показатели"
 ROADMAP_SHEET = "Дорожная карта"
@@ -99,53 +98,66 @@ def program_xlsx(program: Program) -> bytes:
     )
 
 
-# Column widths (cm) that fill a landscape page and give the long texts the room.
+# Column widths (cm) in proportion; the layer stretches them over a landscape page.
 INDICATOR_WIDTHS = [1.2, 3.5, 7.5, 1.8, 2.2, 1.6, 3.9, 4.0]
-ROADMAP_WIDTHS = [1.0, 2.0, 5.5, 2.5, 3.0, 2.7, 3.8, 2.5, 2.7]
+ROADMAP_WIDTHS = [1.0, 2.0, 5.5, 2.5, 3.0, 2.7, 3.8, 2.5]
+
+
+def program_blocks(program: Program, *, stamp: bool = True) -> list:
+    """The program as blocks of the document layer: its approval stamp, the passport, goals
+    and tasks, then the indicators and the roadmap on landscape pages. An order prints the same
+    blocks as its appendix, under its own «Приложение» stamp (`stamp=False`)."""
+    blocks: list = []
+    if stamp and program.order:
+        blocks.append(L.Stamp.approval(word="УТВЕРЖДЕНА", order=program.order.requisites()))
+    blocks.append(L.Heading(program.name))
+    passport = [
+        ["Наименование", program.name],
+        ["Срок реализации", program.period],
+        *[list(row) for row in program.passport_rows()],
+    ]
+    blocks.append(L.Heading("Паспорт", level=2))
+    blocks.append(
+        L.Table(header=[["Раздел паспорта", "Содержание"]], rows=passport, widths_cm=[5, 12])
+    )
+    goals = [goal for goal in program.goals.prefetch_related("tasks") if goal.text]
+    if goals:
+        blocks.append(L.Heading("Цели и задачи", level=2))
+        for goal in goals:
+            blocks.append(L.Paragraph(f"{goal.number}. {goal.text}".lstrip(". "), bold=True))
+            blocks += [
+                L.Paragraph(f"{task.number} {task.text}".strip()) for task in goal.tasks.all()
+            ]
+    indicators = list(indicator_table(program))
+    # The activity's status is the app's bookkeeping, not a part of the approved text.
+    roadmap = [row[:-1] for row in roadmap_table(program)]
+    if len(indicators) > 1 or len(roadmap) > 1:
+        blocks.append(L.Landscape())
+    if len(indicators) > 1:
+        blocks.append(L.Heading("Целевые показатели", level=2))
+        blocks.append(
+            L.Table(
+                header=[indicators[0]], rows=indicators[1:], widths_cm=INDICATOR_WIDTHS, font_pt=11
+            )
+        )
+    if len(roadmap) > 1:
+        blocks.append(L.Heading("Дорожная карта", level=2))
+        blocks.append(
+            L.Table(header=[roadmap[0]], rows=roadmap[1:], widths_cm=ROADMAP_WIDTHS, font_pt=11)
+        )
+    return blocks
+
+
+def program_document(program: Program) -> L.OfficialDocument:
+    return L.OfficialDocument(title=program.name, blocks=program_blocks(program))
 
 
 def program_docx(program: Program) -> bytes:
-    document = official_document()
-    if program.order:
-        order = program.order
-        document.add_paragraph(
-            f"Утверждена приказом {order.issuer} № {order.number} от {order.date:%d.%m.%Y}"
-        ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_heading(program.name, level=1)
-    document.add_heading("Паспорт", level=2)
-    passport = [
-        ("Наименование", program.name),
-        ("Срок реализации", program.period),
-        *program.passport_rows(),
-    ]
-    add_table(document, [["Раздел паспорта", "Содержание"], *passport], [5, 12], font_pt=11)
-    goals = [goal for goal in program.goals.prefetch_related("tasks") if goal.text]
-    if goals:
-        document.add_heading("Цели и задачи", level=2)
-        for goal in goals:
-            document.add_paragraph().add_run(f"{goal.number}. {goal.text}".lstrip(". ")).bold = True
-            for task in goal.tasks.all():
-                document.add_paragraph(f"{task.number} {task.text}".strip())
-    if program.indicators.exists() or program.activities.exists():
-        add_landscape_section(document)
-    if program.indicators.exists():
-        document.add_heading("Целевые показатели", level=2)
-        add_table(document, list(indicator_table(program)), INDICATOR_WIDTHS, font_pt=9)
-    if program.activities.exists():
-        document.add_heading("Дорожная карта", level=2)
-        add_table(document, list(roadmap_table(program)), ROADMAP_WIDTHS, font_pt=9)
-    return docx_bytes(document)
+    return render_docx(program_document(program))
 
 
 def program_pdf(program: Program) -> bytes:
-    context = {
-        "program": program,
-        "passport": [("Срок реализации", program.period), *program.passport_rows()],
-        "goals": list(program.goals.prefetch_related("tasks")),
-        "indicators": list(indicator_table(program)),
-        "roadmap": list(roadmap_table(program)),
-    }
-    return render_pdf("programs/program_print.html", context)
+    return render_pdf_document(program_document(program))
 
 
 def _build(pk: int, file_format: str) -> bytes:
