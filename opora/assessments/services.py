@@ -5,7 +5,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,14 +14,15 @@ from django.utils import timezone
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from opora import bulk
 from opora.accounts.models import User
 from opora.accounts.permissions import can_import_files, visible_schools
 from opora.assessments import validation
 from opora.assessments.aggregation import aggregate_student_results
 from opora.assessments.models import (
     Assessment,
+    ImportBatch,
     ImportStatus,
     ResultImportJob,
     SchoolResult,
@@ -29,6 +30,7 @@ from opora.assessments.models import (
 )
 from opora.assessments.tasks import result_import_task
 from opora.registry.models import School
+from opora.registry.years import academic_year_label
 from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
 from opora.uploads import upload_validator
 
@@ -53,20 +55,48 @@ def _quiet(percent: int, stage: str) -> None:
     """Progress goes nowhere unless someone is waiting for it."""
 
 
+SHOWN_CHANGES = 10  # the biggest changes a preview lists
+
+
 @dataclass
 class ResultImportSummary:
+    """What an import did — or, for a preview, what it would do: the plan is the same."""
+
     file_format: str  # "school" | "student"
     rows_read: int
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    schools: int = 0  # schools of the file matched in the registry
+    source_format: str = ""
+    # The biggest changes of replaced values: school, assessment, year, old and new counts.
+    changes: list[dict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rows left out, each with the reason
+    dry_run: bool = False
 
     def describe(self) -> str:
         kind = "по школам" if self.file_format == "school" else "по обучающимся (сведены по школам)"
-        return (
-            f"Строк {kind}: {self.rows_read}. Результатов добавлено: {self.created}, "
-            f"заменено: {self.updated}, без изменений: {self.unchanged}."
+        verbs = ("будет добавлено", "будет заменено") if self.dry_run else ("добавлено", "заменено")
+        text = (
+            f"Строк {kind}: {self.rows_read}. Результатов {verbs[0]}: {self.created}, "
+            f"{verbs[1]}: {self.updated}, без изменений: {self.unchanged}."
         )
+        if self.skipped:
+            text += f" Пропущено строк: {len(self.skipped)}."
+        return text
+
+    def describe_changes(self) -> list[str]:
+        """The biggest changes in words, for the command line."""
+        return [
+            f"{c['school']} · {c['assessment']} · {c['year_label']}: "
+            f"{_marks_text(c['old'])} → {_marks_text(c['new'])}"
+            for c in self.changes
+        ]
+
+
+def _marks_text(counts: list[int]) -> str:
+    participants, *marks = counts
+    return f"участников {participants}, «2»–«5»: {'/'.join(str(m) for m in marks)}"
 
 
 def result_import(
@@ -75,19 +105,33 @@ def result_import(
     filename: str,
     imported_by: User | None,
     progress: Progress = _quiet,
+    dry_run: bool = False,
+    source_format: str | None = None,
 ) -> ResultImportSummary:
     """Load a file of school- or student-level results; a file with any error changes nothing.
 
-    `imported_by` None is the command line, which may load results of every school.
+    `imported_by` None is the command line, which may load results of every school. With
+    `dry_run` nothing is written: the summary is the preview of what loading would do.
     """
     _check_may_import(imported_by)  # before reading: a refused user's file costs nothing
     progress(5, "чтение файла")
     table = read_table(content, filename=filename)
-    return result_import_table(table=table, imported_by=imported_by, progress=progress)
+    return result_import_table(
+        table=table,
+        imported_by=imported_by,
+        progress=progress,
+        dry_run=dry_run,
+        source_format=source_format,
+    )
 
 
 def result_import_table(
-    *, table: Table, imported_by: User | None, progress: Progress = _quiet
+    *,
+    table: Table,
+    imported_by: User | None,
+    progress: Progress = _quiet,
+    dry_run: bool = False,
+    source_format: str | None = None,
 ) -> ResultImportSummary:
     _check_may_import(imported_by)
     progress(30, f"проверка строк: {table.frame.height}")
@@ -114,11 +158,27 @@ def result_import_table(
     if file_format == "student":
         progress(55, "сведение результатов обучающихся по школам")
         rows = aggregate_student_results(rows)
-    progress(70, f"запись {rows.height} результатов")
-    summary = ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
-    _store(rows, school_ids=school_ids, summary=summary)
+    summary = ResultImportSummary(
+        file_format=file_format,
+        rows_read=table.frame.height,
+        source_format=source_format or _detected_format(file_format, table.filename),
+        dry_run=dry_run,
+    )
+    progress(60, f"сравнение {rows.height} результатов с уже загруженными")
+    with transaction.atomic():
+        plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
+        if not dry_run:
+            progress(75, f"запись {summary.created + summary.updated} результатов")
+            _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
     progress(100, "готово")
     return summary
+
+
+def _detected_format(file_format: str, filename: str) -> str:
+    """The format's name in words when the caller does not name it, e.g. «Opora CSV по школам»."""
+    extension = "XLSX" if filename.lower().endswith(".xlsx") else "CSV"
+    kind = "по школам" if file_format == "school" else "по обучающимся"
+    return f"Opora {extension} {kind}"
 
 
 def _check_may_import(user: User | None) -> None:
@@ -133,52 +193,179 @@ _UNKNOWN_FORMAT = (
     "assessment, subject, grade, student_id, primary_score, mark)"
 )
 
+RESULT_KEY = ["school_id", "assessment_id", "year"]
+SHOWN_COUNTS = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]
 
-@transaction.atomic
-def _store(rows: pl.DataFrame, *, school_ids: dict[str, int], summary: ResultImportSummary) -> None:
-    """Create new results and replace changed ones; history keeps what was replaced."""
-    assessments = _assessments(rows)
-    existing = {
-        (r.school_id, r.assessment_id, r.year): r
-        for r in SchoolResult.objects.filter(
-            school_id__in={school_ids[c] for c in rows["school_code"].unique()},
-            assessment_id__in=assessments.values(),
-            year__in=rows["year"].unique().to_list(),
-        )
+
+def _plan(
+    rows: pl.DataFrame, *, school_ids: dict[str, int], summary: ResultImportSummary, create: bool
+) -> pl.DataFrame:
+    """The file's results with a history_type each: new "+", changed "~" or unchanged "=".
+
+    The one diff behind both the preview and the write: existing values are read set-wise for
+    the file's keys and joined in polars. Fills the summary's counts and biggest changes.
+    """
+    ids = pl.DataFrame(
+        {"school_code": list(school_ids), "school_id": list(school_ids.values())},
+        schema={"school_code": pl.String, "school_id": pl.Int64},
+    )
+    assessments = pl.DataFrame(
+        [(*key, pk) for key, pk in _assessments(rows, create=create).items()],
+        schema={
+            "kind": pl.String,
+            "subject": pl.String,
+            "grade": pl.Int64,
+            "assessment_id": pl.Int64,
+        },
+        orient="row",
+    )
+    counts = [c for c in COUNT_FIELDS if c in rows.columns]
+    incoming = (
+        rows.with_columns(pl.col("grade", "year").cast(pl.Int64))
+        .join(ids, on="school_code")
+        .join(assessments, on=["kind", "subject", "grade"])
+        .select(*RESULT_KEY, *(pl.col(c).cast(pl.Int64) for c in counts))
+        .with_columns(pl.lit(None, pl.Int64).alias(c) for c in COUNT_FIELDS if c not in counts)
+        .select(*RESULT_KEY, *COUNT_FIELDS)
+    )
+    existing = _existing_results(incoming.select(RESULT_KEY))
+    joined = incoming.join(existing, on=RESULT_KEY, how="left", suffix="_old")
+    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in COUNT_FIELDS)
+    plan = joined.with_columns(
+        pl.when(pl.col("exists").is_null())
+        .then(pl.lit(bulk.CREATED))
+        .when(same)
+        .then(pl.lit(bulk.UNCHANGED))
+        .otherwise(pl.lit(bulk.CHANGED))
+        .alias(bulk.HISTORY_TYPE)
+    )
+    tally = plan[bulk.HISTORY_TYPE].value_counts()
+    by_type = dict(zip(tally[bulk.HISTORY_TYPE], tally["count"], strict=True))
+    summary.created = by_type.get(bulk.CREATED, 0)
+    summary.updated = by_type.get(bulk.CHANGED, 0)
+    summary.unchanged = by_type.get(bulk.UNCHANGED, 0)
+    summary.schools = incoming["school_id"].n_unique()
+    summary.changes = _biggest_changes(plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED))
+    return plan.filter(pl.col(bulk.HISTORY_TYPE) != bulk.UNCHANGED).select(
+        *RESULT_KEY, *COUNT_FIELDS, bulk.HISTORY_TYPE
+    )
+
+
+def _existing_results(keys: pl.DataFrame) -> pl.DataFrame:
+    schema = {
+        **{c: pl.Int64 for c in RESULT_KEY},
+        **{f"{c}_old": pl.Int64 for c in COUNT_FIELDS},
+        "exists": pl.Int64,
     }
-    created, updated = [], []
-    for row in rows.iter_rows(named=True):
-        key = (
-            school_ids[row["school_code"]],
-            assessments[(row["kind"], row["subject"], row["grade"])],
-            row["year"],
+    with bulk.staged(keys, name="result_keys") as source:
+        fields = ", ".join(f"r.{c}" for c in [*RESULT_KEY, *COUNT_FIELDS])
+        joined = " AND ".join(f"r.{c} = s.{c}" for c in RESULT_KEY)
+        return bulk.fetch(
+            f"SELECT {fields}, 1 FROM {SchoolResult._meta.db_table} r JOIN {source} s ON {joined}",
+            [],
+            schema=schema,
         )
-        counts = {field: row.get(field) for field in COUNT_FIELDS}
-        current = existing.get(key)
-        if current is None:
-            created.append(
-                SchoolResult(school_id=key[0], assessment_id=key[1], year=key[2], **counts)
-            )
-        elif any(getattr(current, f) != v for f, v in counts.items()):
-            for field, value in counts.items():
-                setattr(current, field, value)
-            updated.append(current)
-        else:
-            summary.unchanged += 1
-    bulk_create_with_history(created, SchoolResult, batch_size=2000)
-    bulk_update_with_history(updated, SchoolResult, COUNT_FIELDS, batch_size=2000)
-    summary.created, summary.updated = len(created), len(updated)
 
 
-def _assessments(rows: pl.DataFrame) -> dict[tuple[str, str, int], int]:
+def _biggest_changes(changed: pl.DataFrame) -> list[dict]:
+    """The replaced values that move the share of «2» or the quality the most, largest first."""
+    if changed.is_empty():
+        return []
+
+    def share(columns: list[str], suffix: str = "") -> pl.Expr:
+        total = pl.col(f"participants{suffix}")
+        return pl.sum_horizontal(pl.col(f"{c}{suffix}") for c in columns) * 100 / total
+
+    moved = changed.with_columns(
+        pl.max_horizontal(
+            (share(["mark_2"]) - share(["mark_2"], "_old")).abs(),
+            (share(["mark_4", "mark_5"]) - share(["mark_4", "mark_5"], "_old")).abs(),
+            (pl.col("participants") - pl.col("participants_old")).abs(),
+        )
+        .fill_nan(None)
+        .fill_null(0)
+        .alias("moved")
+    ).top_k(SHOWN_CHANGES, by="moved")
+    schools = dict(
+        School.objects.filter(pk__in=moved["school_id"].to_list()).values_list("pk", "short_name")
+    )
+    assessments = Assessment.objects.select_related("subject").in_bulk(
+        moved["assessment_id"].to_list()
+    )
+    return [
+        {
+            "school": schools[row["school_id"]],
+            "assessment": str(assessments[row["assessment_id"]]),
+            "year": row["year"],
+            "year_label": academic_year_label(row["year"]),
+            "old": [row[f"{c}_old"] for c in SHOWN_COUNTS],
+            "new": [row[c] for c in SHOWN_COUNTS],
+        }
+        for row in moved.sort("moved", descending=True).iter_rows(named=True)
+    ]
+
+
+def _apply(
+    plan: pl.DataFrame,
+    *,
+    summary: ResultImportSummary,
+    filename: str,
+    imported_by: User | None,
+) -> ImportBatch:
+    """Write the plan: one upsert of the new and changed results, one insert of their history,
+    each set-wise; every written value points at the batch it came from. Runs in the caller's
+    transaction."""
+    batch = ImportBatch.objects.create(
+        filename=filename,
+        source_format=summary.source_format,
+        created_by=imported_by,
+        rows_read=summary.rows_read,
+        created=summary.created,
+        updated=summary.updated,
+    )
+    if plan.is_empty():
+        return batch
+    written = plan.with_columns(pl.lit(batch.pk, pl.Int64).alias("import_batch_id"))
+    with bulk.staged(written, name="results") as source:
+        bulk.upsert(
+            model=SchoolResult,
+            source=source,
+            key=RESULT_KEY,
+            columns=[*COUNT_FIELDS, "import_batch_id"],
+        )
+        bulk.write_history(
+            model=SchoolResult,
+            source=source,
+            key=RESULT_KEY,
+            user_id=imported_by.pk if imported_by else None,
+            reason=f"Загрузка файла {filename}"[:100],
+        )
+    return batch
+
+
+def _assessments(rows: pl.DataFrame, *, create: bool) -> dict[tuple[str, str, int], int]:
+    """Each (kind, subject, grade) of the file and its assessment's id. An assessment not yet
+    known is created only for a write: a preview gives it a stand-in id (negative), under which
+    no result exists, so all its results are new."""
     subjects = dict(Subject.objects.values_list("code", "pk"))
-    keys = rows.select("kind", "subject", "grade").unique().iter_rows()
-    return {
-        (kind, subject, grade): Assessment.objects.get_or_create(
-            kind=kind, subject_id=subjects[subject], grade=grade
-        )[0].pk
-        for kind, subject, grade in keys
+    known = {
+        (kind, subject, grade): pk
+        for pk, kind, subject, grade in Assessment.objects.values_list(
+            "pk", "kind", "subject__code", "grade"
+        )
     }
+    ids = {}
+    for kind, subject, grade in rows.select("kind", "subject", "grade").unique().iter_rows():
+        key = (kind, subject, grade)
+        if key in known:
+            ids[key] = known[key]
+        elif create:
+            ids[key] = Assessment.objects.create(
+                kind=kind, subject_id=subjects[subject], grade=grade
+            ).pk
+        else:
+            ids[key] = -1 - len(ids)
+    return ids
 
 
 def result_import_enqueue(*, upload, imported_by: User) -> ResultImportJob:
