@@ -75,13 +75,20 @@ def fetch(sql: str, params: list, *, schema: dict[str, pl.DataType]) -> pl.DataF
 
 
 def upsert(
-    *, model: type[Model], source: str, key: list[str], columns: list[str], where: str = ""
+    *,
+    model: type[Model],
+    source: str,
+    key: list[str],
+    columns: list[str],
+    insert_only: tuple[str, ...] = (),
+    where: str = "",
 ) -> None:
     """Insert the source's rows, or update the row with the same natural key (a unique constraint
-    of `key`): one INSERT … SELECT … ON CONFLICT DO UPDATE on both databases."""
+    of `key`): one INSERT … SELECT … ON CONFLICT DO UPDATE on both databases. `insert_only`
+    columns are written for new rows only (the defaults Django would have set)."""
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
-    names = ", ".join(q(c) for c in [*key, *columns])
+    names = ", ".join(q(c) for c in [*key, *columns, *insert_only])
     updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns)
     # SQLite needs a WHERE to tell the upsert's ON from a join's ON.
     with connection.cursor() as cursor:

@@ -3,9 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from opora.assessments.services import result_import
+from opora.registry.services import DRY_RUN_NOTE
 from opora.tabular import ImportRefused
-
-DRY_RUN_NOTE = "Ничего не записано: это предпросмотр (--dry-run)."
 
 
 class Command(BaseCommand):
