@@ -107,6 +107,7 @@ def result_import(
     progress: Progress = _quiet,
     dry_run: bool = False,
     source_format: str | None = None,
+    expected: dict | None = None,
 ) -> ResultImportSummary:
     """Load a file of school- or student-level results; a file with any error changes nothing.
 
@@ -122,6 +123,7 @@ def result_import(
         progress=progress,
         dry_run=dry_run,
         source_format=source_format,
+        expected=expected,
     )
 
 
@@ -132,7 +134,10 @@ def result_import_table(
     progress: Progress = _quiet,
     dry_run: bool = False,
     source_format: str | None = None,
+    expected: dict | None = None,
 ) -> ResultImportSummary:
+    """`expected` is the preview's summary (asdict) the user confirmed: a different plan now
+    refuses the file."""
     _check_may_import(imported_by)
     progress(30, f"проверка строк: {table.frame.height}")
     file_format = validation.detect_format(table.header)
@@ -167,11 +172,18 @@ def result_import_table(
     progress(60, f"сравнение {rows.height} результатов с уже загруженными")
     with transaction.atomic():
         plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
+        if expected is not None and not _same_plan(summary, expected):
+            raise ImportRefused(table.filename, [Problem(None, None, PLAN_CHANGED)])
         if not dry_run:
             progress(75, f"запись {summary.created + summary.updated} результатов")
             _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
     progress(100, "готово")
     return summary
+
+
+def _same_plan(summary: ResultImportSummary, expected: dict) -> bool:
+    fields = ("created", "updated", "unchanged", "changes")
+    return all(getattr(summary, f) == expected.get(f) for f in fields)
 
 
 def _detected_format(file_format: str, filename: str) -> str:
@@ -368,11 +380,12 @@ def _assessments(rows: pl.DataFrame, *, create: bool) -> dict[tuple[str, str, in
     return ids
 
 
-def result_import_enqueue(*, upload, imported_by: User) -> ResultImportJob:
+def result_import_enqueue(*, upload, imported_by: User, confirmed: bool = False) -> ResultImportJob:
     """Keep the upload until a worker loads it; the job's page (or the API) shows the progress.
 
-    The same rule and the same file limits for the page and the API: refused here, the file is
-    never stored.
+    Unless `confirmed`, the worker only previews the file (what it would add and replace) and
+    keeps it until its uploader confirms (result_import_confirm) or PREVIEW_KEEP passes. The same
+    rule and the same file limits for the page and the API: refused here, the file is never stored.
     """
     _check_may_import(imported_by)
     try:
@@ -380,10 +393,49 @@ def result_import_enqueue(*, upload, imported_by: User) -> ResultImportJob:
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     job = ResultImportJob.objects.create(
-        created_by=imported_by, filename=upload.name, upload=upload
+        created_by=imported_by, filename=upload.name, upload=upload, confirmed=confirmed
     )
     transaction.on_commit(lambda: _enqueue(job))
     return job
+
+
+def result_import_preview(*, upload, imported_by: User) -> ResultImportSummary:
+    """What loading an uploaded file would do, at once and without keeping the file (the API's
+    dry run); the same checks and limits as a load."""
+    _check_may_import(imported_by)
+    try:
+        upload_validator(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    return result_import(
+        content=upload.read(), filename=upload.name, imported_by=imported_by, dry_run=True
+    )
+
+
+PREVIEW_KEEP = datetime.timedelta(hours=24)
+PREVIEW_EXPIRED = (
+    "предпросмотр не подтверждён за сутки, файл удалён. Загрузите файл ещё раз, если он нужен"
+)
+PLAN_CHANGED = (
+    "с момента предпросмотра результаты в Opora изменились (загружен другой файл), поэтому "
+    "загрузка не выполнена. Загрузите файл ещё раз и проверьте новый предпросмотр"
+)
+
+
+@transaction.atomic
+def result_import_confirm(*, job: ResultImportJob, user: User) -> bool:
+    """Load a previewed file as previewed; False when there is nothing to confirm (confirmed
+    already, expired, refused). Only its uploader confirms: the caller finds the job by user."""
+    _check_may_import(user)
+    if job.created_by_id != user.pk:
+        raise PermissionDenied
+    confirmed = ResultImportJob.objects.filter(
+        pk=job.pk, status=ImportStatus.PREVIEW, expires_at__gt=timezone.now()
+    ).update(status=ImportStatus.QUEUED, confirmed=True, progress=0, stage="")
+    if confirmed:
+        job.refresh_from_db()
+        transaction.on_commit(lambda: _enqueue(job))
+    return bool(confirmed)
 
 
 def _enqueue(job: ResultImportJob) -> None:
@@ -426,8 +478,14 @@ def result_import_job_run(*, job_id: int, task_id: str = "") -> None:
     try:
         with job.upload.open("rb") as stream:
             content = stream.read()
+        # The load re-checks the file and applies the plan its uploader saw, or nothing.
         summary = result_import(
-            content=content, filename=job.filename, imported_by=job.created_by, progress=progress
+            content=content,
+            filename=job.filename,
+            imported_by=job.created_by,
+            progress=progress,
+            dry_run=not job.confirmed,
+            expected=job.counts if job.confirmed else None,
         )
     except ImportRefused as refused:
         _refuse(job, [str(p) for p in refused.problems])
@@ -439,12 +497,17 @@ def result_import_job_run(*, job_id: int, task_id: str = "") -> None:
         # records the traceback for the administrator. BaseException: a worker told to stop
         # at once (a second Ctrl+C, SIGTERM) raises SystemExit in the middle of the job.
         _refuse(job, [JOB_FAILED])
+        _finish(job)
         raise
     else:
-        job.status, job.summary, job.progress = ImportStatus.DONE, summary.describe(), 100
-        job.counts = asdict(summary)
-    finally:
-        _finish(job)
+        job.summary, job.progress, job.counts = summary.describe(), 100, asdict(summary)
+        if not job.confirmed:  # the file waits for its uploader's «Загрузить»
+            job.status, job.expires_at = ImportStatus.PREVIEW, timezone.now() + PREVIEW_KEEP
+            fields = ["status", "summary", "counts", "progress", "expires_at"]
+            job.save(update_fields=fields)
+            return
+        job.status = ImportStatus.DONE
+    _finish(job)
 
 
 def _refuse(job: ResultImportJob, problems: list[str]) -> None:
@@ -479,6 +542,7 @@ def result_import_jobs_recover() -> list[ResultImportJob]:
     is one transaction, so the dead worker wrote nothing), but a file that killed a worker (out of
     memory) would kill the next one and the next; the user is told to upload it again instead.
     """
+    _expire_previews()
     lost = []
     for job in _unfinished_jobs():
         if not _is_lost(job):
@@ -499,6 +563,15 @@ def result_import_jobs_recover() -> list[ResultImportJob]:
             _fail_task(job.task_id)
             lost.append(job)
     return lost
+
+
+def _expire_previews() -> None:
+    """Delete the files of previews nobody confirmed in time: they may hold personal data."""
+    for job in ResultImportJob.objects.filter(
+        status=ImportStatus.PREVIEW, expires_at__lte=timezone.now()
+    ):
+        _refuse(job, [PREVIEW_EXPIRED])
+        _finish(job)
 
 
 def _unfinished_jobs():
