@@ -83,7 +83,7 @@ class ImportBatch(models.Model):
         """Who loaded it, in words; no user is the command line on the server."""
         if self.created_by is None:
             return "администратор (командная строка)"
-        return self.created_by.get_full_name() or self.created_by.get_username()
+        return str(self.created_by)
 
 
 class SchoolResult(models.Model):

@@ -90,6 +90,7 @@ def school_results(request, code):
             # The raw change beside the change against comparable schools (identification).
             "fair": school_fair_change(user=request.user, school=school) if rows else None,
             "metric_labels": METRIC_LABELS,
+            "sources": selectors.school_result_sources(school=school) if rows else [],
         },
     )
 

@@ -132,6 +132,23 @@ def test_school_page_has_a_table_and_charts(client, results):
     assert "9 из 26" in page
 
 
+def test_school_page_says_where_each_value_came_from(client, cast, results):
+    result_import(
+        content=f"{HEADER}\na1,2023,ВПР,rus,5,10,1,3,3,3\n".encode(),
+        filename="rus.csv",
+        imported_by=cast["coordinator_a"],
+        source_format="ФИС ОКО: статистика по отметкам",
+    )
+    client.login(username="school_team_a1", password=PASSWORD)
+    page = client.get(reverse("assessments:school_results", args=["a1"])).content.decode()
+    sources = page[page.index('id="result-sources"') :]
+    assert "Откуда данные" in sources
+    assert "<td>r.csv</td><td>Opora CSV по школам</td>" in sources
+    assert "<td>rus.csv</td><td>ФИС ОКО: статистика по отметкам</td>" in sources
+    assert "администратор (командная строка)" in sources
+    assert "<td>coordinator_a</td>" in sources
+
+
 def test_school_without_results_says_so(client, results):
     client.login(username="coordinator_a", password=PASSWORD)
     page = client.get(reverse("assessments:school_results", args=["a1-f"])).content.decode()
