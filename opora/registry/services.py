@@ -197,8 +197,11 @@ def _registry_row(number: int, cells: dict[str, str]) -> RegistryRow:
     )
 
 
+_SCHOOL_TYPES = {t.value.lower(): t.value for t in SchoolType}
+
+
 def _school_type(word: str) -> str | None:
-    return {t.value.lower(): t.value for t in SchoolType}.get(word.lower())
+    return _SCHOOL_TYPES.get(word.lower())
 
 
 def _parse_decimal(text: str) -> Decimal | None | bool:
@@ -366,20 +369,19 @@ def _store_registry_rows(
 def _municipalities(rows: list[RegistryRow], *, result: ImportResult, create: bool) -> dict:
     """Each municipality code of the file and its id; new ones are created only for a write (a
     preview names them and leaves their schools' municipality empty: they are all new)."""
-    municipalities = {}
-    for row in rows:
-        if row.municipality_code in municipalities:
+    named = {row.municipality_code: row for row in rows}
+    ids = dict(Municipality.objects.filter(code__in=named).values_list("code", "pk"))
+    for code, row in named.items():
+        if code in ids:
             continue
-        found = Municipality.objects.filter(code=row.municipality_code).first()
-        if found is None:
-            result.municipalities_created.append(row.municipality_name)
-            if create:
-                region, _ = Region.objects.get_or_create(name=row.region_name)
-                found = Municipality.objects.create(
-                    code=row.municipality_code, name=row.municipality_name, region=region
-                )
-        municipalities[row.municipality_code] = found.pk if found else None
-    return municipalities
+        result.municipalities_created.append(row.municipality_name)
+        ids[code] = None
+        if create:
+            region, _ = Region.objects.get_or_create(name=row.region_name)
+            ids[code] = Municipality.objects.create(
+                code=code, name=row.municipality_name, region=region
+            ).pk
+    return ids
 
 
 def _existing_schools(codes: pl.DataFrame) -> pl.DataFrame:
