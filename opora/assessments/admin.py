@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from opora.assessments.models import Assessment, ResultImportJob, SchoolResult, Subject
+from opora.assessments.models import (
+    Assessment,
+    ImportBatch,
+    ResultImportJob,
+    SchoolResult,
+    Subject,
+)
 
 
 @admin.register(Subject)
@@ -29,7 +35,7 @@ class SchoolResultAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["year", "assessment__kind"]
     search_fields = ["school__code", "school__short_name"]
-    raw_id_fields = ["school"]
+    raw_id_fields = ["school", "import_batch"]
 
 
 @admin.register(ResultImportJob)
@@ -37,3 +43,12 @@ class ResultImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "created_by", "created_at", "status", "progress"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ResultImportJob._meta.fields]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Where results came from: kept as loaded, never edited."""
+
+    list_display = ["filename", "source_format", "created_by", "created_at", "created", "updated"]
+    list_filter = ["source_format"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
