@@ -135,9 +135,11 @@ def result_import_table(
     dry_run: bool = False,
     source_format: str | None = None,
     expected: dict | None = None,
+    skipped: list[str] | None = None,
 ) -> ResultImportSummary:
     """`expected` is the preview's summary (asdict) the user confirmed: a different plan now
-    refuses the file."""
+    refuses the file. `skipped`: rows a reader left out, each with its reason, for the preview
+    and the report (e.g. schools of a regional report outside the registry)."""
     _check_may_import(imported_by)
     progress(30, f"проверка строк: {table.frame.height}")
     file_format = validation.detect_format(table.header)
@@ -168,6 +170,7 @@ def result_import_table(
         rows_read=table.frame.height,
         source_format=source_format or _detected_format(file_format, table.filename),
         dry_run=dry_run,
+        skipped=list(skipped or []),
     )
     progress(60, f"сравнение {rows.height} результатов с уже загруженными")
     with transaction.atomic():

@@ -150,3 +150,20 @@ def test_the_command_dry_run_prints_the_preview_and_writes_nothing(
     assert "СОШ с. Альфа · ВПР математика 5 кл. · 2022/23" in out
     assert "Ничего не записано" in out
     assert stored() == before
+
+
+def test_rows_a_reader_skipped_are_reported_with_the_plan(school_a1, school_a2):
+    from opora.assessments.services import result_import_table
+    from opora.tabular import read_table
+
+    skipped = ["строка 9: школа sch640199 «МОУ СОШ № 99» не найдена в реестре"]
+    preview = result_import_table(
+        table=read_table(FIRST.encode(), filename="report.xlsx.csv"),
+        imported_by=None,
+        dry_run=True,
+        skipped=skipped,
+        source_format="ФИС ОКО: статистика по отметкам",
+    )
+    assert preview.skipped == skipped and preview.created == 3
+    assert "Пропущено строк: 1." in preview.describe()
+    assert not SchoolResult.objects.exists()
