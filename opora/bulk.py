@@ -45,11 +45,12 @@ def staged(frame: pl.DataFrame, *, name: str) -> Iterator[str]:
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
         if frame.height:
             _load(cursor, table, frame)
-    try:
-        yield table
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    yield table
+    # Not on an error: PostgreSQL refuses any statement in a failed transaction, and would hide
+    # the error; the rollback removes the table anyway (both databases roll back DDL), and
+    # outside a transaction the next use drops what is left.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _load(cursor, table: str, frame: pl.DataFrame) -> None:

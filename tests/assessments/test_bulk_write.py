@@ -167,3 +167,21 @@ def test_rows_a_reader_skipped_are_reported_with_the_plan(school_a1, school_a2):
     assert preview.skipped == skipped and preview.created == 3
     assert "Пропущено строк: 1." in preview.describe()
     assert not SchoolResult.objects.exists()
+
+
+def test_a_database_error_halfway_is_reported_as_itself_and_changes_nothing(school_a1, school_a2):
+    """On PostgreSQL a failed statement aborts the transaction: cleaning up the temporary table
+    then would raise another error and hide the real one."""
+    from django.db import DatabaseError, connection
+
+    load(FIRST)
+    before, history = stored(), SchoolResult.history.count()
+
+    def broken(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM assessments_schoolresult")
+
+    failing = mock.patch.object(bulk, "write_history", side_effect=broken)
+    with failing, pytest.raises(DatabaseError, match="no_such_column"):
+        load(SECOND)
+    assert stored() == before and SchoolResult.history.count() == history
