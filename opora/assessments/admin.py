@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from opora.assessments.models import (
     Assessment,
     ImportBatch,
+    ReferenceResult,
     ResultImportJob,
     SchoolResult,
     Subject,
@@ -12,7 +13,13 @@ from opora.assessments.models import (
 
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "position"]
+    list_display = ["code", "name", "aliases", "position"]
+
+
+@admin.register(ReferenceResult)
+class ReferenceResultAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "assessment", "year", "participants", "share_2", "share_5"]
+    list_filter = ["year", "level", "assessment__kind"]
 
 
 @admin.register(Assessment)

@@ -6,6 +6,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,20 +19,33 @@ from django_tasks_db.models import DBTaskResult
 from opora import bulk
 from opora.accounts.models import User
 from opora.accounts.permissions import can_import_files, visible_schools
-from opora.assessments import validation
+from opora.assessments import fisoko, validation
 from opora.assessments.aggregation import aggregate_student_results
 from opora.assessments.models import (
     Assessment,
     ImportBatch,
     ImportStatus,
+    ReferenceResult,
     ResultImportJob,
     SchoolResult,
     Subject,
+    TerritoryLevel,
 )
+from opora.assessments.selectors import subject_lookup
 from opora.assessments.tasks import result_import_task
 from opora.registry.models import School
 from opora.registry.years import academic_year_label
-from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
+from opora.tabular import (
+    ImportRefused,
+    Problem,
+    Table,
+    check_columns,
+    header_key,
+    named_columns,
+    read_table,
+    sheet_table,
+    xlsx_lines,
+)
 from opora.uploads import upload_validator
 
 logger = logging.getLogger(__name__)
@@ -55,6 +69,14 @@ def _quiet(percent: int, stage: str) -> None:
     """Progress goes nowhere unless someone is waiting for it."""
 
 
+FORMAT_WORDS = {
+    "school": "по школам",
+    "student": "по обучающимся (сведены по школам)",
+    fisoko.MARKS: f"отчёта ФИС ОКО «{fisoko.TITLES[fisoko.MARKS]}»",
+    fisoko.JOURNAL: f"отчёта ФИС ОКО «{fisoko.TITLES[fisoko.JOURNAL]}» (групп)",
+}
+
+
 SHOWN_CHANGES = 10  # the biggest changes a preview lists
 
 
@@ -62,27 +84,31 @@ SHOWN_CHANGES = 10  # the biggest changes a preview lists
 class ResultImportSummary:
     """What an import did — or, for a preview, what it would do: the plan is the same."""
 
-    file_format: str  # "school" | "student"
+    file_format: str  # "school" | "student" | fisoko.MARKS | fisoko.JOURNAL
     rows_read: int
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # A report's rows not loaded, each «(login) name — why»; a regional file holds every school.
+    skipped: list[str] = field(default_factory=list)
+    territories: list[str] = field(default_factory=list)  # a report's rows kept for comparison
     schools: int = 0  # schools of the file matched in the registry
     source_format: str = ""
     # The biggest changes of replaced values: school, assessment, year, old and new counts.
     changes: list[dict] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # rows left out, each with the reason
     dry_run: bool = False
 
     def describe(self) -> str:
-        kind = "по школам" if self.file_format == "school" else "по обучающимся (сведены по школам)"
         verbs = ("будет добавлено", "будет заменено") if self.dry_run else ("добавлено", "заменено")
         text = (
-            f"Строк {kind}: {self.rows_read}. Результатов {verbs[0]}: {self.created}, "
-            f"{verbs[1]}: {self.updated}, без изменений: {self.unchanged}."
+            f"Строк {FORMAT_WORDS[self.file_format]}: {self.rows_read}. Результатов {verbs[0]}: "
+            f"{self.created}, {verbs[1]}: {self.updated}, без изменений: {self.unchanged}."
         )
+        if self.territories:
+            kept = "будут сохранены" if self.dry_run else "сохранены"
+            text += f" Для сравнения {kept}: " + ", ".join(self.territories) + "."
         if self.skipped:
-            text += f" Пропущено строк: {len(self.skipped)}."
+            text += f" Пропущено строк школ: {len(self.skipped)} — " + "; ".join(self.skipped) + "."
         return text
 
     def describe_changes(self) -> list[str]:
@@ -114,16 +140,29 @@ def result_import(
     `imported_by` None is the command line, which may load results of every school. With
     `dry_run` nothing is written: the summary is the preview of what loading would do.
     """
+    options = {"dry_run": dry_run, "source_format": source_format, "expected": expected}
     _check_may_import(imported_by)  # before reading: a refused user's file costs nothing
     progress(5, "чтение файла")
-    table = read_table(content, filename=filename)
+    if Path(filename).suffix.lower() != ".xlsx":
+        table = read_table(content, filename=filename)
+        return result_import_table(
+            table=table, imported_by=imported_by, progress=progress, **options
+        )
+    lines = xlsx_lines(content, filename=filename)
+    if not fisoko.is_report(lines):
+        table = sheet_table(lines, filename=filename)
+        return result_import_table(
+            table=table, imported_by=imported_by, progress=progress, **options
+        )
+    report = fisoko.read_report(lines, filename=filename)
+    table, summary, territories = _report_table(report, filename=filename, user=imported_by)
     return result_import_table(
         table=table,
         imported_by=imported_by,
         progress=progress,
-        dry_run=dry_run,
-        source_format=source_format,
-        expected=expected,
+        summary=summary,
+        territories=territories,
+        **options,
     )
 
 
@@ -132,54 +171,79 @@ def result_import_table(
     table: Table,
     imported_by: User | None,
     progress: Progress = _quiet,
+    summary: ResultImportSummary | None = None,
+    territories: list[ReferenceResult] = (),
     dry_run: bool = False,
     source_format: str | None = None,
     expected: dict | None = None,
     skipped: list[str] | None = None,
 ) -> ResultImportSummary:
-    """`expected` is the preview's summary (asdict) the user confirmed: a different plan now
-    refuses the file. `skipped`: rows a reader left out, each with its reason, for the preview
-    and the report (e.g. schools of a regional report outside the registry)."""
+    """Check and store a table of results. A report of ФИС ОКО comes here as a school-level
+    table with its `summary` begun (the rows it skipped) and its `territories` to keep.
+
+    With `dry_run` nothing is written: the summary is the preview. `expected` is the preview's
+    summary (asdict) the user confirmed: a different plan now refuses the file. `skipped`: rows
+    a reader left out, each with its reason. `source_format` names the file's format for the
+    values' provenance; by default it is told from the file."""
     _check_may_import(imported_by)
     progress(30, f"проверка строк: {table.frame.height}")
+    table = named_columns(table, validation.NAMES)
     file_format = validation.detect_format(table.header)
     if file_format is None:
-        raise ImportRefused(table.filename, [Problem(1, None, _UNKNOWN_FORMAT)])
+        raise table.refused([Problem(1, None, _UNKNOWN_FORMAT)])
     schools = School.objects.all() if imported_by is None else visible_schools(imported_by)
     school_ids = dict(schools.values_list("code", "pk"))
-    subject_codes = set(Subject.objects.values_list("code", flat=True))
+    subjects = subject_lookup()
+    # A subject by its code or by its name, Russian as in the reference.
+    named = {
+        text: subjects[header_key(text)].code
+        for text in table.frame["subject"].unique().drop_nulls()
+        if header_key(text) in subjects
+    }
+    frame = table.frame.with_columns(pl.col("subject").replace(named))
+    subject_codes = {s.code for s in subjects.values()}
     if file_format == "school":
-        check_columns(table, required=validation.SCHOOL_LEVEL)
+        check_columns(
+            table,
+            required=validation.SCHOOL_LEVEL,
+            optional=validation.SCHOOL_OPTIONAL,
+            names=validation.NAMES,
+        )
         rows, problems = validation.check_school_rows(
-            table.frame, school_codes=school_ids.keys(), subject_codes=subject_codes
+            frame.drop(validation.NAME_COLUMN, strict=False),
+            school_codes=school_ids.keys(),
+            subject_codes=subject_codes,
         )
     else:
         check_columns(
-            table, required=validation.STUDENT_LEVEL, optional=validation.STUDENT_OPTIONAL
+            table,
+            required=validation.STUDENT_LEVEL,
+            optional=[validation.NAME_COLUMN, *validation.STUDENT_OPTIONAL],
+            names=validation.NAMES,
         )
         rows, problems = validation.check_student_rows(
-            table.frame, school_codes=school_ids.keys(), subject_codes=subject_codes
+            frame.drop(validation.NAME_COLUMN, strict=False),
+            school_codes=school_ids.keys(),
+            subject_codes=subject_codes,
         )
     if problems:
-        raise ImportRefused(table.filename, problems)
+        raise table.refused(problems)
     if file_format == "student":
         progress(55, "сведение результатов обучающихся по школам")
         rows = aggregate_student_results(rows)
-    summary = ResultImportSummary(
-        file_format=file_format,
-        rows_read=table.frame.height,
-        source_format=source_format or _detected_format(file_format, table.filename),
-        dry_run=dry_run,
-        skipped=list(skipped or []),
-    )
+    summary = summary or ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
+    summary.source_format = source_format or _detected_format(summary.file_format, table.filename)
+    summary.dry_run = dry_run
+    summary.skipped += skipped or []
     progress(60, f"сравнение {rows.height} результатов с уже загруженными")
     with transaction.atomic():
         plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
         if expected is not None and not _same_plan(summary, expected):
-            raise ImportRefused(table.filename, [Problem(None, None, PLAN_CHANGED)])
+            raise table.refused([Problem(None, None, PLAN_CHANGED)])
         if not dry_run:
             progress(75, f"запись {summary.created + summary.updated} результатов")
             _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
+            _store_territories(territories)
     progress(100, "готово")
     return summary
 
@@ -190,7 +254,10 @@ def _same_plan(summary: ResultImportSummary, expected: dict) -> bool:
 
 
 def _detected_format(file_format: str, filename: str) -> str:
-    """The format's name in words when the caller does not name it, e.g. «Opora CSV по школам»."""
+    """The format's name in words when the caller does not name it, e.g. «Opora CSV по школам»
+    or «ФИС ОКО: Статистика по отметкам»."""
+    if file_format in fisoko.TITLES:
+        return f"ФИС ОКО: {fisoko.TITLES[file_format]}"
     extension = "XLSX" if filename.lower().endswith(".xlsx") else "CSV"
     kind = "по школам" if file_format == "school" else "по обучающимся"
     return f"Opora {extension} {kind}"
@@ -204,9 +271,172 @@ def _check_may_import(user: User | None) -> None:
 
 _UNKNOWN_FORMAT = (
     "не распознан формат: нужны столбцы результатов по школам (school_code, year, assessment, "
-    "subject, grade, participants, mark_2…mark_5) или по обучающимся (school_code, year, "
-    "assessment, subject, grade, student_id, primary_score, mark)"
+    "subject, grade, participants, mark_2…mark_5 или по-русски: Код ОО, Учебный год, Процедура, "
+    "Предмет, Класс, Участников, Отметка «2»…«5»), или по обучающимся (school_code, year, "
+    "assessment, subject, grade, student_id, primary_score, mark), или отчёт ФИС ОКО "
+    "«Статистика по отметкам» либо «Сравнение отметок с отметками по журналу» в XLSX, как он "
+    "скачан"
 )
+
+_REPORT_COLUMNS = [*validation.SCHOOL_LEVEL, *validation.JOURNAL]
+
+
+def _report_table(
+    report: fisoko.Report, *, filename: str, user: User | None
+) -> tuple[Table, ResultImportSummary, list[ReferenceResult]]:
+    """A report of ФИС ОКО as the school-level rows of the schools it names that the user may
+    load, the rows of the others listed in the summary, and its territories' shares. Of the
+    stored result of a school, what the report does not give (the marks for the journal report,
+    the journal comparison for the marks report) stays."""
+    subjects = subject_lookup()
+    subject = subjects.get(header_key(report.subject))
+    if subject is None:
+        known = ", ".join(s.name for s in Subject.objects.all())
+        raise ImportRefused(
+            filename,
+            [
+                Problem(
+                    report.subject_row,
+                    "Предмет",
+                    f"неизвестный предмет «{report.subject}»; известны: {known}. Другое название "
+                    "предмета администратор добавляет в справочник «Предметы»",
+                )
+            ],
+        )
+    summary = ResultImportSummary(file_format=report.kind, rows_read=len(report.groups))
+    logins = {g.login for g in report.schools()}
+    found = {
+        s.fisoko_login: s
+        for s in School.objects.filter(fisoko_login__in=logins).select_related("municipality")
+    }
+    scope = None if user is None else set(visible_schools(user).values_list("pk", flat=True))
+    assessment = Assessment.objects.filter(
+        kind=report.assessment, subject=subject, grade=report.grade
+    ).first()
+    stored = {
+        r.school_id: r
+        for r in SchoolResult.objects.filter(
+            assessment=assessment, year=report.year, school__in=found.values()
+        )
+    }
+    rows, numbers, loaded = [], [], []
+    for group in report.schools():
+        school = found.get(group.login)
+        why = None
+        if school is None:
+            why = "нет в реестре (логин ФИС ОКО не указан ни у одной школы)"
+        elif scope is not None and school.pk not in scope:
+            why = "вне вашей области работы"
+        elif report.kind == fisoko.JOURNAL and school.pk not in stored:
+            why = "нет её результатов «Статистики по отметкам» — загрузите сначала их"
+        if why:
+            summary.skipped.append(f"({group.login}) {group.name} — {why}")
+            continue
+        counts = _report_counts(report, group, stored.get(school.pk))
+        rows.append(
+            [school.code, str(report.year), report.assessment, subject.code, str(report.grade)]
+            + [
+                "" if counts[c] is None else str(counts[c])
+                for c in _REPORT_COLUMNS[len(validation.KEYS) :]
+            ]
+        )
+        numbers.append(group.number)
+        loaded.append(school)
+    territories = _report_territories(report, subject=subject, loaded=loaded)
+    summary.territories = [t.name for t in territories]
+    table = Table.from_rows(filename=filename, header=_REPORT_COLUMNS, rows=rows, numbers=numbers)
+    return table, summary, territories
+
+
+def _report_counts(
+    report: fisoko.Report, group: fisoko.Group, stored: SchoolResult | None
+) -> dict[str, int | None]:
+    if report.kind == fisoko.JOURNAL:
+        counts = {f: getattr(stored, f) for f in ["participants", *validation.MARKS]}
+        return {**counts, **group.counts}
+    counts = {"participants": group.participants, **group.counts}
+    journal = {f: getattr(stored, f, None) for f in validation.JOURNAL}
+    # The comparison kept from before must still fit the participants the report now gives.
+    if None in journal.values() or sum(journal.values()) > group.participants:
+        journal = dict.fromkeys(validation.JOURNAL)
+    return {**counts, **journal}
+
+
+def _report_territories(
+    report: fisoko.Report, *, subject: Subject, loaded: list[School]
+) -> list[ReferenceResult]:
+    """The report's rows of «Вся выборка», the region and the municipalities as unsaved
+    ReferenceResult. A territory is told by the schools below it, not by its name (the report
+    writes «Саратовская обл.», the registry «Саратовская область»): the region of the loaded
+    schools, the municipality of the loaded schools listed under its row."""
+    by_login = {s.fisoko_login: s for s in loaded}
+    region_ids = {s.municipality.region_id for s in loaded}
+    kept, current = [], None
+    below: dict[int, set[int]] = {}
+    for group in report.groups:
+        if group.login:
+            if current is not None and group.login in by_login:
+                below.setdefault(id(current), set()).add(by_login[group.login].municipality_id)
+        else:
+            current = group
+    for level, group in report.territories():
+        place = {}
+        if level == TerritoryLevel.REGION:
+            if len(region_ids) != 1:
+                continue
+            place = {"region_id": next(iter(region_ids))}
+        elif level == TerritoryLevel.MUNICIPALITY:
+            municipalities = below.get(id(group), set())
+            if len(municipalities) != 1:
+                continue  # none of its schools loaded: whose shares these are is not known
+            place = {"municipality_id": next(iter(municipalities))}
+        kept.append(
+            ReferenceResult(
+                level=level,
+                name=group.label,
+                participants=group.participants if report.kind == fisoko.MARKS else None,
+                year=report.year,
+                assessment=Assessment(kind=report.assessment, subject=subject, grade=report.grade),
+                **place,
+                **{f.replace("mark_", "share_"): v for f, v in group.shares.items()},
+            )
+        )
+    return kept
+
+
+def _store_territories(territories: list[ReferenceResult]) -> None:
+    """Keep a report's shares of its territories, replacing those of the same report before."""
+    for territory in territories:
+        assessment, _ = Assessment.objects.get_or_create(
+            kind=territory.assessment.kind,
+            subject=territory.assessment.subject,
+            grade=territory.assessment.grade,
+        )
+        place = {
+            "level": territory.level,
+            "region_id": territory.region_id,
+            "municipality_id": territory.municipality_id,
+        }
+        given = {f: getattr(territory, f) for f in _TERRITORY_FIGURES}
+        ReferenceResult.objects.update_or_create(
+            assessment=assessment,
+            year=territory.year,
+            **place,
+            defaults={"name": territory.name, **{f: v for f, v in given.items() if v is not None}},
+        )
+
+
+# What a report gives of a territory; the journal report's participants are only those with a
+# journal mark, so a territory's participants come from «Статистика по отметкам».
+_TERRITORY_FIGURES = [
+    "participants",
+    "share_2",
+    "share_3",
+    "share_4",
+    "share_5",
+    *validation.JOURNAL,
+]
+
 
 RESULT_KEY = ["school_id", "assessment_id", "year"]
 SHOWN_COUNTS = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]

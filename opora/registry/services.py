@@ -21,6 +21,8 @@ from opora.accounts.permissions import (
     opens_regions,
 )
 from opora.registry.models import (
+    FISOKO_LOGIN,
+    FISOKO_LOGIN_WRONG,
     ContextIndicator,
     ContextUnit,
     ContextValue,
@@ -29,8 +31,15 @@ from opora.registry.models import (
     Region,
     School,
     SchoolType,
+    fisoko_login_normal,
 )
-from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
+from opora.tabular import (
+    Problem,
+    Table,
+    check_columns,
+    named_columns,
+    read_table,
+)
 
 REGISTRY_REQUIRED = [
     "school_code",
@@ -48,7 +57,25 @@ REGISTRY_OPTIONAL = [
     "locality",
     "distance_km",
     "is_small",
+    "fisoko_login",
 ]
+# Each column's Russian names (the first is the one templates and docs/formats.md write).
+REGISTRY_NAMES = {
+    "school_code": ["Код ОО", "Код школы"],
+    "school_name": ["Наименование ОО", "Полное наименование"],
+    "school_type": ["Тип ОО", "Тип"],
+    "municipality_code": ["Код муниципалитета"],
+    "municipality_name": ["Муниципалитет", "Наименование муниципалитета"],
+    "region_name": ["Регион"],
+    "parent_code": ["Код головной ОО", "Код головной школы"],
+    "short_name": ["Краткое наименование"],
+    "settlement": ["Населённый пункт"],
+    "address": ["Адрес"],
+    "locality": ["Местность"],
+    "distance_km": ["Расстояние до центра, км", "Расстояние, км"],
+    "is_small": ["Малокомплектная"],
+    "fisoko_login": ["Логин ФИС ОКО", "Логин"],
+}
 TRUE_WORDS = {"1", "да", "true", "yes", "+"}
 FALSE_WORDS = {"0", "нет", "false", "no", "-", ""}
 LOCALITY_WORDS = {
@@ -107,6 +134,7 @@ class RegistryRow:
     is_rural: bool | None
     distance_km: Decimal | None
     is_small: bool
+    fisoko_login: str | None  # None: the file has no such column, keep what is stored
 
 
 def school_registry_import(
@@ -127,11 +155,15 @@ def school_registry_import_table(
 ) -> ImportResult:
     if imported_by is not None and not can_import_files(imported_by):
         raise PermissionDenied
-    check_columns(table, required=REGISTRY_REQUIRED, optional=REGISTRY_OPTIONAL)
+    table = named_columns(table, REGISTRY_NAMES)
+    check_columns(
+        table, required=REGISTRY_REQUIRED, optional=REGISTRY_OPTIONAL, names=REGISTRY_NAMES
+    )
     rows, problems = _parse_registry_rows(table)
     problems += _check_registry_references(rows, user=imported_by)
+    problems += _check_fisoko_logins(rows)
     if problems:
-        raise ImportRefused(table.filename, problems)
+        raise table.refused(problems)
     return _store_registry_rows(rows, imported_by=imported_by, dry_run=dry_run)
 
 
@@ -175,6 +207,8 @@ def _registry_row_problems(
     locality = cells.get("locality", "").lower()
     if locality and locality not in LOCALITY_WORDS:
         yield "locality", f"ожидается «сельская» или «городская», а не «{cells['locality']}»"
+    if not FISOKO_LOGIN.fullmatch(fisoko_login_normal(cells.get("fisoko_login", ""))):
+        yield "fisoko_login", f"{FISOKO_LOGIN_WRONG}, а не «{cells['fisoko_login']}»"
 
 
 def _registry_row(number: int, cells: dict[str, str]) -> RegistryRow:
@@ -194,6 +228,9 @@ def _registry_row(number: int, cells: dict[str, str]) -> RegistryRow:
         is_rural=LOCALITY_WORDS.get(cells.get("locality", "").lower()),
         distance_km=distance if distance is not False else None,
         is_small=cells.get("is_small", "").lower() in TRUE_WORDS,
+        fisoko_login=(
+            fisoko_login_normal(cells["fisoko_login"]) if "fisoko_login" in cells else None
+        ),
     )
 
 
@@ -267,6 +304,36 @@ def _school_municipalities(codes: list[str]) -> dict[str, str]:
         )
 
 
+def _check_fisoko_logins(rows: list[RegistryRow]) -> list[Problem]:
+    """A login names one school: not twice in the file, not one of a school the file leaves."""
+    problems, first = [], {}
+    for row in rows:
+        if row.fisoko_login and first.setdefault(row.fisoko_login, row.number) != row.number:
+            problems.append(
+                Problem(
+                    row.number,
+                    "fisoko_login",
+                    f"логин {row.fisoko_login} уже встречался в строке {first[row.fisoko_login]}",
+                )
+            )
+    codes = {row.code for row in rows}
+    taken = dict(
+        School.objects.filter(fisoko_login__in=first)
+        .exclude(code__in=codes)
+        .values_list("fisoko_login", "code")
+    )
+    problems += [
+        Problem(
+            row.number,
+            "fisoko_login",
+            f"логин {row.fisoko_login} уже указан у школы {taken[row.fisoko_login]}",
+        )
+        for row in rows
+        if row.fisoko_login in taken
+    ]
+    return problems
+
+
 def _may_import_into(
     user: User | None, municipality: Municipality | None, row: RegistryRow
 ) -> bool:
@@ -320,6 +387,7 @@ FIELD_LABELS = {
     "is_rural": "сельская",
     "distance_km": "расстояние, км",
     "is_small": "малокомплектная",
+    "fisoko_login": "логин ФИС ОКО",
 }
 SHOWN_CHANGES = 10
 DRY_RUN_NOTE = "Ничего не записано: это предпросмотр (--dry-run)."
@@ -333,6 +401,10 @@ def _store_registry_rows(
     write: one upsert of the heads, one of the branches, one insert of their history."""
     result = ImportResult(rows_read=len(rows), dry_run=dry_run)
     municipalities = _municipalities(rows, result=result, create=not dry_run)
+    # A file without the column keeps the logins stored; with it, an empty cell clears one.
+    fields = dict(SCHOOL_FIELDS)
+    if any(row.fisoko_login is not None for row in rows):
+        fields["fisoko_login"] = pl.String
     incoming = pl.DataFrame(
         [
             (
@@ -347,15 +419,16 @@ def _store_registry_rows(
                 row.is_rural,
                 float(row.distance_km) if row.distance_km is not None else None,
                 row.is_small,
+                row.fisoko_login,
             )
             for row in rows
         ],
-        schema={"code": pl.String, **SCHOOL_FIELDS},
+        schema={"code": pl.String, **SCHOOL_FIELDS, "fisoko_login": pl.String},
         orient="row",
-    )
+    ).select("code", *fields)
     existing = _existing_schools(incoming.select("code"))
     joined = incoming.join(existing, on="code", how="left", suffix="_old")
-    same = pl.all_horizontal(pl.col(f).eq_missing(pl.col(f"{f}_old")) for f in SCHOOL_FIELDS)
+    same = pl.all_horizontal(pl.col(f).eq_missing(pl.col(f"{f}_old")) for f in fields)
     plan = joined.with_columns(
         pl.when(pl.col("exists").is_null())
         .then(pl.lit(bulk.CREATED))
@@ -367,10 +440,12 @@ def _store_registry_rows(
     result.created = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CREATED).height
     result.updated = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED).height
     result.unchanged = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.UNCHANGED).height
-    result.changes = _school_changes(plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED))
+    result.changes = _school_changes(
+        plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED), fields=list(fields)
+    )
     if not dry_run:
         written = plan.filter(pl.col(bulk.HISTORY_TYPE) != bulk.UNCHANGED).select(
-            "code", *SCHOOL_FIELDS, bulk.HISTORY_TYPE
+            "code", *fields, bulk.HISTORY_TYPE
         )
         _write_schools(
             written.with_columns(parent_id=pl.lit(None, pl.Int64), is_synthetic=pl.lit(False)),
@@ -402,28 +477,29 @@ def _existing_schools(codes: pl.DataFrame) -> pl.DataFrame:
         return bulk.fetch(
             "SELECT s.code, s.municipality_id, s.name, s.short_name, s.school_type, "
             "COALESCE(p.code, ''), s.settlement, s.address, s.is_rural, s.distance_km, "
-            "s.is_small, 1 "
+            "s.is_small, s.fisoko_login, 1 "
             f"FROM registry_school s JOIN {source} c ON c.code = s.code "
             "LEFT JOIN registry_school p ON p.id = s.parent_id",
             [],
             schema={
                 "code": pl.String,
                 **{f"{f}_old": t for f, t in SCHOOL_FIELDS.items()},
+                "fisoko_login_old": pl.String,
                 "exists": pl.Int64,
             },
         )
 
 
-def _school_changes(changed: pl.DataFrame) -> list[str]:
+def _school_changes(changed: pl.DataFrame, *, fields: list[str]) -> list[str]:
     """The first changed schools in words: code, then each changed field «old» → «new»."""
     lines = []
     for row in changed.sort("code").head(SHOWN_CHANGES).iter_rows(named=True):
-        fields = [
+        moved = [
             f"{FIELD_LABELS[f]} «{_shown(row[f + '_old'])}» → «{_shown(row[f])}»"
-            for f in SCHOOL_FIELDS
+            for f in fields
             if row[f] != row[f + "_old"]
         ]
-        lines.append(f"{row['code']} ({row['short_name']}): " + "; ".join(fields))
+        lines.append(f"{row['code']} ({row['short_name']}): " + "; ".join(moved))
     if changed.height > SHOWN_CHANGES:
         lines.append(f"… и ещё школ с изменениями: {changed.height - SHOWN_CHANGES}")
     return lines
@@ -438,9 +514,14 @@ def _shown(value) -> str:
 
 
 def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
-    columns = [c for c in SCHOOL_FIELDS if c != "parent_code"] + ["parent_id"]
     if written.is_empty():
         return
+    columns = [c for c in written.columns if c in FIELD_LABELS and c != "parent_code"]
+    columns.append("parent_id")
+    insert_only = ["is_synthetic"]
+    if "fisoko_login" not in written.columns:  # a new school without a login has it empty
+        written = written.with_columns(fisoko_login=pl.lit(""))
+        insert_only.append("fisoko_login")
     with bulk.staged(written, name="schools") as source:
         # Head schools first, so that branches can point at them, new ones too.
         bulk.upsert(
@@ -448,7 +529,7 @@ def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
             source=source,
             key=["code"],
             columns=columns,
-            insert_only=("is_synthetic",),
+            insert_only=tuple(insert_only),
             where="parent_code = ''",
         )
         with connection.cursor() as cursor:
@@ -462,7 +543,7 @@ def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
             source=source,
             key=["code"],
             columns=columns,
-            insert_only=("is_synthetic",),
+            insert_only=tuple(insert_only),
             where="parent_code <> ''",
         )
         bulk.write_history(

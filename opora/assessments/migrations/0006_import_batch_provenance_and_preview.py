@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_result_import_job_worker'),
+        ('assessments', '0005_subject_aliases_reference_results'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
