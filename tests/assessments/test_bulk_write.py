@@ -165,7 +165,7 @@ def test_rows_a_reader_skipped_are_reported_with_the_plan(school_a1, school_a2):
         source_format="ФИС ОКО: статистика по отметкам",
     )
     assert preview.skipped == skipped and preview.created == 3
-    assert "Пропущено строк: 1." in preview.describe()
+    assert "Пропущено строк школ: 1 — строка 9: школа sch640199" in preview.describe()
     assert not SchoolResult.objects.exists()
 
 
