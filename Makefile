@@ -69,6 +69,9 @@ test-postgres: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/identify_db.py
+	$(BIN)/python bench/import_db.py
+	scripts/test-postgres.sh start $(PG_PORT)
+	$(BIN)/python bench/import_db.py --database $(PG_URL)
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/early_warning_check.py

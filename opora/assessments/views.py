@@ -1,7 +1,8 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import can_import_files, visible_municipalities
 from opora.assessments import selectors, services
@@ -94,6 +95,7 @@ def school_results(request, code):
                 else []
             ),
             "metric_labels": METRIC_LABELS,
+            "sources": selectors.school_result_sources(school=school) if rows else [],
         },
     )
 
@@ -117,3 +119,13 @@ def import_job(request, pk):
     job = get_object_or_404(ResultImportJob, pk=pk, created_by=request.user)
     status = 400 if job.status == ImportStatus.REFUSED else 200
     return render(request, "assessments/import_job.html", {"job": job}, status=status)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    """«Загрузить» under a preview: load the file as previewed; a second press does nothing."""
+    job = get_object_or_404(ResultImportJob, pk=pk, created_by=request.user)
+    if not services.result_import_confirm(job=job, user=request.user):
+        messages.info(request, "Этот файл уже загружен или его предпросмотр устарел.")
+    return redirect("assessments:import_job", pk=job.pk)

@@ -473,10 +473,13 @@ def indicator_values_compute(
 
 
 @transaction.atomic
-def program_tables_import(*, program: Program, content: bytes, filename: str, user: User) -> str:
+def program_tables_import(
+    *, program: Program, content: bytes, filename: str, user: User, dry_run: bool = False
+) -> str:
     """Replace a program's indicators and roadmap with the two sheets of its XLSX export, so
     that a municipality can edit the plan in Excel; a bad sheet changes nothing, and the file
-    loaded back unchanged changes nothing."""
+    loaded back unchanged changes nothing. `dry_run`: the same writes, rolled back — what
+    loading would do, nothing written."""
     if not can_manage_municipality(user, program.municipality):
         raise PermissionDenied
     sheets = {}
@@ -496,8 +499,15 @@ def program_tables_import(*, program: Program, content: bytes, filename: str, us
     if problems or more:
         refused = sheets[INDICATOR_SHEET] if problems else sheets[ROADMAP_SHEET]
         raise ImportRefused(refused.filename, problems or more)
-    _indicators_update(program, indicators, filename=sheets[INDICATOR_SHEET].filename)
-    _activities_update(program, activities)
+    with transaction.atomic():
+        _indicators_update(program, indicators, filename=sheets[INDICATOR_SHEET].filename)
+        _activities_update(program, activities)
+        transaction.set_rollback(dry_run)
+    if dry_run:
+        return (
+            f"Будет загружено показателей: {len(indicators)}, мероприятий: {len(activities)}; "
+            "показатели и дорожная карта программы заменятся данными файла."
+        )
     return f"Загружено показателей: {len(indicators)}, мероприятий: {len(activities)}."
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,6 +39,7 @@ from opora.programs.order_documents import issued_orders
 from opora.reports import charts
 from opora.reports.documents import FORMATS, DocumentError, export_document
 from opora.tabular import ImportRefused
+from opora.uploads import preview_keep, preview_take
 
 
 @login_required
@@ -293,22 +295,47 @@ def program_export(request, pk, file_format):
 @login_required
 @require_POST
 def program_import(request, pk):
+    """XLSX upload → preview (nothing written) → «Загрузить» loads the kept file."""
     program = selectors.program_get(user=request.user, pk=pk)
     if not can_manage_municipality(request.user, program.municipality):
         raise PermissionDenied
-    form = TablesUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("programs:program_detail", pk=program.pk)
-    upload = form.cleaned_data["file"]
+    purpose = f"program-{program.pk}"
+    if "token" in request.POST:
+        content, filename = preview_take(
+            token=request.POST["token"], user=request.user, purpose=purpose
+        )
+        upload = None
+    else:
+        form = TablesUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("programs:program_detail", pk=program.pk)
+        upload = form.cleaned_data["file"]
+        content, filename = upload.read(), upload.name
     try:
         summary = services.program_tables_import(
-            program=program, content=upload.read(), filename=upload.name, user=request.user
+            program=program,
+            content=content,
+            filename=filename,
+            user=request.user,
+            dry_run=upload is not None,
         )
     except ImportRefused as refused:
         messages.error(request, refused.describe())
     else:
-        messages.success(request, f"Файл {upload.name} загружен. {summary}")
+        if upload is not None:
+            return render(
+                request,
+                "import_preview.html",
+                {
+                    "filename": filename,
+                    "summary": summary,
+                    "token": preview_keep(upload=upload, user=request.user, purpose=purpose),
+                    "action": request.path,
+                    "back": reverse("programs:program_detail", args=[program.pk]),
+                },
+            )
+        messages.success(request, f"Файл {filename} загружен. {summary}")
     return redirect("programs:program_detail", pk=program.pk)
 
 

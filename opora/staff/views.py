@@ -33,6 +33,7 @@ from opora.staff.models import (
     Vacancy,
 )
 from opora.tabular import ImportRefused
+from opora.uploads import preview_keep, preview_take
 
 
 def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
@@ -190,18 +191,40 @@ def vacancy_delete(request, pk):
     return redirect("staff:school_teachers", code=vacancy.school.code)
 
 
-def _import_page(request, *, service, template, noun):
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
+def _import_page(request, *, service, template, noun, purpose):
+    """Upload → preview of what changes (nothing written) → «Загрузить» loads the kept file."""
+    if request.method == "POST" and "token" in request.POST:
+        content, filename = preview_take(
+            token=request.POST["token"], user=request.user, purpose=purpose
+        )
+        form, upload = forms.UploadForm(), None
+    else:
+        form = forms.UploadForm(request.POST or None, request.FILES or None)
+        upload = form.cleaned_data["file"] if request.method == "POST" and form.is_valid() else None
+        content, filename = (upload.read(), upload.name) if upload else (None, None)
     refused = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    if content is not None:
         try:
-            result = service(content=upload.read(), filename=upload.name, imported_by=request.user)
+            result = service(
+                content=content, filename=filename, imported_by=request.user, dry_run=bool(upload)
+            )
         except ImportRefused as error:
             refused = error
         else:
-            messages.success(request, f"Файл {upload.name} загружен. {result.describe(noun)}")
-            return redirect("staff:overview")
+            if upload is None:
+                messages.success(request, f"Файл {filename} загружен. {result.describe(noun)}")
+                return redirect("staff:overview")
+            return render(
+                request,
+                "import_preview.html",
+                {
+                    "filename": filename,
+                    "summary": result.describe(noun),
+                    "token": preview_keep(upload=upload, user=request.user, purpose=purpose),
+                    "action": request.path,
+                    "back": request.path,
+                },
+            )
     return render(
         request, template, {"form": form, "refused": refused}, status=400 if refused else 200
     )
@@ -217,6 +240,7 @@ def teachers_import(request):
         service=services.teachers_import,
         template="staff/teachers_import.html",
         noun="педагогов",
+        purpose="teachers",
     )
 
 
@@ -230,6 +254,7 @@ def diagnostics_import(request):
         service=services.diagnostics_import,
         template="staff/diagnostics_import.html",
         noun="результатов",
+        purpose="diagnostics",
     )
 
 

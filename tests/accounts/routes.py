@@ -477,6 +477,8 @@ ROUTES = [
     Route("assessments:results_table"),
     Route("assessments:results_import", get=MANAGERS, post=MANAGERS),
     Route("assessments:import_job", IMPORT_JOB),
+    # «Загрузить» under a preview: only its uploader; others do not see the upload (404).
+    Route("assessments:import_confirm", IMPORT_JOB, get=None, post=frozenset({COORD_P, COORD_I})),
     Route("assessments:school_results", SCHOOL),
     # Identification: the region and the coordinators run it; everyone in scope reads the lists.
     Route("identification:index"),

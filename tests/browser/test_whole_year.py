@@ -130,6 +130,9 @@ def test_a_region_starts_from_nothing_and_a_coordinator_walks_her_year(
     )
     page.click("main button[type=submit]")
     page.wait_for_url("**/results/import/*/")
+    page.wait_for_selector("#import-preview")  # the preview first; «Загрузить» loads
+    page.click("#import-job button >> text=Загрузить")
+    page.wait_for_selector("#import-job[data-status=done]")
     assert "Файл загружен." in page.inner_text("#import-job")
     shot(page, "04-results-loaded")
 

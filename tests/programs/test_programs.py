@@ -377,11 +377,10 @@ def test_exporting_and_importing_again_gives_the_same_program(client, program):
 
     client.login(username="coordinator_a", password=PASSWORD)
     exported = _xlsx(client, program)
-    response = client.post(
-        reverse("programs:program_import", args=[program.pk]),
-        {"file": SimpleUploadedFile("program.xlsx", exported)},
-        follow=True,
-    )
+    url = reverse("programs:program_import", args=[program.pk])
+    preview = client.post(url, {"file": SimpleUploadedFile("program.xlsx", exported)})
+    assert "Будет загружено показателей: 2, мероприятий: 3" in preview.content.decode()
+    response = client.post(url, {"token": preview.context["token"]}, follow=True)
     assert "Загружено показателей: 2, мероприятий: 3." in response.content.decode()
     assert _sheets(_xlsx(client, program)) == _sheets(exported)
     assert IndicatorValue.objects.filter(indicator__program=program).count() == 2  # values kept
