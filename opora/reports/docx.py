@@ -38,7 +38,7 @@ def add_landscape_section(document) -> None:
     section.page_width, section.page_height = section.page_height, section.page_width
 
 
-def add_table(document, rows: list[list], widths_cm: list[float], *, font_pt: int = 10) -> None:
+def add_table(document, rows: list[list], widths_cm: list[float], *, font_pt: int = 10):
     """A grid table whose first row is the header; Word and LibreOffice both keep the widths
     only when they are set on the grid and on every cell."""
     table = document.add_table(rows=len(rows), cols=len(widths_cm))
@@ -55,6 +55,7 @@ def add_table(document, rows: list[list], widths_cm: list[float], *, font_pt: in
                 for run in paragraph.runs:
                     run.font.size = Pt(font_pt)
                     run.font.bold = r == 0
+    return table
 
 
 def docx_bytes(document) -> bytes:
