@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalriskprofile',
             name='is_example',
-            field=models.BooleanField(default=False, help_text='Ответы анкеты придуманы для демонстрации: страница и документы помечены «пример».', verbose_name='пример (придуман для демонстрации)'),
+            field=models.BooleanField(default=False, help_text='Ответы анкеты придуманы для демонстрации: профиль помечен «пример».', verbose_name='пример (придуман для демонстрации)'),
         ),
         migrations.AddField(
             model_name='riskprofile',
             name='is_example',
-            field=models.BooleanField(default=False, help_text='Ответы анкеты придуманы для демонстрации: страница и документы помечены «пример».', verbose_name='пример (придуман для демонстрации)'),
+            field=models.BooleanField(default=False, help_text='Ответы анкеты придуманы для демонстрации: профиль помечен «пример».', verbose_name='пример (придуман для демонстрации)'),
         ),
     ]
