@@ -4,12 +4,8 @@ through reports/print_base.html) and XLSX with one sheet per table."""
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from docx import Document as WordDocument
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
 from opora.exports import xlsx_workbook_bytes
 from opora.monitoring.models import AnnualReport
@@ -17,8 +13,10 @@ from opora.monitoring.report import build
 from opora.monitoring.report_blocks import tables
 from opora.monitoring.report_data import report_data
 from opora.reports import charts, pdf
+from opora.reports import layout as L
 from opora.reports.cache import cached_document, code_version
 from opora.reports.documents import Document, register
+from opora.reports.docx import add_table, official_document
 
 KIND = "annual_report"
 
@@ -45,12 +43,8 @@ def report_xlsx(blocks: list) -> bytes:
 
 
 def report_docx(report: AnnualReport, blocks: list) -> bytes:
-    document = WordDocument()
-    document.styles["Normal"].font.name = "Times New Roman"
-    document.styles["Normal"].font.size = Pt(12)
-    section = document.sections[0]
-    section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
-    document.add_heading(report.title, level=0).runs[0].font.size = Pt(16)
+    document = official_document()
+    _styled(document, report.title, "Heading1")
     for block in blocks:
         if block.kind == "heading":
             _styled(document, block.text, f"Heading{min(block.level, 2)}")
@@ -80,33 +74,21 @@ def _styled(document, text: str, style_id: str) -> None:
 
 
 def _table(document, block) -> None:
-    """A table written as WordprocessingML in one piece: python-docx builds a cell in several
-    XML walks, which took seconds for the 500 rows of a 50-school municipality."""
-    caption = document.add_paragraph(block.title)
-    caption.runs[0].font.bold = True
-    columns = len(block.header)
-    size = 16 if columns > 6 else 20  # half-points: many columns get a smaller type
-    bold_rows = {0} | {i + 1 for i, mark in enumerate(block.marks) if mark == "group"}
-    width = 9600 // columns  # twips across the text width of an A4 portrait page
-    rows = []
-    for r, values in enumerate([block.header, *block.rows]):
-        bold = "<w:b/>" if r in bold_rows else ""
-        cells = "".join(
-            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:r><w:rPr>'
-            f'{bold}<w:sz w:val="{size}"/></w:rPr><w:t xml:space="preserve">'
-            f"{escape('' if value is None else str(value))}</w:t></w:r></w:p></w:tc>"
-            for value in values
-        )
-        rows.append(f"<w:tr>{cells}</w:tr>")
-    grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in range(columns))
-    table = parse_xml(
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        f'<w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
-        + "".join(rows)
-        + "</w:tbl>"
+    """The table with its caption kept with it and its header repeated on every page, written
+    by the layer's one table writer."""
+    bold_rows = {i for i, mark in enumerate(block.marks) if mark == "group"}
+    rows = [
+        [L.Cell(str(v), bold=True) for v in row] if i in bold_rows else row
+        for i, row in enumerate(block.rows)
+    ]
+    table = L.Table(
+        header=[block.header],
+        rows=rows,
+        widths_cm=[1] * len(block.header),
+        caption=block.title,
+        font_pt=L.MIN_TABLE_PT if len(block.header) > 6 else L.TABLE_PT,
     )
-    body = document.element.body
-    body.insert(len(body) - 1, table)  # before the section properties, which come last
+    add_table(document, table)
 
 
 def report_pdf(report: AnnualReport, blocks: list) -> bytes:

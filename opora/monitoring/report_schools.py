@@ -20,7 +20,7 @@ from opora.registry.years import academic_year_label
 from opora.reports import charts
 from opora.risks import levels as risk_levels
 from opora.risks.selectors import schools_heat_map
-from opora.words import plural
+from opora.words import agree
 
 CHART_SUBJECTS = {"rus", "math"}
 
@@ -213,7 +213,7 @@ class RisksSection(Section):
         return [
             Paragraph(
                 f"Рисковые профили за {data.year_label} заполнены в {len(profiled)} "
-                f"{plural(len(profiled), 'школе', 'школах', 'школах')} из {len(found.rows)}. "
+                f"{agree(len(profiled), 'школа', 'loct')} из {len(found.rows)}. "
                 "Число школ по уровню каждого фактора:"
             ),
             Table("Уровни факторов риска", header, rows, "Факторы риска"),

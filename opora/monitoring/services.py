@@ -36,7 +36,7 @@ from opora.programs.sources import SOURCES, percent, results_year
 from opora.registry.models import Municipality, School
 from opora.registry.years import academic_year_label
 from opora.risks.notifications import notify
-from opora.words import plural
+from opora.words import agree
 
 EDITABLE = {SubmissionStatus.PENDING, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
 
@@ -293,7 +293,7 @@ def reminders_send(*, today: datetime.date) -> int:
                     (
                         coordinator,
                         f"«{campaign.title}»: не сдали {count} "
-                        f"{plural(count, 'школа', 'школы', 'школ')}, срок {deadline}",
+                        f"{agree(count, 'школа')}, срок {deadline}",
                     )
                 )
         link = reverse("monitoring:campaign_detail", args=[campaign.pk])

@@ -11,15 +11,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
 from opora.exports import xlsx_workbook_bytes
 from opora.programs.models import PASSPORT_FIELDS, Activity, Program, TableModel
 from opora.programs.selectors import indicator_rows
 from opora.registry.years import academic_year_label
+from opora.reports import layout as L
 from opora.reports.documents import Document, register
-from opora.reports.docx import add_landscape_section, add_table, docx_bytes, official_document
-from opora.reports.pdf import render_pdf
+from opora.reports.docx import render_docx
+from opora.reports.pdf import render_pdf_document
 
 INDICATOR_SHEET = "Целевые показатели"
 ROADMAP_SHEET = "Дорожная карта"
@@ -101,22 +100,6 @@ def program_xlsx(program: Program) -> bytes:
     return xlsx_workbook_bytes(
         {INDICATOR_SHEET: indicator_sheet(program), ROADMAP_SHEET: roadmap_sheet(program)}
     )
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    """A heading row spanning the table: a section, a stage, a risk factor."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class DocumentTable:
-    """A table of an official document; its header row repeats on every page."""
-
-    header: list[str]
-    widths_cm: list[float]
-    rows: list[list[str] | GroupRow]
 
 
 @dataclass(frozen=True)
@@ -215,19 +198,19 @@ def _group_heading(activity: Activity, layout: str) -> str:
     return activity.section
 
 
-def roadmap_table(program: Program) -> DocumentTable:
+def roadmap_table(program: Program) -> L.Table:
     """The roadmap in its program's layout: a section, stage or risk factor heads its rows once;
     a column merged in the seed is printed once for its run of rows."""
     columns = ROADMAP_LAYOUTS[program.table_model]
     activities = program.activities.select_related("task__goal").prefetch_related("schools")
-    rows: list[list[str] | GroupRow] = []
+    rows: list = []
     group, previous = None, None
     for activity in activities:
         heading = _group_heading(activity, program.table_model)
         if heading != group:
             group, previous = heading, None
             if heading:
-                rows.append(GroupRow(heading))
+                rows.append(L.GroupRow(heading))
         values = [column.value(activity) or "" for column in columns]
         cells, same = [], previous is not None
         for i, (column, value) in enumerate(zip(columns, values, strict=True)):
@@ -236,23 +219,28 @@ def roadmap_table(program: Program) -> DocumentTable:
             cells.append("" if column.once and same else value)
         rows.append(cells)
         previous = values
-    return DocumentTable([c.heading for c in columns], [c.width_cm for c in columns], rows)
+    return L.Table(
+        header=[[c.heading for c in columns]],
+        rows=rows,
+        widths_cm=[c.width_cm for c in columns],
+        font_pt=L.MIN_TABLE_PT,
+    )
 
 
-def indicator_table(program: Program) -> DocumentTable:
+def indicator_table(program: Program) -> L.Table:
     """Indicators under their sections, with the columns that have a value in some row: the
     seeds give no baselines (002, 003) or no targets (000), and an empty column is not printed.
     The analyst's note stays in Opora (the indicator's page)."""
     header = ["№", "Показатель", "Единица", "Базовое значение", "Целевые значения"]
     widths = [1.4, 12.3, 2.5, 3.5, 6.0]
-    rows: list[list[str] | GroupRow] = []
+    rows: list = []
     section = None
     for row in indicator_rows(program=program):
         indicator = row.indicator
         if indicator.section != section:
             section = indicator.section
             if section:
-                rows.append(GroupRow(section))
+                rows.append(L.GroupRow(section))
         name = indicator.name
         if indicator.school:
             name = f"{name} ({indicator.school.short_name})"
@@ -264,10 +252,11 @@ def indicator_table(program: Program) -> DocumentTable:
     keep = [
         i for i in range(len(header)) if i < 3 or any(r[i] for r in rows if isinstance(r, list))
     ]
-    return DocumentTable(
-        [header[i] for i in keep],
-        [widths[i] for i in keep],
-        [r if isinstance(r, GroupRow) else [r[i] for i in keep] for r in rows],
+    return L.Table(
+        header=[[header[i] for i in keep]],
+        rows=[r if isinstance(r, L.GroupRow) else [r[i] for i in keep] for r in rows],
+        widths_cm=[widths[i] for i in keep],
+        font_pt=L.MIN_TABLE_PT,
     )
 
 
@@ -280,117 +269,78 @@ PASSPORT_TABLES = {
 NUMBERED_PAIR = re.compile(r"^(\d+)\.\s+(.+?)\s+—\s+(.+)$")
 
 
-def passport_table(key: str, text: str) -> DocumentTable | None:
+def passport_table(key: str, text: str) -> L.Table | None:
     if key not in PASSPORT_TABLES:
         return None
-    rows: list[list[str] | GroupRow] = []
+    rows: list = []
     for line in filter(None, (line.strip() for line in text.splitlines())):
         match = NUMBERED_PAIR.match(line)
         if match:
             rows.append(list(match.groups()))
         elif line.endswith(":"):
-            rows.append(GroupRow(line.removesuffix(":")))
+            rows.append(L.GroupRow(line.removesuffix(":")))
         else:
             return None
     if not any(isinstance(row, list) for row in rows):
         return None
-    return DocumentTable(PASSPORT_TABLES[key], [1.2, 7.0, 8.8], rows)
+    return L.Table(header=[PASSPORT_TABLES[key]], rows=rows, widths_cm=[1.2, 7.0, 8.8])
 
 
-@dataclass(frozen=True)
-class ProgramContent:
-    """What a program's DOCX and PDF print, in order."""
-
-    passport: list[tuple[str, str]]
-    passport_tables: list[tuple[str, DocumentTable]]
-    goals: list
-    indicators: DocumentTable | None
-    roadmap: DocumentTable | None
-
-
-def program_content(program: Program) -> ProgramContent:
-    passport, tables = [("Наименование", program.name), ("Срок реализации", program.period)], []
+def program_blocks(program: Program, *, stamp: bool = True) -> list:
+    """The program as blocks of the document layer: its approval stamp, the passport (with the
+    passport fields the seed writes as tables printed as tables), goals and tasks, then the
+    indicators and the roadmap in its table model on landscape pages. An order prints the same
+    blocks as its appendix, under its own «Приложение» stamp (`stamp=False`)."""
+    blocks: list = []
+    if program.is_example:
+        blocks.append(L.Paragraph(EXAMPLE_MARK, bold=True, align=L.LEFT))
+    if stamp and program.order:
+        blocks.append(L.Stamp.approval(word="УТВЕРЖДЕНА", order=program.order.requisites()))
+    blocks.append(L.Heading(program.name))
+    passport, tables = [["Наименование", program.name], ["Срок реализации", program.period]], []
     for key, label in PASSPORT_FIELDS.items():
         text = program.passport.get(key, "")
-        if not text:
-            continue
-        table = passport_table(key, text)
+        table = passport_table(key, text) if text else None
         if table:
             tables.append((label, table))
-            passport.append((label, f"см. таблицу «{label}» ниже"))
-        else:
-            passport.append((label, text))
-    has_indicators = program.indicators.exists()
-    has_activities = program.activities.exists()
-    return ProgramContent(
-        passport=passport,
-        passport_tables=tables,
-        goals=[g for g in program.goals.prefetch_related("tasks") if g.text],
-        indicators=indicator_table(program) if has_indicators else None,
-        roadmap=roadmap_table(program) if has_activities else None,
+            passport.append([label, f"см. таблицу «{label}» ниже"])
+        elif text:
+            passport.append([label, text])
+    blocks.append(L.Heading("Паспорт", level=2))
+    blocks.append(
+        L.Table(header=[["Раздел паспорта", "Содержание"]], rows=passport, widths_cm=[5, 12])
     )
+    for label, table in tables:
+        blocks += [L.Heading(label, level=2), table]
+    goals = [goal for goal in program.goals.prefetch_related("tasks") if goal.text]
+    if goals:
+        blocks.append(L.Heading("Цели и задачи", level=2))
+        for goal in goals:
+            blocks.append(L.Paragraph(f"{goal.number}. {goal.text}".lstrip(". "), bold=True))
+            blocks += [
+                L.Paragraph(f"{task.number} {task.text}".strip()) for task in goal.tasks.all()
+            ]
+    indicators = indicator_table(program) if program.indicators.exists() else None
+    roadmap = roadmap_table(program) if program.activities.exists() else None
+    if indicators or roadmap:
+        blocks.append(L.Landscape())
+    if indicators:
+        blocks += [L.Heading("Целевые показатели", level=2), indicators]
+    if roadmap:
+        blocks += [L.Heading("Дорожная карта", level=2), roadmap]
+    return blocks
 
 
-def _approval(program: Program) -> str:
-    order = program.order
-    return f"Утверждена приказом {order.issuer} № {order.number} от {order.date:%d.%m.%Y}"
-
-
-def _docx_table(document, table: DocumentTable, *, font_pt: int) -> None:
-    grid = [
-        [row.text] + [""] * (len(table.header) - 1) if isinstance(row, GroupRow) else row
-        for row in table.rows
-    ]
-    docx_table = add_table(document, [table.header, *grid], table.widths_cm, font_pt=font_pt)
-    for docx_row, row in zip(docx_table.rows[1:], table.rows, strict=True):
-        if isinstance(row, GroupRow):
-            cells = docx_row.cells
-            merged = cells[0].merge(cells[-1])
-            # Merging keeps each cell's (empty) paragraph: only the heading's stays.
-            for paragraph in merged.paragraphs[1:]:
-                paragraph._element.getparent().remove(paragraph._element)
-            for run in merged.paragraphs[0].runs:
-                run.font.bold = True
+def program_document(program: Program) -> L.OfficialDocument:
+    return L.OfficialDocument(title=program.name, blocks=program_blocks(program))
 
 
 def program_docx(program: Program) -> bytes:
-    content = program_content(program)
-    document = official_document()
-    if program.is_example:
-        document.add_paragraph().add_run(EXAMPLE_MARK).bold = True
-    if program.order:
-        document.add_paragraph(_approval(program)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_heading(program.name, level=1)
-    document.add_heading("Паспорт", level=2)
-    add_table(document, [["Раздел паспорта", "Содержание"], *content.passport], [5, 12], font_pt=11)
-    for label, table in content.passport_tables:
-        document.add_heading(label, level=2)
-        _docx_table(document, table, font_pt=11)
-    if content.goals:
-        document.add_heading("Цели и задачи", level=2)
-        for goal in content.goals:
-            document.add_paragraph().add_run(f"{goal.number}. {goal.text}".lstrip(". ")).bold = True
-            for task in goal.tasks.all():
-                document.add_paragraph(f"{task.number} {task.text}".strip())
-    if content.indicators or content.roadmap:
-        add_landscape_section(document)
-    if content.indicators:
-        document.add_heading("Целевые показатели", level=2)
-        _docx_table(document, content.indicators, font_pt=11)
-    if content.roadmap:
-        document.add_heading("Дорожная карта", level=2)
-        _docx_table(document, content.roadmap, font_pt=11)
-    return docx_bytes(document)
+    return render_docx(program_document(program))
 
 
 def program_pdf(program: Program) -> bytes:
-    context = {
-        "program": program,
-        "approval": _approval(program) if program.order else "",
-        "example_mark": EXAMPLE_MARK if program.is_example else "",
-        "content": program_content(program),
-    }
-    return render_pdf("programs/program_print.html", context)
+    return render_pdf_document(program_document(program))
 
 
 def _build(pk: int, file_format: str) -> bytes:

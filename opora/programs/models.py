@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from opora.links import WebLinkField
 from opora.registry.models import Municipality, Region, School
+from opora.reports.layout import OrderRequisites
+from opora.words import genitive
 
 
 class Order(models.Model):
@@ -19,6 +21,15 @@ class Order(models.Model):
         Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name="муниципалитет"
     )
     issuer = models.CharField("кто издал", max_length=400)
+    issuer_genitive = models.CharField(
+        "кто издал, в родительном падеже",
+        max_length=400,
+        blank=True,
+        help_text="Как в грифе: «приказом Отдела образования …». Пусто — составляется по словарю.",
+    )
+    place = models.CharField(
+        "место издания", max_length=100, blank=True, help_text="Например: «с. Тербуны»."
+    )
     number = models.CharField("номер", max_length=50)
     date = models.DateField("дата")
     title = models.TextField("наименование")
@@ -40,6 +51,19 @@ class Order(models.Model):
         # Seed 003's approval has a date and a signature but no number.
         number = f"№ {self.number} " if self.number else ""
         return f"{number}от {self.date:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        if not self.issuer_genitive and self.issuer:
+            self.issuer_genitive = genitive(self.issuer)
+        super().save(*args, **kwargs)
+
+    def requisites(self) -> OrderRequisites:
+        """What a stamp cites: «приказом Отдела образования … от 24.02.2022 № 121»."""
+        return OrderRequisites(
+            issuer_genitive=self.issuer_genitive or genitive(self.issuer),
+            date=self.date,
+            number=self.number,
+        )
 
 
 class ProgramLevel(models.TextChoices):

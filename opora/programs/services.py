@@ -73,6 +73,8 @@ def orders_save(
             defaults={
                 "municipality": municipality,
                 "issuer": data["issuer"],
+                "issuer_genitive": data.get("issuer_genitive", ""),
+                "place": data.get("place", ""),
                 "title": data["title"],
                 "signatory": data.get("signatory", ""),
                 "controller": data.get("controller", ""),
@@ -85,7 +87,17 @@ def orders_save(
     return saved
 
 
-ORDER_FIELDS = ("issuer", "number", "date", "title", "basis", "basis_text", "signatory")
+ORDER_FIELDS = (
+    "issuer",
+    "issuer_genitive",
+    "place",
+    "number",
+    "date",
+    "title",
+    "basis",
+    "basis_text",
+    "signatory",
+)
 
 
 @transaction.atomic
@@ -106,6 +118,10 @@ def order_save(
     ):
         raise PermissionDenied
     order = order or Order(region=region, municipality=municipality)
+    if fields.get("issuer", order.issuer) != order.issuer and (
+        fields.get("issuer_genitive", order.issuer_genitive) == order.issuer_genitive
+    ):
+        fields = {**fields, "issuer_genitive": ""}  # a new issuer: its genitive made anew
     for name in (*ORDER_FIELDS, "controller"):
         if name in fields:
             setattr(order, name, fields[name])

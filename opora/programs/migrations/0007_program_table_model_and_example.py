@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0005_evidence_links_http_only'),
+        ('programs', '0006_order_issuer_genitive_and_place'),
     ]
 
     operations = [

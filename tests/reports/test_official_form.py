@@ -1,0 +1,180 @@
+"""Every official document of the demo (`export_document --list`) comes out in the form of
+ГОСТ Р 7.0.97: its stamp cites the order in the genitive with the date before the number, its
+table headers repeat on every page, pages are numbered top centre from page 2, the type is Times
+New Roman (14 pt body, tables at least 11 pt) set on styles and runs, and no system text
+(rule codes, file names, statuses, «None») gets into it.
+
+Every document is checked as DOCX; the PDF — seconds of WeasyPrint each — for one document of
+each kind and the ones the issue names (the protocol, the orders), so the test stays under a
+couple of minutes."""
+
+import io
+import re
+import subprocess
+import zipfile
+
+import pytest
+from docx import Document as WordDocument
+from docx.oxml.ns import qn
+
+from opora.reports import pdf
+from opora.reports.documents import document_list, export_document
+
+pytestmark = pytest.mark.django_db
+
+SYSTEM_TEXT = ["shnor-", "docs/", "версия 1", "seed", "запланировано", "None"]
+# The annual report's text is rewritten by issue 19 item 5 (wt-doccontent): its method notes,
+# rule versions and statuses leave it there. Remove the entry when that lands.
+SYSTEM_TEXT_PENDING = {"annual_report"}
+STAMP = re.compile(r"(приказом|к приказу) (\S+)")
+NOMINATIVE_HEADS = {"Отдел", "Управление", "Министерство", "Департамент", "Комитет"}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def check_stamp(text: str) -> list[str]:
+    problems = []
+    for match in STAMP.finditer(text):
+        if match.group(2) in NOMINATIVE_HEADS:
+            problems.append(f"орган в именительном падеже: «{match.group(0)}»")
+    if re.search(r"(приказом|к приказу)[^\n]*\n?[^\n]*№ ?\S* от \d", text):
+        problems.append("номер перед датой в грифе")
+    if re.search(r"№ от", text):
+        problems.append("«№ от» без номера")
+    return problems
+
+
+def check_system_text(text: str) -> list[str]:
+    return [f"служебный текст «{word}»" for word in SYSTEM_TEXT if word in text]
+
+
+def check_docx(content: bytes) -> tuple[list[str], str]:
+    problems = []
+    document = WordDocument(io.BytesIO(content))
+    styles = zipfile.ZipFile(io.BytesIO(content)).read("word/styles.xml").decode()
+    if "Theme=" in styles or "theme=" in styles.replace("w:themeColor", ""):
+        problems.append("шрифт стиля привязан к теме")
+    normal = document.styles["Normal"]
+    if normal.font.name != "Times New Roman" or normal.font.size.pt != 14:
+        problems.append(f"основной текст: {normal.font.name} {normal.font.size.pt}")
+    for level in (1, 2):
+        if document.styles[f"Heading {level}"].font.name != "Times New Roman":
+            problems.append(f"заголовок {level} не Times New Roman")
+    first = document.sections[0]
+    if first._sectPr.find(qn("w:titlePg")) is None:
+        problems.append("нет особого первого листа (номер на первой странице)")
+    if 'instr=" PAGE "' not in first.header._element.xml:
+        problems.append("нет номера страницы в верхнем колонтитуле")
+    for table in document.tables:
+        bordered = table._tbl.tblPr.find(qn("w:tblBorders")) is not None
+        if not bordered:
+            continue  # the signature block
+        if table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is None:
+            problems.append("строка заголовка таблицы не повторяется")
+        for size in table._tbl.iter(qn("w:sz")):
+            if int(size.get(qn("w:val"))) < 22:
+                problems.append("текст таблицы мельче 11 pt")
+                break
+    for fonts in document.element.body.iter(qn("w:rFonts")):
+        if fonts.get(qn("w:ascii")) != "Times New Roman":
+            problems.append(f"шрифт {fonts.get(qn('w:ascii'))} в тексте")
+            break
+    return problems, _docx_text(document)
+
+
+def _pages(content: bytes) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    return text.split("\f")
+
+
+def check_pdf(content: bytes, html: str) -> tuple[list[str], str]:
+    problems = []
+    tables = re.findall(r"<table(?![^>]*signatures)[^>]*>.*?</table>", html, re.S)
+    if any("<thead>" not in table for table in tables):
+        problems.append("таблица без <thead>: заголовок не повторится")
+    pages = [page for page in _pages(content) if page.strip()]
+    first_line = [line.strip() for line in pages[0].splitlines() if line.strip()][0]
+    if first_line.isdigit():
+        problems.append("номер на первой странице")
+    if len(pages) > 1:
+        top = [line.strip() for line in pages[1].splitlines() if line.strip()][0]
+        if top != "2":
+            problems.append(f"вверху второй страницы не её номер: «{top}»")
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=content, capture_output=True, check=False
+    ).stdout.decode()
+    if not re.search(r"Liberation-?Serif|Times", fonts):
+        problems.append("шрифт не Times New Roman / Liberation Serif")
+    return problems, "\n".join(pages)
+
+
+@pytest.fixture
+def captured_html(monkeypatch):
+    """The HTML each PDF is printed from, to see its table headers."""
+    printed: list[str] = []
+    write = pdf._write_pdf
+
+    def capture(html: str) -> bytes:
+        printed.append(html)
+        return write(html)
+
+    monkeypatch.setattr(pdf, "_write_pdf", capture)
+    return printed
+
+
+def _pdf_sample(documents) -> list:
+    chosen, kinds = [], set()
+    for document in documents:
+        if "pdf" not in document.formats:
+            continue
+        if document.kind not in kinds or document.kind in {"protocol", "order"}:
+            chosen.append(document)
+            kinds.add(document.kind)
+    return chosen
+
+
+def test_every_demo_document_is_in_the_official_form(demo, captured_html):
+    documents = document_list()
+    assert {d.kind for d in documents} >= {
+        "program",
+        "protocol",
+        "risk_profile",
+        "staff_summary",
+        "annual_report",
+        "order",
+    }
+    problems = {}
+    for document in documents:
+        found, text = check_docx(export_document(document.id, file_format="docx"))
+        found += check_stamp(text)
+        if document.kind not in SYSTEM_TEXT_PENDING:
+            found += check_system_text(text)
+        if found:
+            problems[f"{document.id}.docx"] = sorted(set(found))
+    for document in _pdf_sample(documents):
+        captured_html.clear()
+        content = export_document(document.id, file_format="pdf")
+        found, text = check_pdf(content, captured_html[-1])
+        found += check_stamp(text)
+        if document.kind not in SYSTEM_TEXT_PENDING:
+            found += check_system_text(text)
+        if found:
+            problems[f"{document.id}.pdf"] = sorted(set(found))
+    assert problems == {}
+
+
+def test_the_checks_catch_the_old_stamp():
+    old = "Утверждена приказом Отдел образования администрации района № 121 от 24.02.2022"
+    assert len(check_stamp(old)) == 2
+    new = "УТВЕРЖДЕНА\nприказом Отдела образования администрации района\nот 24.02.2022 № 121"
+    assert check_stamp(new) == []
+    assert check_stamp("Утверждена приказом № от 14.06.2022") != []
