@@ -5,7 +5,7 @@ ROADMAP_LAYOUTS); XLSX with a sheet of indicators and one of the roadmap, which 
 
 What an official document never carries: the analyst's notes on a source (Indicator.note,
 Program.flags), activity statuses and anything measured against today's date. Invented demo
-content (Program.is_example) says «пример» on its first page."""
+content (Program.is_example) says «ПРИМЕР» on its first page."""
 
 import re
 from collections.abc import Callable, Iterator
@@ -48,10 +48,6 @@ ROADMAP_COLUMNS = [
 # roadmap's schools by code, apart from the addressees written in words.
 INDICATOR_SHEET_COLUMNS = [*INDICATOR_COLUMNS, "Код школы"]
 ROADMAP_SHEET_COLUMNS = [*ROADMAP_COLUMNS, "Коды школ"]
-
-EXAMPLE_MARK = (
-    "ПРИМЕР: документ придуман для демонстрации Опоры; в документах муниципалитета его нет."
-)
 
 
 def _listing() -> Iterator[Document]:
@@ -293,7 +289,7 @@ def program_blocks(program: Program, *, stamp: bool = True) -> list:
     blocks as its appendix, under its own «Приложение» stamp (`stamp=False`)."""
     blocks: list = []
     if program.is_example:
-        blocks.append(L.Paragraph(EXAMPLE_MARK, bold=True, align=L.LEFT))
+        blocks.append(L.example_mark("программа и её содержание"))
     if stamp and program.order:
         blocks.append(L.Stamp.approval(word="УТВЕРЖДЕНА", order=program.order.requisites()))
     blocks.append(L.Heading(program.name))
