@@ -1,11 +1,8 @@
-"""The annual report as files: the report's blocks (report.py) drawn as DOCX, PDF (WeasyPrint,
-through reports/print_base.html) and XLSX with one sheet per table."""
+"""The annual report as files: the report's blocks (report.py) drawn by the document layer as
+DOCX and PDF (reports/layout.py), and XLSX with one sheet per table."""
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
-
-from docx.shared import Cm
 
 from opora.exports import xlsx_workbook_bytes
 from opora.monitoring.models import AnnualReport
@@ -16,7 +13,7 @@ from opora.reports import charts, pdf
 from opora.reports import layout as L
 from opora.reports.cache import cached_document, code_version
 from opora.reports.documents import Document, register
-from opora.reports.docx import add_table, official_document
+from opora.reports.docx import render_docx
 
 KIND = "annual_report"
 
@@ -42,57 +39,110 @@ def report_xlsx(blocks: list) -> bytes:
     return xlsx_workbook_bytes(sheets)
 
 
-def report_docx(report: AnnualReport, blocks: list) -> bytes:
-    document = official_document()
-    _styled(document, report.title, "Heading1")
+def report_document(report: AnnualReport, blocks: list) -> L.OfficialDocument:
+    """The report as seed 000 issues it: the issuer, «Приложение 1 к протоколу …» when a
+    meeting of the working group took it, the title, the chapters, the signature and the date.
+    What only the app shows (`app_only`) and the editor's prompts stay out."""
+    meeting = report.meeting
+    group = meeting.group if meeting else report.municipality.working_groups.first()
+    out: list = [L.Issuer([group.issuer])] if group and group.issuer else []
+    if meeting:
+        out.append(
+            L.Stamp(
+                [
+                    f"Приложение {report.appendix_number}",
+                    "к протоколу заседания рабочей группы",
+                    f"от {meeting.date:%d.%m.%Y} № {meeting.number}",
+                ]
+            )
+        )
+    out.append(L.Heading(report.title))
+    if report.municipality.name not in report.title:
+        out.append(L.Paragraph(report.municipality.name, align=L.CENTER))
     for block in blocks:
-        if block.kind == "heading":
-            _styled(document, block.text, f"Heading{min(block.level, 2)}")
-        elif block.kind == "paragraph":
-            document.add_paragraph(block.text)
-        elif block.kind == "items":
-            for item in block.items:
-                _styled(document, item, "ListBullet")
-        elif block.kind == "table":
-            _table(document, block)
-        elif block.kind == "chart":
-            document.add_picture(io.BytesIO(block.png()), width=Cm(16))
-        elif block.kind == "conclusion" and block.text:
-            _styled(document, block.title, "Heading2")
-            for paragraph in block.text.split("\n"):
-                if paragraph.strip():
-                    document.add_paragraph(paragraph.strip())
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        out += _layer_blocks(block)
+    dated = meeting.date if meeting else report.published_at and report.published_at.date()
+    position = report.signer_position or "Муниципальный координатор"
+    out.append(L.Signatures([(position, report.signer_name)], date_line=not dated))
+    if dated:
+        out.append(L.Paragraph(f"{dated:%d.%m.%Y}", align=L.LEFT))
+    return L.OfficialDocument(title=report.title, blocks=out, draft=not report.is_published)
 
 
-def _styled(document, text: str, style_id: str) -> None:
-    """A paragraph in a style of the default template, named by its id: python-docx looks a
-    style up by reading every style, which hundreds of bullets a report made slow."""
-    document.add_paragraph(text)._p.style = style_id
+EDITOR_NOTE = " (текст координатора)"  # the page's prompt to write, not a part of the text
 
 
-def _table(document, block) -> None:
-    """The table with its caption kept with it and its header repeated on every page, written
-    by the layer's one table writer."""
-    bold_rows = {i for i, mark in enumerate(block.marks) if mark == "group"}
-    rows = [
-        [L.Cell(str(v), bold=True) for v in row] if i in bold_rows else row
-        for i, row in enumerate(block.rows)
+def _layer_blocks(block) -> list:
+    if block.kind == "heading":
+        return [L.Heading(block.text, level=min(block.level + 1, 3))]
+    if block.kind == "paragraph":
+        return [] if block.app_only else [L.Paragraph(block.text, indent=True)]
+    if block.kind == "items":
+        return [L.Paragraph(f"– {item}", indent=True) for item in block.items]
+    if block.kind == "table":
+        return [_layer_table(block)]
+    if block.kind == "chart":
+        chart = block.untitled()
+        return [
+            L.Figure(svg=chart.svg, png=chart.png, caption=block.data.get("title") or block.title)
+        ]
+    if block.kind == "conclusion" and block.text.strip():
+        return [
+            L.Heading(block.title.removesuffix(EDITOR_NOTE), level=3),
+            *[
+                L.Paragraph(line.strip(), indent=True)
+                for line in block.text.split("\n")
+                if line.strip()
+            ],
+        ]
+    return []
+
+
+def _layer_table(block) -> L.Table:
+    """The table with its caption kept with it and its header repeated on every page; columns
+    as wide as their texts are long, figures aligned right, group rows bold."""
+    keep = [i for i in range(len(block.header)) if i not in block.app_only]
+    marks = block.marks or [""] * len(block.rows)
+    rows = []
+    for row, mark in zip(block.rows, marks, strict=True):
+        cells = ["" if row[i] is None else str(row[i]) for i in keep]
+        rows.append([L.Cell(c, bold=True) for c in cells] if mark == "group" else cells)
+    columns = [[block.header[i], *[str(row[i] or "") for row in block.rows]] for i in keep]
+    # A column is as wide as its longest cell (up to a line's worth) or its header's longest
+    # word: a school's name is not broken, a long header wraps over a column of figures.
+    widths = [
+        max(
+            max(map(len, column[0].split()), default=0),
+            min(max((len(text) for text in column[1:]), default=0), 40),
+        )
+        + 3
+        for column in columns
     ]
-    table = L.Table(
-        header=[block.header],
+    numeric = {
+        n
+        for n, column in enumerate(columns)
+        if all(_figure_like(text) for text in column[1:]) and any(column[1:])
+    }
+    return L.Table(
+        header=[[block.header[i] for i in keep]],
         rows=rows,
-        widths_cm=[1] * len(block.header),
+        widths_cm=widths,
         caption=block.title,
-        font_pt=L.MIN_TABLE_PT if len(block.header) > 6 else L.TABLE_PT,
+        font_pt=L.MIN_TABLE_PT if len(keep) > 5 else L.TABLE_PT,
+        numeric=numeric,
     )
-    add_table(document, table)
+
+
+def _figure_like(text: str) -> bool:
+    return not text or text == "—" or text.replace(",", "").replace(".", "").split(" ")[0].isdigit()
+
+
+def report_docx(report: AnnualReport, blocks: list) -> bytes:
+    return render_docx(report_document(report, blocks))
 
 
 def report_pdf(report: AnnualReport, blocks: list) -> bytes:
-    return pdf.render_pdf("monitoring/report_print.html", {"report": report, "blocks": blocks})
+    return pdf.render_pdf_document(report_document(report, blocks))
 
 
 # Everything that draws a report's PDF, so that a cached file is redrawn after it changes.
@@ -101,9 +151,9 @@ _PDF_VERSION = code_version(
     *sorted(Path(__file__).parent.glob("report*.py")),  # report.py and the modules it builds on
     Path(charts.__file__),
     Path(pdf.__file__),
-    Path(__file__).parent / "templates/monitoring/report_print.html",
-    Path(__file__).parent / "templates/monitoring/_blocks.html",
+    Path(L.__file__),
     Path(pdf.__file__).parent / "templates/reports/print_base.html",
+    Path(pdf.__file__).parent / "templates/reports/official.css",
 )
 
 
@@ -112,11 +162,15 @@ def published_report_pdf(report: AnnualReport) -> bytes:
     printing costs seconds of CPU. Its blocks are what it shows, so a new conclusion, result or
     decision gives a new file."""
     blocks = report_blocks(report)
+    meeting = report.meeting
     heading = [
         report.title,
         report.is_published,
+        str(report.published_at),
         report.municipality.name,
         report.municipality.region.name,
+        [meeting.pk, meeting.number, str(meeting.date), meeting.group.issuer] if meeting else None,
+        [report.appendix_number, report.signer_position, report.signer_name],
     ]
     return cached_document(
         name=f"{KIND}-{report.pk}",

@@ -160,8 +160,8 @@ ROADMAP_LAYOUTS: dict[str, list[Column]] = {
     ],
     # 004 Свободный: seven columns, the task beside each activity, no sections.
     TableModel.TASKS: [
-        Column("№ п/п", 1.1, lambda a: a.number),
-        Column("Мероприятие", 5.0, lambda a: a.text),
+        Column("№ п/п", 1.5, lambda a: a.number),
+        Column("Мероприятие", 4.6, lambda a: a.text),
         Column("Задача", 4.2, lambda a: a.task.text if a.task else ""),
         Column("Адресность мероприятия", 3.6, _addressees_and_schools),
         Column("Период (срок реализации)", 2.8, lambda a: a.period),

@@ -23,9 +23,6 @@ from opora.reports.documents import document_list, export_document
 pytestmark = pytest.mark.django_db
 
 SYSTEM_TEXT = ["shnor-", "docs/", "версия 1", "seed", "запланировано", "None"]
-# The annual report's text is rewritten by issue 19 item 5 (wt-doccontent): its method notes,
-# rule versions and statuses leave it there. Remove the entry when that lands.
-SYSTEM_TEXT_PENDING = {"annual_report"}
 STAMP = re.compile(r"(приказом|к приказу) (\S+)")
 NOMINATIVE_HEADS = {"Отдел", "Управление", "Министерство", "Департамент", "Комитет"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -156,8 +153,7 @@ def test_every_demo_document_is_in_the_official_form(demo, captured_html):
     for document in documents:
         found, text = check_docx(export_document(document.id, file_format="docx"))
         found += check_stamp(text)
-        if document.kind not in SYSTEM_TEXT_PENDING:
-            found += check_system_text(text)
+        found += check_system_text(text)
         if found:
             problems[f"{document.id}.docx"] = sorted(set(found))
     for document in _pdf_sample(documents):
@@ -165,8 +161,7 @@ def test_every_demo_document_is_in_the_official_form(demo, captured_html):
         content = export_document(document.id, file_format="pdf")
         found, text = check_pdf(content, captured_html[-1])
         found += check_stamp(text)
-        if document.kind not in SYSTEM_TEXT_PENDING:
-            found += check_system_text(text)
+        found += check_system_text(text)
         if found:
             problems[f"{document.id}.pdf"] = sorted(set(found))
     assert problems == {}
