@@ -70,6 +70,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/identify_db.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/early_warning_check.py
 	$(BIN)/python bench/load.py --json /tmp/opora-load/load.json
 

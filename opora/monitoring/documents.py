@@ -83,9 +83,7 @@ def _layer_blocks(block) -> list:
         return [_layer_table(block)]
     if block.kind == "chart":
         chart = block.untitled()
-        return [
-            L.Figure(svg=chart.svg, png=chart.png, caption=block.data.get("title") or block.title)
-        ]
+        return [L.Figure(svg=chart.svg, caption=block.data.get("title") or block.title)]
     if block.kind == "conclusion" and block.text.strip():
         return [
             L.Heading(block.title.removesuffix(EDITOR_NOTE), level=3),
@@ -152,8 +150,7 @@ _PDF_VERSION = code_version(
     Path(charts.__file__),
     Path(pdf.__file__),
     Path(L.__file__),
-    Path(pdf.__file__).parent / "templates/reports/print_base.html",
-    Path(pdf.__file__).parent / "templates/reports/official.css",
+    pdf.TYPST_TEMPLATE,
 )
 
 

@@ -65,7 +65,7 @@ class Chart:
         return self.figure(**self.data)
 
     def svg(self) -> str:
-        return charts.svg(self.draw())
+        return charts.cached_svg(self.figure, **self.data)
 
     def png(self) -> bytes:
         return charts.png(self.draw(), dpi=110)

@@ -19,6 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from opora.reports import layout as L
+from opora.reports.pdf import raster
 
 FONT = "Times New Roman"
 A4_CM = (21.0, 29.7)
@@ -287,9 +288,9 @@ def render_docx(document: L.OfficialDocument) -> bytes:
                 _append(word, f"<w:p {_W}>{ppr}{_runs(block.caption, body_pt, True)}</w:p>")
             picture = word.add_paragraph()
             picture.alignment = 1
-            picture.add_run().add_picture(
-                io.BytesIO(block.png()), width=Cm(min(block.width_cm, width))
-            )
+            size = min(block.width_cm, width)
+            image = block.png() if block.png else raster(block.svg(), width_cm=size)
+            picture.add_run().add_picture(io.BytesIO(image), width=Cm(size))
         elif isinstance(block, L.Signatures):
             _append(word, _signatures_xml(block, body_pt, width))
         elif isinstance(block, L.Landscape | L.Portrait):

@@ -165,11 +165,12 @@ class Table:
 
 @dataclass
 class Figure:
-    """A chart: SVG for the PDF, PNG for the DOCX (each drawn only by the renderer that needs
-    it), with a caption kept with it."""
+    """A chart as SVG, with a caption kept with it; drawn only by the renderer that needs it.
+    The DOCX gets a PNG: `png` when given, else the SVG rasterised by Typst (quicker than
+    matplotlib draws a PNG)."""
 
     svg: Callable[[], str]
-    png: Callable[[], bytes]
+    png: Callable[[], bytes] | None = None
     caption: str = ""
     width_cm: float = 16
 

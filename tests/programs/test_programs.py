@@ -299,10 +299,12 @@ def test_program_exports_as_docx_and_xlsx_in_the_seeds_columns(client, program):
     assert roadmap[1][:4] == ("1", "Адресность", "Анализ результатов ВПР", "Октябрь 2023")
     response = client.get(reverse("programs:program_export", args=[program.pk, "docx"]))
     document = Document(io.BytesIO(response.content))
-    assert (
-        document.paragraphs[0].text
-        == "Утверждена приказом Управление образования № 116 от 17.02.2023"
-    )
+    # ГОСТ Р 7.0.97: the order in the genitive, the date before the number.
+    assert [p.text for p in document.paragraphs[:3]] == [
+        "УТВЕРЖДЕНА",
+        "приказом Управления образования",
+        "от 17.02.2023 № 116",
+    ]
     passport = document.tables[0]
     assert passport.cell(1, 1).text == DOCUMENT["name"]
     assert document.sections[-1].orientation == 1  # the roadmap is landscape
