@@ -106,16 +106,7 @@ def _layer_table(block) -> L.Table:
         cells = ["" if row[i] is None else str(row[i]) for i in keep]
         rows.append([L.Cell(c, bold=True) for c in cells] if mark == "group" else cells)
     columns = [[block.header[i], *[str(row[i] or "") for row in block.rows]] for i in keep]
-    # A column is as wide as its longest cell (up to a line's worth) or its header's longest
-    # word: a school's name is not broken, a long header wraps over a column of figures.
-    widths = [
-        max(
-            max(map(len, column[0].split()), default=0),
-            min(max((len(text) for text in column[1:]), default=0), 40),
-        )
-        + 3
-        for column in columns
-    ]
+    widths = _widths(columns)
     numeric = {
         n
         for n, column in enumerate(columns)
@@ -129,6 +120,28 @@ def _layer_table(block) -> L.Table:
         font_pt=L.MIN_TABLE_PT if len(keep) > 5 else L.TABLE_PT,
         numeric=numeric,
     )
+
+
+LINE_CHARACTERS = 80  # of 11–12 pt type across a portrait page
+
+
+def _widths(columns: list[list[str]]) -> list[float]:
+    """Each column at least as wide as its longest word (a school's name, a date is not
+    broken), and what is left of the line shared by how long the column's texts are on average:
+    a decision's text gets the room, a number column stays narrow."""
+    floors = [
+        max((len(word) for text in column for word in text.split()), default=1) + 1
+        for column in columns
+    ]
+    wants = [
+        max(floor, min(sum(map(len, column[1:])) / max(len(column) - 1, 1), 60))
+        for floor, column in zip(floors, columns, strict=True)
+    ]
+    spare, asked = LINE_CHARACTERS - sum(floors), sum(wants) - sum(floors)
+    if asked <= 0 or spare >= asked:
+        return wants
+    share = max(spare, 0) / asked
+    return [f + (w - f) * share for f, w in zip(floors, wants, strict=True)]
 
 
 def _figure_like(text: str) -> bool:
