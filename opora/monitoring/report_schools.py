@@ -210,7 +210,20 @@ class RisksSection(Section):
             for row in profiled
             if any(cell.is_priority for cell in row.cells)
         ]
+        invented = [row.school.short_name for row in profiled if row.profile.is_example]
+        example = (
+            [
+                Paragraph(
+                    "ПРИМЕР: ответы анкеты рисковых профилей придуманы для демонстрации Опоры ("
+                    + ", ".join(invented)
+                    + ")."
+                )
+            ]
+            if invented
+            else []
+        )
         return [
+            *example,
             Paragraph(
                 f"Рисковые профили за {data.year_label} заполнены в {len(profiled)} "
                 f"{agree(len(profiled), 'школа', 'loct')} из {len(found.rows)}. "

@@ -85,6 +85,13 @@ def test_chart_titles_are_captions_printed_as_text(report):
     assert "Качество знаний, %: ВПР математика 5 кл." in text
 
 
+def test_invented_risk_profiles_are_marked_as_an_example_in_the_report(report):
+    text = _docx_text(report)
+
+    assert "ПРИМЕР: ответы анкеты рисковых профилей придуманы для демонстрации Опоры" in text
+    assert "(СОШ с. Бартеневка)" in text
+
+
 def test_a_schools_verdict_reads_the_same_in_every_section_and_on_the_measure_page(client, report):
     data = report_data(municipality=report.municipality, year=2023, report=report)
     blocks = build(data)
