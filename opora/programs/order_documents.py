@@ -68,7 +68,7 @@ def order_document(order: Order) -> L.OfficialDocument:
         blocks.append(
             L.Paragraph(
                 f"{len(points) + 1}. Контроль за исполнением приказа возложить на "
-                f"{order.controller}.",
+                f"{order.controller.rstrip('.')}.",
                 indent=True,
             )
         )
@@ -95,13 +95,16 @@ def _title(order: Order) -> str:
     return f"Приказ{number} от {order.date:%d.%m.%Y}: {order.title or order.issuer}"
 
 
-def _listing() -> Iterator[Document]:
-    # Orders with points or approving something in the app; a law or a decree a program only
-    # cites (a basis) is not an order the department issues.
-    issued = Order.objects.filter(
+def issued_orders():
+    """Orders with points or approving something in the app: a law or a decree a program only
+    cites (a basis) is not an order the department issues, and exports as nothing."""
+    return Order.objects.filter(
         ~Q(points=[]) | Q(programs__isnull=False) | Q(identification_runs__isnull=False)
-    )
-    for order in issued.distinct().order_by("pk"):
+    ).distinct()
+
+
+def _listing() -> Iterator[Document]:
+    for order in issued_orders().order_by("pk"):
         yield Document(f"{KIND}-{order.pk}", KIND, _title(order), ("docx", "pdf"))
 
 

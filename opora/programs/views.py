@@ -34,8 +34,9 @@ from opora.programs.forms import (
     TablesUploadForm,
 )
 from opora.programs.models import Activity, Indicator, IndicatorValue, Order
+from opora.programs.order_documents import issued_orders
 from opora.reports import charts
-from opora.reports.documents import FORMATS, export_document
+from opora.reports.documents import FORMATS, DocumentError, export_document
 from opora.tabular import ImportRefused
 
 
@@ -383,10 +384,12 @@ def program_copy(request, pk):
 @login_required
 def order_list(request):
     orders = list(selectors.order_list(user=request.user))
+    issued = set(issued_orders().filter(pk__in=[o.pk for o in orders]).values_list("pk", flat=True))
     for order in orders:
         order.editable = can_issue_order(
             request.user, region=order.region, municipality=order.municipality
         )
+        order.issued_here = order.pk in issued
     return render(
         request,
         "programs/order_list.html",
@@ -449,6 +452,20 @@ def order_file(request, pk):
     """The scanned order, only to those who see the order (uploads are never served directly)."""
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
     return _download(order.file)
+
+
+@login_required
+def order_export(request, pk, file_format):
+    """The order as a приказ with its appendices, to those who see the order; an act it only
+    cites (a law) is not a document Opora issues."""
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
+    try:
+        content = export_document(f"order-{order.pk}", file_format=file_format)
+    except DocumentError:
+        raise Http404 from None
+    return file_response(
+        content, filename=f"prikaz-{order.pk}.{file_format}", content_type=FORMATS[file_format]
+    )
 
 
 def _download(stored) -> FileResponse:

@@ -36,6 +36,11 @@ sections, 003's risk factors). Orders give their requisites with `Order.requisit
 stamp reads «УТВЕРЖДЕНА приказом Отдела образования … от 24.02.2022 № 121» and an appendix
 «Приложение № 2 к приказу Отдела образования … от 24.02.2022 № 121».
 
+A new block kind needs a branch in both renderers: `render_docx` (reports/docx.py) and
+`_block_data` (reports/pdf.py) with its drawing in reports/templates/reports/official.typ, the
+one Typst template every PDF is typeset from. tests/reports/test_official_form.py checks every
+document `export_document --list` gives, in both formats.
+
 Extend this module (new block kinds, new optional fields); do not rename what is here — other
 apps build on it.
 """

@@ -10,8 +10,12 @@ import json
 import re
 from pathlib import Path
 
-from opora.reports import layout as L
+from django.core.cache import cache
 
+from opora.reports import layout as L
+from opora.reports.cache import content_digest
+
+RASTER_SECONDS = 24 * 3600
 TYPST_TEMPLATE = Path(__file__).parent / "templates/reports/official.typ"
 
 
@@ -28,14 +32,22 @@ def render_pdf_document(document: L.OfficialDocument) -> bytes:
 
 
 def raster(svg: str, *, width_cm: float, ppi: float = 110) -> bytes:
-    """An SVG as PNG of `width_cm` at `ppi`, rendered by Typst: for a DOCX figure."""
-    import typst
+    """An SVG as PNG of `width_cm` at `ppi`, rendered by Typst: for a DOCX figure. Kept in the
+    cache under the digest of what it is made of, like the charts' SVG (reports/charts.py)."""
+    key = f"raster:{content_digest([svg, width_cm, ppi])}"
+    found = cache.get(key)
+    if found is None:
+        import typst
 
-    source = (
-        "#set page(width: auto, height: auto, margin: 0pt)\n"
-        f'#image(bytes(sys.inputs.svg), format: "svg", width: {width_cm}cm)'
-    )
-    return typst.compile(source.encode(), format="png", ppi=float(ppi), sys_inputs={"svg": svg})
+        source = (
+            "#set page(width: auto, height: auto, margin: 0pt)\n"
+            f'#image(bytes(sys.inputs.svg), format: "svg", width: {width_cm}cm)'
+        )
+        found = typst.compile(
+            source.encode(), format="png", ppi=float(ppi), sys_inputs={"svg": svg}
+        )
+        cache.set(key, found, RASTER_SECONDS)
+    return found
 
 
 _URL = re.compile(r"\w+://\S+")

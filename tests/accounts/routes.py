@@ -109,6 +109,9 @@ SCHOOL_PROGRAM = by_school(Program)
 INDICATOR = by_municipality(Indicator, "program__municipality", school__isnull=True)
 ACTIVITY = by_municipality(Activity, "program__municipality", program__school__isnull=True)
 ORDER = by_municipality(Order)
+ISSUED_ORDER = by_municipality(
+    Order, programs__isnull=False
+)  # an act it only cites exports as nothing
 
 
 def with_file(objects: Objects, model: type[Model], field: str) -> Objects:
@@ -460,6 +463,7 @@ ROUTES = [
     Route("programs:my_activities"),
     Route("programs:order_list"),
     Route("programs:order_file", with_file(ORDER, Order, "file")),
+    Route("programs:order_export", ISSUED_ORDER, kwargs={"file_format": "docx"}),
     Route("programs:order_create", get=MANAGERS, post=MANAGERS),
     Route("programs:order_edit", ORDER, get=MANAGERS, post=MANAGERS),
     Route("programs:program_detail", MUNICIPAL_PROGRAM),
