@@ -26,6 +26,14 @@ def agree(number: int, word: str, case: str = "nomn") -> str:
     return form.word.capitalize() if word[:1].isupper() else form.word
 
 
+def plural(number: int, one: str, few: str, many: str) -> str:
+    """The one of three forms of a phrase that agrees with `number` («показатель считается»,
+    «показателя считаются», «показателей считаются»): pymorphy3 agrees the word «штука» with the
+    number, and its form tells which of the three to take. For a single noun use `agree`."""
+    form = agree(number, "штука")
+    return {"штука": one, "штуки": few}.get(form, many)
+
+
 def count_noun(number, word: str, case: str = "nomn") -> str:
     """«1 школа», «2 школы», «5 школ», «21 школа», with a no-break space between."""
     number = int(number or 0)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from opora.words import accusative_person, agree, count_noun, genitive
+from opora.words import accusative_person, agree, count_noun, genitive, plural
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,12 @@ def test_an_institution_takes_the_genitive_for_a_stamp(name, expected):
 )
 def test_a_person_is_heard_in_the_accusative(name, expected):
     assert accusative_person(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(1, "показатель считается"), (3, "показателя считаются"), (11, "показателей считаются")],
+)
+def test_a_phrase_takes_the_form_pymorphy3_gives_for_the_number(number, expected):
+    forms = ("показатель считается", "показателя считаются", "показателей считаются")
+    assert plural(number, *forms) == expected

@@ -23,7 +23,6 @@ from opora.reports.pdf import raster
 
 FONT = "Times New Roman"
 A4_CM = (21.0, 29.7)
-PORTRAIT_WIDTH_CM = 16.5  # A4 less the margins of ГОСТ Р 7.0.97 (3 cm left, 1.5 cm right)
 LANDSCAPE_WIDTH_CM = 25.2
 TWIPS_PER_CM = 567
 _JC = {L.LEFT: "left", L.CENTER: "center", L.RIGHT: "right", L.JUSTIFY: "both"}
@@ -230,15 +229,6 @@ def table_xml(table: L.Table, text_width_cm: float) -> str:
 def _append(document, xml: str) -> None:
     body = document.element.body
     body.insert(len(body) - 1, parse_xml(xml))  # before the section properties, which come last
-
-
-def add_table(document, table: L.Table) -> None:
-    """The table (and its caption, kept with it) at the end of a document made by
-    `official_document`, filling the text width of the current page: for a builder that writes
-    the rest with python-docx."""
-    section = document.sections[-1]
-    width = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
-    _append_table(document, table, width)
 
 
 def _append_table(document, table: L.Table, width_cm: float) -> None:

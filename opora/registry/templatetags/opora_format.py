@@ -56,9 +56,13 @@ def change(value, unit: str = "") -> str:
 def count_noun(number, noun: str) -> str:
     """A count with its noun agreed by pymorphy3 (opora/words.py): `{{ n|count_noun:"школа" }}`
     gives «1 школа», «2 школы», «5 школ», «21 школа»; a case after a comma,
-    `{{ n|count_noun:"школа,gent" }}`, gives «из 1 школы», «из 5 школ»."""
-    word, _, case = noun.partition(",")
-    return words.count_noun(number, word, case or "nomn")
+    `{{ n|count_noun:"школа,gent" }}`, gives «из 1 школы», «из 5 школ». A phrase gives its three
+    forms: `{{ n|count_noun:"балла,баллов,баллов" }}`."""
+    parts = noun.split(",")
+    if len(parts) == 3:
+        number = int(number or 0)
+        return f"{number}\u00a0{words.plural(number, *parts)}"
+    return words.count_noun(number, parts[0], parts[1] if len(parts) == 2 else "nomn")
 
 
 @register.filter
