@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0002_context_indicators'),
+        ('registry', '0003_school_fisoko_login'),
     ]
 
     operations = [
