@@ -116,6 +116,24 @@ def account_set_active(*, user: User | None, account: User, active: bool) -> Use
     return account
 
 
+@transaction.atomic
+def account_change_role(*, user: User | None, account: User, role: str, scope: dict) -> User:
+    """Give an account another role or place (account_scope): only an account the user manages,
+    and only a role and place the user could have invited it to, the invitation's rule."""
+    if user is not None and not (
+        can_manage_account(user, account) and can_grant_scope(user, role=role, **scope)
+    ):
+        raise PermissionDenied
+    account.role = role
+    account.region = scope["region"]
+    account.municipality = scope["municipality"]
+    account.school = scope["school"]
+    account.full_clean()
+    account.save()
+    account.curated_schools.set(scope["schools"])
+    return account
+
+
 def account_send_password_link(*, user: User | None, account: User, site_url: str) -> str:
     """E-mail a link to set a new password: the invitation again if the account has never set
     one, Django's password reset letter otherwise."""

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts import selectors, services
-from opora.accounts.forms import InviteForm, PasswordChangeForm
-from opora.accounts.permissions import can_manage_account, manages_accounts
+from opora.accounts.forms import AccountRoleForm, InviteForm, PasswordChangeForm
+from opora.accounts.permissions import can_manage_account, manageable_accounts, manages_accounts
 from opora.paging import paginate
 
 
@@ -29,8 +29,9 @@ def user_list(request):
         raise PermissionDenied
     search = request.GET.get("q", "").strip()
     accounts = paginate(request, selectors.account_list(user=request.user, search=search))
+    manageable = manageable_accounts(request.user, accounts.rows)
     for account in accounts.rows:
-        account.manageable = can_manage_account(request.user, account)
+        account.manageable = account.pk in manageable
     return render(request, "accounts/user_list.html", {"accounts": accounts, "search": search})
 
 
@@ -59,6 +60,38 @@ def user_invite(request):
             messages.success(request, f"Приглашение отправлено на {account.email}.")
             return redirect("accounts:user_list")
     return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk):
+    account = selectors.account_get(user=request.user, pk=pk)
+    if not can_manage_account(request.user, account):
+        raise PermissionDenied
+    form = AccountRoleForm(request.POST or None, user=request.user, account=account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.account_change_role(
+                user=request.user, account=account, role=data["role"], scope=data["scope"]
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                f"«{account}»: роль и место работы изменены ({account.get_role_display()}).",
+            )
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {
+            "form": form,
+            "account": account,
+            "history": selectors.account_role_history(account=account),
+        },
+    )
 
 
 @login_required

@@ -96,9 +96,11 @@ def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], titl
     # From the figure's left edge, not the axes': after long labels the axes are too narrow.
     if title:
         figure.text(0.02, 1 - 0.35 / height, title, fontsize=10, fontweight="bold")
+    # Also from the figure's left edge: its strip is under the labels too, and started after
+    # long labels the entries ran off the right edge.
     figure.legend(
         loc="lower left",
-        bbox_to_anchor=(left, 0.1 / height),
+        bbox_to_anchor=(0.02, 0.1 / height),
         ncols=min(len(names), 4),
         frameon=False,
         fontsize=8,

@@ -454,6 +454,7 @@ ROUTES = [
     # The accounts of a territory (page «Пользователи»): the region's operator, the coordinators.
     Route("accounts:user_list", get=MANAGERS),
     Route("accounts:user_invite", get=MANAGERS, post=MANAGERS),
+    Route("accounts:user_edit", ACCOUNT, get=MANAGERS, post=MANAGERS),
     Route("accounts:user_deactivate", ACCOUNT, get=None, post=MANAGERS),
     Route("accounts:user_activate", ACCOUNT, get=None, post=MANAGERS),
     Route("accounts:user_password_link", ACCOUNT, get=None, post=MANAGERS),
