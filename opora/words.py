@@ -12,6 +12,13 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
+@cache
+def _petrovich():
+    from petrovich.main import Petrovich  # reads its rules file once
+
+    return Petrovich()
+
+
 def agree(number: int, word: str, case: str = "nomn") -> str:
     """The noun `word` (nominative singular) agreeing with `number` in `case` (pymorphy3's
     names: nomn, gent, datv, accs, ablt, loct): agree(5, "школа") is «школ», agree(2, "участник",
@@ -78,9 +85,8 @@ def accusative_person(name: str) -> str:
     """«Астраханцева О.В.» → «Астраханцеву О.В.» (СЛУШАЛИ: кого); a full name «Фамилия Имя
     Отчество» declines all three. Gender comes from the patronymic, else from the surname."""
     from petrovich.enums import Case, Gender
-    from petrovich.main import Petrovich
 
-    petrovich = Petrovich()
+    petrovich = _petrovich()
     parts = name.split()
     if not parts:
         return name
