@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from opora.accounts.models import Role, User
+from opora.meetings.models import Meeting
 from opora.monitoring import services
 from opora.monitoring.models import (
     AnnualReport,
@@ -123,6 +124,13 @@ def _ivanteevka(coordinator: User) -> None:
         AnnualReport.objects.filter(pk=report.pk).update(
             published_at=timezone.make_aware(datetime.datetime(2023, 7, 3, 12, 0))
         )
+    # The report is Приложение 1 to protocol № 1 of 03.07.2023, signed by its chair.
+    AnnualReport.objects.filter(pk=report.pk).update(
+        meeting=Meeting.objects.get(group__municipality=municipality, number=1),
+        appendix_number=1,
+        signer_position="Муниципальный координатор",
+        signer_name="О.В. Астраханцева",
+    )
 
 
 def _diagnostics_indicator(program: Program, school: School) -> Indicator:

@@ -103,15 +103,20 @@ def demo_load() -> None:
 def _load_municipality(data: dict) -> None:
     school_registry_import_table(table=_registry_table(data), imported_by=None)
     Region.objects.filter(name=data["region"]).update(is_demo=True)
+    # The seeds' notes on their sources are kept for the staff (docs/demo-data.md).
     Municipality.objects.filter(code=data["municipality"]["code"]).update(
-        center=data["municipality"]["center"]
+        center=data["municipality"]["center"], source_notes=data["notes"]
     )
     results = DATA_DIR / "results" / f"{data['municipality']['code']}.csv"
     result_import(content=results.read_bytes(), filename=results.name, imported_by=None)
     for school_data in data["schools"]:
         school = School.objects.get(code=school_data["code"])
-        if school.is_synthetic != school_data["synthetic"]:
+        if (school.is_synthetic, school.source_note) != (
+            school_data["synthetic"],
+            school_data["source_note"],
+        ):
             school.is_synthetic = school_data["synthetic"]
+            school.source_note = school_data["source_note"]
             school.save()
         _load_context(school, school_data)
 

@@ -114,7 +114,7 @@ class ClustersSection(Section):
         ]
         return [
             Paragraph(
-                f"По правилу «{run.rule_set.title}» (версия {run.rule_set.version}), "
+                f"По правилу «{run.rule_set.title}» "
                 f"список на {academic_year_label(run.year)} утверждён приказом {run.order}. "
                 "Филиалы учтены вместе с головными школами."
             ),
@@ -210,7 +210,20 @@ class RisksSection(Section):
             for row in profiled
             if any(cell.is_priority for cell in row.cells)
         ]
+        invented = [row.school.short_name for row in profiled if row.profile.is_example]
+        example = (
+            [
+                Paragraph(
+                    "ПРИМЕР: ответы анкеты рисковых профилей придуманы для демонстрации Опоры ("
+                    + ", ".join(invented)
+                    + ")."
+                )
+            ]
+            if invented
+            else []
+        )
         return [
+            *example,
             Paragraph(
                 f"Рисковые профили за {data.year_label} заполнены в {len(profiled)} "
                 f"{agree(len(profiled), 'школа', 'loct')} из {len(found.rows)}. "
@@ -439,9 +452,9 @@ class FairChangeSection(Section):
                 "погрешностью, которая тем шире, чем меньше участников. «Опередила похожие "
                 "школы» — только если разница больше погрешности. Это сравнение, а не оценка "
                 "эффективности: её дают меры по своим правилам (раздел «Оценка эффективности "
-                "принятых мер»), и здесь она повторена. Метод описан в руководстве по методикам "
-                "Опоры."
+                "принятых мер»), и здесь она повторена."
             ),
+            Paragraph("Метод описан в руководстве по методикам Опоры.", app_only=True),
             Table(
                 "Изменения относительно похожих школ",
                 ["Школа", "Относительно похожих школ", "Оценка мер", "Обоснование"],

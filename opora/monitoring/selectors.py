@@ -15,6 +15,7 @@ from opora.accounts.permissions import (
     visible_schools,
     works_with_own_schools,
 )
+from opora.meetings.models import Meeting
 from opora.monitoring.models import (
     AnnualReport,
     CampaignKind,
@@ -147,3 +148,10 @@ def report_list(*, user: User) -> QuerySet[AnnualReport]:
 
 def report_get(*, user: User, pk: int) -> AnnualReport:
     return get_object_or_404(report_list(user=user), pk=pk)
+
+
+def report_meetings(*, municipality: Municipality) -> QuerySet[Meeting]:
+    """The working group meetings a report may be an appendix to, the latest first; the caller
+    manages the municipality."""
+    meetings = Meeting.objects.filter(group__municipality=municipality).select_related("group")
+    return meetings.order_by("-date", "-number")

@@ -457,6 +457,20 @@ def report_page(request, code, year):
                 if report.is_published
                 else "Отчёт снят с публикации.",
             )
+        elif "requisites" in request.POST:
+            try:
+                services.report_requisites_save(
+                    user=request.user,
+                    report=report,
+                    meeting_id=request.POST.get("meeting", ""),
+                    appendix_number=request.POST.get("appendix_number", ""),
+                    signer_position=request.POST.get("signer_position", ""),
+                    signer_name=request.POST.get("signer_name", ""),
+                )
+                messages.success(request, "Реквизиты отчёта сохранены.")
+            except ValidationError as error:
+                for problem in error.messages:
+                    messages.error(request, problem)
         else:
             services.report_conclusions_save(
                 user=request.user,
@@ -482,6 +496,7 @@ def report_page(request, code, year):
             "municipality": municipality,
             "blocks": build(data),
             "manages": manages,
+            "meetings": selectors.report_meetings(municipality=municipality) if manages else [],
             "history": report.history.order_by("-history_date")[:20] if report.pk else [],
         },
     )

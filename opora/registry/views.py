@@ -30,6 +30,11 @@ def school_list(request):
         sort=data.get("sort") or "name",
     )
     schools = paginate(request, selectors.school_list(user=request.user, filters=filters))
+    # The source notes of the one municipality shown: the user's own, or the one filtered on.
+    shown = visible_municipalities(request.user)
+    if filters.municipality:
+        shown = shown.filter(code=filters.municipality)
+    shown = list(shown[:2])
     return render(
         request,
         "registry/school_list.html",
@@ -39,6 +44,7 @@ def school_list(request):
             "sort": filters.sort,
             "can_import": can_import_files(request.user),
             "several_municipalities": form.fields["municipality"].choices[2:] != [],
+            "noted_municipality": shown[0] if len(shown) == 1 else None,
         },
     )
 
