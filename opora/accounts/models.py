@@ -47,6 +47,9 @@ class User(AbstractUser):
         related_name="curators",
         verbose_name="закреплённые школы",
     )
+    # The academic year the user works in, chosen once in the header (registry/years.py,
+    # year_in_view); empty until chosen: then the latest year with data in the user's scope.
+    academic_year = models.PositiveSmallIntegerField("учебный год в работе", null=True, blank=True)
 
     class Meta:
         verbose_name = "пользователь"

@@ -167,12 +167,13 @@ def category_counts(*, user: User, run: IdentificationRun) -> list[tuple[str, in
     )
 
 
-def next_identification_year(*, user: User) -> int | None:
-    """The year a list would be drawn up for next: the one after the latest results in scope."""
-    latest = SchoolResult.objects.filter(school__in=visible_schools(user)).aggregate(y=Max("year"))[
-        "y"
-    ]
-    return latest + 1 if latest else None
+def next_identification_year(*, user: User, year: int) -> int:
+    """The year a list would be drawn up for, working in academic year `year`: the one after the
+    latest results in scope up to `year` (a list for Y is made from the results of Y − 1)."""
+    latest = SchoolResult.objects.filter(
+        school__in=visible_schools(user), year__lte=year
+    ).aggregate(y=Max("year"))["y"]
+    return latest + 1 if latest else year
 
 
 # --- The approved list of a year ---------------------------------------------------------------
@@ -354,6 +355,12 @@ def draft_runs(*, municipality: Municipality, years: list[int]) -> list[Identifi
     return [
         r for r in runs if r.status == RunStatus.DRAFT and (r.year, r.rule_set.kind) not in approved
     ]
+
+
+def list_years(*, user: User) -> list[int]:
+    """The years lists were drawn up for (approved or draft) over the user's territory."""
+    years = run_list(user=user).filter(rule_set__kind__in=LIST_KINDS).values_list("year", flat=True)
+    return list(years.order_by().distinct())
 
 
 def supported_schools(*, municipality: Municipality, year: int) -> QuerySet[School]:

@@ -7,3 +7,7 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         from opora.programs import documents  # noqa: F401  (registers the program documents)
+        from opora.programs.selectors import program_years
+        from opora.registry.years import year_source
+
+        year_source(program_years)
