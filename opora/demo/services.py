@@ -11,6 +11,7 @@ from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
 from opora.demo.meetings import meetings_load
 from opora.demo.monitoring import load_monitoring
+from opora.demo.now import activities_settle
 from opora.demo.risks import risks_demo_load
 from opora.demo.staff import staff_demo_load
 from opora.identification.models import IdentificationRun, RuleSet, RunStatus
@@ -93,6 +94,7 @@ def demo_load() -> None:
     risks_demo_load()
     staff_demo_load()
     load_monitoring()
+    activities_settle()
 
 
 def _load_municipality(data: dict) -> None:
