@@ -33,6 +33,7 @@ from opora.identification.rules import (
     rule_from_params,
 )
 from opora.registry.models import ContextIndicator, ContextValue, Municipality, School
+from opora.registry.years import latest_up_to, year_in_view
 
 
 def context_frame(*, schools: QuerySet[School], before_year: int) -> pl.DataFrame:
@@ -452,12 +453,13 @@ class FairChange:
 
 
 def school_fair_change(*, user: User, school: School, year: int | None = None) -> FairChange | None:
-    """The school's change from the year before `year` (default: its latest year with results)
-    against comparable schools of its region; None without two years of results. Peers' figures
-    enter only as a group total; their names are shown where the user may see them."""
+    """The school's change from the year before `year` (default: its latest year with results
+    up to the year in view) against comparable schools of its region; None without two years of
+    results. Peers' figures enter only as a group total; their names are shown where the user
+    may see them."""
     years = sorted(set(SchoolResult.objects.filter(school=school).values_list("year", flat=True)))
     if year is None:
-        year = years[-1] if years else None
+        year = latest_up_to(year_in_view(user), years) or (years[-1] if years else None)
     if year is None or year - 1 not in years or year not in years:
         return None
     base_year = year - 1
