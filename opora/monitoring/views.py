@@ -30,7 +30,7 @@ from opora.monitoring.results import municipality_dynamics, report_years
 from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Indicator
 from opora.registry.models import School
-from opora.registry.years import deadlines_as_of, latest_up_to, page_year
+from opora.registry.years import deadlines_as_of, latest_up_to, page_year, year_in_view
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors as risk_selectors
@@ -68,7 +68,9 @@ def campaign_create(request, code):
     indicators = Indicator.objects.filter(
         program__municipality=municipality, program__school__isnull=True
     ).select_related("school")
-    form = CampaignForm(request.POST or None, indicators=indicators)
+    form = CampaignForm(
+        request.POST or None, indicators=indicators, initial={"year": year_in_view(request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
