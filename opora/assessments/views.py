@@ -23,7 +23,8 @@ def results_table(request):
     years = selectors.result_years(user=request.user)
     municipalities = visible_municipalities(request.user)
     query = request.GET.copy()
-    query["year"] = page_year(request, years=years) if years else ""
+    shown = page_year(request, years=years)  # also says when `?year=` does not parse
+    query["year"] = shown if years else ""
     form = ResultsFilterForm(query, years=years, municipalities=municipalities)
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or (years[0] if years else None)
