@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "opora.risks",
     "opora.staff",
     "opora.monitoring",
+    "opora.selfassessment",
     "opora.demo",
     "opora.operations",
     "ninja",  # serves the API docs' Swagger UI from local static files

@@ -7,8 +7,8 @@ as `Problem(row, column, message)`, so every import names the place of an error 
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +18,7 @@ from opora.exports import GUARD, GUARDED_STARTS
 
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 _TOO_MANY_CELLS = "ячеек больше, чем столбцов в заголовке ({})"
+REPEATED = "столбец повторяется"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Table:
 
     filename: str
     frame: pl.DataFrame
+    # Column -> its name as the file writes it, when `named_columns` renamed it (a Russian name).
+    written: dict[str, str] = field(default_factory=dict)
 
     @property
     def header(self) -> list[str]:
@@ -72,18 +75,83 @@ class Table:
             yield row[ROW], {h: row[h] for h in header}
 
     @classmethod
-    def from_rows(cls, *, filename: str, header: list[str], rows: list[list[str]]) -> "Table":
+    def from_rows(
+        cls,
+        *,
+        filename: str,
+        header: list[str],
+        rows: list[list[str]],
+        numbers: Sequence[int] | None = None,
+    ) -> "Table":
+        """`numbers`: the rows' numbers in the file, when the header is not its first row."""
         data = {h: [r[i] for r in rows] for i, h in enumerate(header)}
-        data[ROW] = list(range(2, len(rows) + 2))
+        data[ROW] = list(numbers) if numbers is not None else list(range(2, len(rows) + 2))
         return cls(filename=filename, frame=pl.DataFrame(data, schema=_text_schema(header)))
+
+    def refused(self, problems: list[Problem]) -> ImportRefused:
+        """The file refused for `problems`, each column named as the file names it."""
+        return ImportRefused(
+            self.filename,
+            [Problem(p.row, self.written.get(p.column, p.column), p.message) for p in problems],
+        )
+
+
+def header_key(text: str) -> str:
+    """A column's name as compared: case, spaces, underscores, ё/е and quotes do not matter, so
+    «Отметка «2»», «отметка "2"» and «ОТМЕТКА 2» are one column, «school_code» and «School code»
+    another."""
+    return "".join(text.translate(_IGNORED_IN_NAMES).casefold().replace("ё", "е").split())
+
+
+_IGNORED_IN_NAMES = str.maketrans("", "", "«»\"'“”„_")
+
+
+def named_columns(table: Table, names: Mapping[str, Sequence[str]]) -> Table:
+    """The table with its columns called by their names in `names` (column -> the other names
+    it may be written with, Russian ones). Every importer reads its header through here, so that
+    every format takes the same spellings; a column `names` does not know keeps its name, for
+    `check_columns` to refuse. Problems name a renamed column as `names` spells it."""
+    spelled = {}
+    for column, others in names.items():
+        for name in (column, *others):
+            spelled.setdefault(header_key(name), (column, name))
+    found = {h: spelled.get(header_key(h), (h, h)) for h in table.header}
+    columns = [column for column, _ in found.values()]
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise ImportRefused(
+            table.filename,
+            [
+                Problem(1, " / ".join(n for c, n in found.values() if c == column), REPEATED)
+                for column in repeated
+            ],
+        )
+    return Table(
+        filename=table.filename,
+        frame=table.frame.rename({h: column for h, (column, _) in found.items()}),
+        written={column: name for column, name in found.values() if column != name},
+    )
 
 
 def read_table(content: bytes, *, filename: str, sheet: str | None = None) -> Table:
     """The first sheet of an XLSX, or the one named `sheet`; a CSV file as it is."""
     if Path(filename).suffix.lower() == ".xlsx":
-        table = _read_xlsx(content, filename=filename, sheet=sheet)
-    else:
-        table = _read_csv(content, filename=filename)
+        lines = xlsx_lines(content, filename=filename, sheet=sheet)
+        return sheet_table(lines, filename=filename, sheet=sheet)
+    return _cleaned(_read_csv(content, filename=filename))
+
+
+def sheet_table(lines: list[list[str]], *, filename: str, sheet: str | None = None) -> Table:
+    """A table of a sheet's `lines` (from `xlsx_lines`), the first line its header."""
+    if not lines or not any(lines[0]):
+        empty = f"лист «{sheet}» пуст" if sheet else "первый лист пуст"
+        raise ImportRefused(filename, [Problem(None, None, empty)])
+    return _cleaned(lines_table(lines, filename=filename))
+
+
+def _cleaned(table: Table) -> Table:
+    """Cells trimmed and unguarded, empty rows left out."""
+    filename = table.filename
     header = table.header
     if not any(header):
         raise ImportRefused(filename, [Problem(1, None, "нет строки заголовка")])
@@ -105,15 +173,25 @@ def _text_schema(header: list[str]) -> dict:
     return {**{h: pl.String for h in header}, ROW: pl.Int64}
 
 
-def check_columns(table: Table, *, required: list[str], optional: list[str] = ()) -> None:
+def check_columns(
+    table: Table,
+    *,
+    required: list[str],
+    optional: list[str] = (),
+    names: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """Refuse a file missing a required column or having an unknown one. A missing column is
+    called by its Russian name from `names` (as for `named_columns`) when the file writes its
+    header in Russian."""
+    russian = {c: others[0] for c, others in (names or {}).items() if others and table.written}
     problems = [
-        Problem(1, column, "обязательный столбец отсутствует")
+        Problem(1, russian.get(column, column), "обязательный столбец отсутствует")
         for column in required
         if column not in table.header
     ]
     known = set(required) | set(optional)
     problems += [
-        Problem(1, column or "(пусто)", "неизвестный столбец")
+        Problem(1, table.written.get(column, column) or "(пусто)", "неизвестный столбец")
         for column in table.header
         if column not in known
     ]
@@ -174,9 +252,7 @@ def _read_csv(content: bytes, *, filename: str) -> Table:
 def _refuse_repeated(header: list[str], *, filename: str) -> None:
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
-        raise ImportRefused(
-            filename, [Problem(1, h or "(пусто)", "столбец повторяется") for h in repeated]
-        )
+        raise ImportRefused(filename, [Problem(1, h or "(пусто)", REPEATED) for h in repeated])
 
 
 def _locate_csv_damage(text: str, separator: str, width: int) -> Problem:
@@ -191,7 +267,9 @@ def _locate_csv_damage(text: str, separator: str, width: int) -> Problem:
     return Problem(None, None, "файл CSV повреждён")
 
 
-def _read_xlsx(content: bytes, *, filename: str, sheet: str | None) -> Table:
+def xlsx_lines(content: bytes, *, filename: str, sheet: str | None = None) -> list[list[str]]:
+    """Every row of the first sheet (or the one named `sheet`) as text cells, for the reports
+    whose header is not the first row (opora.assessments.reports)."""
     _check_xlsx_archive(content, filename=filename)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -208,9 +286,11 @@ def _read_xlsx(content: bytes, *, filename: str, sheet: str | None) -> Table:
     worksheet.reset_dimensions()
     lines = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
     book.close()
-    if not lines or not any(lines[0]):
-        empty = f"лист «{sheet}» пуст" if sheet else "первый лист пуст"
-        raise ImportRefused(filename, [Problem(None, None, empty)])
+    return lines
+
+
+def lines_table(lines: list[list[str]], *, filename: str) -> Table:
+    """The rows of a sheet's `lines` below the first, which is the header."""
     # Excel often carries empty formatted cells to the right of the data.
     width = max(i + 1 for i, h in enumerate(lines[0]) if h)
     header = [h.strip().lower() for h in lines[0][:width]]

@@ -16,6 +16,9 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "import-templates/<slug:name>.<slug:suffix>", views.import_template, name="import_template"
+    ),
     path("accounts/", include("opora.accounts.urls")),
     path("", include("opora.assessments.urls")),
     path("", include("opora.identification.urls")),
@@ -27,6 +30,7 @@ urlpatterns = [
     path("api/keys/", include("opora.api.urls")),
     path("", include("opora.risks.urls")),
     path("", include("opora.staff.urls")),
+    path("", include("opora.selfassessment.urls")),
     # One password-change form for everyone: the admin's own would skip the login throttle.
     path(
         "admin/password_change/",

@@ -1,11 +1,15 @@
-"""The home page: what needs the user's attention, gathered from each area's selectors."""
+"""The home page: what needs the user's attention, gathered from each area's selectors; the
+blank files of the imports."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from opora.accounts.permissions import edits_schools
 from opora.assessments import selectors as assessments
+from opora.downloads import file_response
+from opora.import_templates import CONTENT_TYPES, TEMPLATES
 from opora.meetings import selectors as meetings
 from opora.monitoring import selectors as monitoring
 from opora.paging import paginate
@@ -51,4 +55,18 @@ def home(request):
                 user=request.user, today=today
             ),
         },
+    )
+
+
+@login_required
+def import_template(request, name, suffix):
+    """A blank file of an import, Russian header and an example row: it holds no data, so
+    whoever may see an upload page may have it."""
+    template = TEMPLATES.get(name)
+    if template is None or suffix not in CONTENT_TYPES:
+        raise Http404
+    return file_response(
+        template.content(suffix),
+        filename=f"{template.title}.{suffix}",
+        content_type=CONTENT_TYPES[suffix],
     )

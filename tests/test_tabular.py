@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from opora.exports import csv_bytes, xlsx_workbook_bytes
-from opora.tabular import ImportRefused, read_table
+from opora.tabular import ImportRefused, Problem, header_key, named_columns, read_table
 
 
 def problems(content: bytes, filename="f.csv") -> list[str]:
@@ -118,3 +118,20 @@ def test_exported_text_comes_back_without_the_formula_guard(text, file_format):
 def test_an_apostrophe_typed_before_plain_text_is_kept():
     table = read_table("name\n'цитата\n".encode(), filename="f.csv")
     assert [cells["name"] for _, cells in table.rows] == ["'цитата"]
+
+
+def test_column_names_compare_without_case_spaces_underscores_yo_and_quotes():
+    assert header_key(" Отметка  «2» ") == header_key('отметка "2"') == header_key("ОТМЕТКА 2")
+    assert header_key("Населённый пункт") == header_key("населенный пункт")
+    assert header_key("School_Code") == header_key("school code")
+
+
+def test_named_columns_renames_russian_names_and_keeps_what_the_file_wrote():
+    table = read_table("Код ОО;участников;extra\nx;1;2\n".encode(), filename="f.csv")
+    named = named_columns(table, {"school_code": ["Код ОО"], "participants": ["Участников"]})
+    assert named.header == ["school_code", "participants", "extra"]
+    refused = named.refused([Problem(2, "participants", "плохо"), Problem(2, "extra", "тоже")])
+    assert [str(p) for p in refused.problems] == [
+        "строка 2, столбец «Участников»: плохо",
+        "строка 2, столбец «extra»: тоже",
+    ]

@@ -362,6 +362,27 @@ def can_set_effectiveness_rule(user: User, region: Region | None) -> bool:
     return region is not None and user.role == Role.REGION and user.region_id == region.pk
 
 
+def can_edit_self_assessment(user: User, municipality: Municipality) -> bool:
+    """The municipality's self-assessment along the management cycle is written and submitted by
+    its coordinator; the region reviews it, so does not write it."""
+    return user.is_superuser or (
+        user.role == Role.COORDINATOR and municipality.pk == user.municipality_id
+    )
+
+
+def can_review_self_assessment(user: User, municipality: Municipality) -> bool:
+    """Return or accept a municipality's self-assessment: the operator of its region."""
+    return user.is_superuser or (
+        user.role == Role.REGION and municipality.region_id == user.region_id
+    )
+
+
+def can_adapt_criteria(user: User, region: Region) -> bool:
+    """The self-assessment criteria of a region (its own version of the built-in set) are
+    adapted by its operator."""
+    return user.is_superuser or (user.role == Role.REGION and user.region_id == region.pk)
+
+
 def sees_whole_municipality(user: User, municipality: Municipality) -> bool:
     """Municipal summaries (all schools of a municipality in one document): the region, and the
     coordinator, methodist or observer of the municipality. A school team or a curator sees

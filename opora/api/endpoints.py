@@ -172,9 +172,10 @@ def result_list(
     summary="Загрузить файл результатов",
 )
 def result_upload(request, file: File[UploadedFile]):
-    """CSV или XLSX в формате docs/formats.md (по школам или по обучающимся), как на странице
-    загрузки: те же права, те же ограничения размера и вида файла. Файл загружается в фоне;
-    ответ 202 даёт номер задания и адрес, по которому спрашивать, чем оно кончилось."""
+    """CSV или XLSX в формате docs/formats.md (по школам, по обучающимся или отчёт ФИС ОКО, как
+    скачан), как на странице загрузки: те же права, те же ограничения размера и вида файла.
+    Файл загружается в фоне; ответ 202 даёт номер задания и адрес, по которому спрашивать, чем
+    оно кончилось."""
     job = assessments.result_import_enqueue(upload=file, imported_by=request.user)
     url = reverse("api:result_import_job", kwargs={"job_id": job.pk})
     return Status(202, {"id": job.pk, "status": job.status, "url": url})

@@ -1,12 +1,24 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from opora.assessments.models import Assessment, ResultImportJob, SchoolResult, Subject
+from opora.assessments.models import (
+    Assessment,
+    ReferenceResult,
+    ResultImportJob,
+    SchoolResult,
+    Subject,
+)
 
 
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "position"]
+    list_display = ["code", "name", "aliases", "position"]
+
+
+@admin.register(ReferenceResult)
+class ReferenceResultAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "assessment", "year", "participants", "share_2", "share_5"]
+    list_filter = ["year", "level", "assessment__kind"]
 
 
 @admin.register(Assessment)

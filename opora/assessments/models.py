@@ -21,6 +21,13 @@ class Subject(models.Model):
 
     code = models.SlugField("код", max_length=20, unique=True)
     name = models.CharField("предмет", max_length=100)
+    aliases = models.CharField(
+        "другие названия",
+        max_length=400,
+        blank=True,
+        help_text="Через «;»: как предмет называют отчёты ФИС ОКО и таблицы РЦОИ "
+        "(«английский язык» для иностранного языка).",
+    )
     position = models.PositiveSmallIntegerField("порядок", default=100)
 
     class Meta:
@@ -30,6 +37,10 @@ class Subject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *filter(None, (a.strip() for a in self.aliases.split(";")))]
 
 
 class Assessment(models.Model):
@@ -128,6 +139,77 @@ class SchoolResult(models.Model):
             return None
         total = 2 * self.mark_2 + 3 * self.mark_3 + 4 * self.mark_4 + 5 * self.mark_5
         return total / self.participants
+
+
+class TerritoryLevel(models.TextChoices):
+    COUNTRY = "country", "вся выборка"
+    REGION = "region", "регион"
+    MUNICIPALITY = "municipality", "муниципалитет"
+
+
+class ReferenceResult(models.Model):
+    """Shares of a whole territory in one assessment and year, as a report of ФИС ОКО gives them
+    (its rows «Вся выборка», the region, the municipality): what a school's shares are compared
+    with. Shares in percent; the journal_* shares come from the report comparing marks with
+    journal marks."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="+", verbose_name="процедура"
+    )
+    year = models.PositiveSmallIntegerField("учебный год")
+    level = models.CharField("уровень", max_length=12, choices=TerritoryLevel.choices)
+    region = models.ForeignKey(
+        "registry.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "registry.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField("как назван в отчёте", max_length=400)
+    participants = models.PositiveIntegerField("участников", null=True, blank=True)
+    share_2 = models.DecimalField("«2», %", max_digits=5, decimal_places=2, null=True)
+    share_3 = models.DecimalField("«3», %", max_digits=5, decimal_places=2, null=True)
+    share_4 = models.DecimalField("«4», %", max_digits=5, decimal_places=2, null=True)
+    share_5 = models.DecimalField("«5», %", max_digits=5, decimal_places=2, null=True)
+    journal_lowered = models.DecimalField("понизили, %", max_digits=5, decimal_places=2, null=True)
+    journal_confirmed = models.DecimalField(
+        "подтвердили, %", max_digits=5, decimal_places=2, null=True
+    )
+    journal_raised = models.DecimalField("повысили, %", max_digits=5, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = "результат территории"
+        verbose_name_plural = "результаты территорий"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "year"],
+                condition=Q(level="country"),
+                name="reference_country_once",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "year", "region"],
+                condition=Q(level="region"),
+                name="reference_region_once",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "year", "municipality"],
+                condition=Q(level="municipality"),
+                name="reference_municipality_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.assessment} · {academic_year_label(self.year)}"
+
+    @property
+    def quality_rate(self):
+        """Качество знаний, %: as the school's, from the shares of «4» and «5»."""
+        if self.share_4 is None or self.share_5 is None:
+            return None
+        return float(self.share_4 + self.share_5)
+
+    @property
+    def share_of_twos(self):
+        return None if self.share_2 is None else float(self.share_2)
 
 
 class ImportStatus(models.TextChoices):

@@ -3,16 +3,34 @@
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opora.accounts.models import User
 from opora.accounts.permissions import visible_schools
 from opora.assessments.metrics import HIGHER_IS_WORSE, MARK_COUNTS, with_change, with_metrics
-from opora.assessments.models import Assessment, AssessmentKind, SchoolResult, Subject
+from opora.assessments.models import (
+    Assessment,
+    AssessmentKind,
+    ReferenceResult,
+    SchoolResult,
+    Subject,
+    TerritoryLevel,
+)
 from opora.paging import LazyRows
 from opora.registry.models import School
+from opora.tabular import header_key
 
 COUNTS = [*MARK_COUNTS, "journal_lowered", "journal_confirmed", "journal_raised"]
+
+
+def subject_lookup() -> dict[str, Subject]:
+    """Every subject by its code and by each of its names, compared as `header_key` compares:
+    files write «Математика», «математика», «MATH». Reference data, the same for every user."""
+    subjects = {}
+    for subject in Subject.objects.all():
+        for name in (subject.code, *subject.names):
+            subjects.setdefault(header_key(name), subject)
+    return subjects
 
 
 def results_frame(
@@ -231,3 +249,39 @@ def school_results(*, school: School) -> tuple[list[int], list[SchoolAssessmentR
         entry.by_year[row["year"]] = row
     ordered = sorted(rows.values(), key=lambda r: (KIND_ORDER.get(r.key[0], 9), r.key[2], r.key[1]))
     return years, ordered
+
+
+@dataclass
+class ReferenceRow:
+    """A school's result in one assessment beside the shares of its municipality, its region and
+    the whole country (from reports of ФИС ОКО), each a ReferenceResult or None."""
+
+    label: str
+    school: dict  # participants, marks and metrics, as in SchoolAssessmentRow.by_year
+    municipality: ReferenceResult | None
+    region: ReferenceResult | None
+    country: ReferenceResult | None
+
+
+def school_reference_rows(
+    *, school: School, rows: list[SchoolAssessmentRow], year: int
+) -> list[ReferenceRow]:
+    """The school's results of `year` that have shares of a territory to compare with."""
+    found = ReferenceResult.objects.filter(year=year).filter(
+        Q(level=TerritoryLevel.COUNTRY)
+        | Q(level=TerritoryLevel.REGION, region_id=school.municipality.region_id)
+        | Q(level=TerritoryLevel.MUNICIPALITY, municipality_id=school.municipality_id)
+    )
+    shares: dict[tuple, dict[str, ReferenceResult]] = {}
+    for reference in found.select_related("assessment__subject"):
+        a = reference.assessment
+        shares.setdefault((a.kind, a.subject.code, a.grade), {})[reference.level] = reference
+    return [
+        ReferenceRow(
+            label=row.label,
+            school=row.by_year[year],
+            **{level: shares[row.key].get(level) for level in TerritoryLevel.values},
+        )
+        for row in rows
+        if row.key in shares and year in row.by_year
+    ]

@@ -5,7 +5,8 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,18 +19,31 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from opora.accounts.models import User
 from opora.accounts.permissions import can_import_files, visible_schools
-from opora.assessments import validation
+from opora.assessments import fisoko, validation
 from opora.assessments.aggregation import aggregate_student_results
 from opora.assessments.models import (
     Assessment,
     ImportStatus,
+    ReferenceResult,
     ResultImportJob,
     SchoolResult,
     Subject,
+    TerritoryLevel,
 )
+from opora.assessments.selectors import subject_lookup
 from opora.assessments.tasks import result_import_task
 from opora.registry.models import School
-from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
+from opora.tabular import (
+    ImportRefused,
+    Problem,
+    Table,
+    check_columns,
+    header_key,
+    named_columns,
+    read_table,
+    sheet_table,
+    xlsx_lines,
+)
 from opora.uploads import upload_validator
 
 logger = logging.getLogger(__name__)
@@ -53,20 +67,35 @@ def _quiet(percent: int, stage: str) -> None:
     """Progress goes nowhere unless someone is waiting for it."""
 
 
+FORMAT_WORDS = {
+    "school": "по школам",
+    "student": "по обучающимся (сведены по школам)",
+    fisoko.MARKS: f"отчёта ФИС ОКО «{fisoko.TITLES[fisoko.MARKS]}»",
+    fisoko.JOURNAL: f"отчёта ФИС ОКО «{fisoko.TITLES[fisoko.JOURNAL]}» (групп)",
+}
+
+
 @dataclass
 class ResultImportSummary:
-    file_format: str  # "school" | "student"
+    file_format: str  # "school" | "student" | fisoko.MARKS | fisoko.JOURNAL
     rows_read: int
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # A report's rows not loaded, each «(login) name — why»; a regional file holds every school.
+    skipped: list[str] = field(default_factory=list)
+    territories: list[str] = field(default_factory=list)  # a report's rows kept for comparison
 
     def describe(self) -> str:
-        kind = "по школам" if self.file_format == "school" else "по обучающимся (сведены по школам)"
-        return (
-            f"Строк {kind}: {self.rows_read}. Результатов добавлено: {self.created}, "
-            f"заменено: {self.updated}, без изменений: {self.unchanged}."
+        text = (
+            f"Строк {FORMAT_WORDS[self.file_format]}: {self.rows_read}. Результатов добавлено: "
+            f"{self.created}, заменено: {self.updated}, без изменений: {self.unchanged}."
         )
+        if self.territories:
+            text += " Для сравнения сохранены: " + ", ".join(self.territories) + "."
+        if self.skipped:
+            text += f" Пропущено строк школ: {len(self.skipped)} — " + "; ".join(self.skipped) + "."
+        return text
 
 
 def result_import(
@@ -82,41 +111,85 @@ def result_import(
     """
     _check_may_import(imported_by)  # before reading: a refused user's file costs nothing
     progress(5, "чтение файла")
-    table = read_table(content, filename=filename)
-    return result_import_table(table=table, imported_by=imported_by, progress=progress)
+    if Path(filename).suffix.lower() != ".xlsx":
+        table = read_table(content, filename=filename)
+        return result_import_table(table=table, imported_by=imported_by, progress=progress)
+    lines = xlsx_lines(content, filename=filename)
+    if not fisoko.is_report(lines):
+        table = sheet_table(lines, filename=filename)
+        return result_import_table(table=table, imported_by=imported_by, progress=progress)
+    report = fisoko.read_report(lines, filename=filename)
+    table, summary, territories = _report_table(report, filename=filename, user=imported_by)
+    return result_import_table(
+        table=table,
+        imported_by=imported_by,
+        progress=progress,
+        summary=summary,
+        territories=territories,
+    )
 
 
 def result_import_table(
-    *, table: Table, imported_by: User | None, progress: Progress = _quiet
+    *,
+    table: Table,
+    imported_by: User | None,
+    progress: Progress = _quiet,
+    summary: ResultImportSummary | None = None,
+    territories: list[ReferenceResult] = (),
 ) -> ResultImportSummary:
+    """Check and store a table of results. A report of ФИС ОКО comes here as a school-level
+    table with its `summary` begun (the rows it skipped) and its `territories` to keep."""
     _check_may_import(imported_by)
     progress(30, f"проверка строк: {table.frame.height}")
+    table = named_columns(table, validation.NAMES)
     file_format = validation.detect_format(table.header)
     if file_format is None:
-        raise ImportRefused(table.filename, [Problem(1, None, _UNKNOWN_FORMAT)])
+        raise table.refused([Problem(1, None, _UNKNOWN_FORMAT)])
     schools = School.objects.all() if imported_by is None else visible_schools(imported_by)
     school_ids = dict(schools.values_list("code", "pk"))
-    subject_codes = set(Subject.objects.values_list("code", flat=True))
+    subjects = subject_lookup()
+    # A subject by its code or by its name, Russian as in the reference.
+    named = {
+        text: subjects[header_key(text)].code
+        for text in table.frame["subject"].unique().drop_nulls()
+        if header_key(text) in subjects
+    }
+    frame = table.frame.with_columns(pl.col("subject").replace(named))
+    subject_codes = {s.code for s in subjects.values()}
     if file_format == "school":
-        check_columns(table, required=validation.SCHOOL_LEVEL)
+        check_columns(
+            table,
+            required=validation.SCHOOL_LEVEL,
+            optional=validation.SCHOOL_OPTIONAL,
+            names=validation.NAMES,
+        )
         rows, problems = validation.check_school_rows(
-            table.frame, school_codes=school_ids.keys(), subject_codes=subject_codes
+            frame.drop(validation.NAME_COLUMN, strict=False),
+            school_codes=school_ids.keys(),
+            subject_codes=subject_codes,
         )
     else:
         check_columns(
-            table, required=validation.STUDENT_LEVEL, optional=validation.STUDENT_OPTIONAL
+            table,
+            required=validation.STUDENT_LEVEL,
+            optional=[validation.NAME_COLUMN, *validation.STUDENT_OPTIONAL],
+            names=validation.NAMES,
         )
         rows, problems = validation.check_student_rows(
-            table.frame, school_codes=school_ids.keys(), subject_codes=subject_codes
+            frame.drop(validation.NAME_COLUMN, strict=False),
+            school_codes=school_ids.keys(),
+            subject_codes=subject_codes,
         )
     if problems:
-        raise ImportRefused(table.filename, problems)
+        raise table.refused(problems)
     if file_format == "student":
         progress(55, "сведение результатов обучающихся по школам")
         rows = aggregate_student_results(rows)
     progress(70, f"запись {rows.height} результатов")
-    summary = ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
-    _store(rows, school_ids=school_ids, summary=summary)
+    summary = summary or ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
+    with transaction.atomic():
+        _store(rows, school_ids=school_ids, summary=summary)
+        _store_territories(territories)
     progress(100, "готово")
     return summary
 
@@ -129,9 +202,171 @@ def _check_may_import(user: User | None) -> None:
 
 _UNKNOWN_FORMAT = (
     "не распознан формат: нужны столбцы результатов по школам (school_code, year, assessment, "
-    "subject, grade, participants, mark_2…mark_5) или по обучающимся (school_code, year, "
-    "assessment, subject, grade, student_id, primary_score, mark)"
+    "subject, grade, participants, mark_2…mark_5 или по-русски: Код ОО, Учебный год, Процедура, "
+    "Предмет, Класс, Участников, Отметка «2»…«5»), или по обучающимся (school_code, year, "
+    "assessment, subject, grade, student_id, primary_score, mark), или отчёт ФИС ОКО "
+    "«Статистика по отметкам» либо «Сравнение отметок с отметками по журналу» в XLSX, как он "
+    "скачан"
 )
+
+_REPORT_COLUMNS = [*validation.SCHOOL_LEVEL, *validation.JOURNAL]
+
+
+def _report_table(
+    report: fisoko.Report, *, filename: str, user: User | None
+) -> tuple[Table, ResultImportSummary, list[ReferenceResult]]:
+    """A report of ФИС ОКО as the school-level rows of the schools it names that the user may
+    load, the rows of the others listed in the summary, and its territories' shares. Of the
+    stored result of a school, what the report does not give (the marks for the journal report,
+    the journal comparison for the marks report) stays."""
+    subjects = subject_lookup()
+    subject = subjects.get(header_key(report.subject))
+    if subject is None:
+        known = ", ".join(s.name for s in Subject.objects.all())
+        raise ImportRefused(
+            filename,
+            [
+                Problem(
+                    report.subject_row,
+                    "Предмет",
+                    f"неизвестный предмет «{report.subject}»; известны: {known}. Другое название "
+                    "предмета администратор добавляет в справочник «Предметы»",
+                )
+            ],
+        )
+    summary = ResultImportSummary(file_format=report.kind, rows_read=len(report.groups))
+    logins = {g.login for g in report.schools()}
+    found = {
+        s.fisoko_login: s
+        for s in School.objects.filter(fisoko_login__in=logins).select_related("municipality")
+    }
+    scope = None if user is None else set(visible_schools(user).values_list("pk", flat=True))
+    assessment = Assessment.objects.filter(
+        kind=report.assessment, subject=subject, grade=report.grade
+    ).first()
+    stored = {
+        r.school_id: r
+        for r in SchoolResult.objects.filter(
+            assessment=assessment, year=report.year, school__in=found.values()
+        )
+    }
+    rows, numbers, loaded = [], [], []
+    for group in report.schools():
+        school = found.get(group.login)
+        why = None
+        if school is None:
+            why = "нет в реестре (логин ФИС ОКО не указан ни у одной школы)"
+        elif scope is not None and school.pk not in scope:
+            why = "вне вашей области работы"
+        elif report.kind == fisoko.JOURNAL and school.pk not in stored:
+            why = "нет её результатов «Статистики по отметкам» — загрузите сначала их"
+        if why:
+            summary.skipped.append(f"({group.login}) {group.name} — {why}")
+            continue
+        counts = _report_counts(report, group, stored.get(school.pk))
+        rows.append(
+            [school.code, str(report.year), report.assessment, subject.code, str(report.grade)]
+            + [
+                "" if counts[c] is None else str(counts[c])
+                for c in _REPORT_COLUMNS[len(validation.KEYS) :]
+            ]
+        )
+        numbers.append(group.number)
+        loaded.append(school)
+    territories = _report_territories(report, subject=subject, loaded=loaded)
+    summary.territories = [t.name for t in territories]
+    table = Table.from_rows(filename=filename, header=_REPORT_COLUMNS, rows=rows, numbers=numbers)
+    return table, summary, territories
+
+
+def _report_counts(
+    report: fisoko.Report, group: fisoko.Group, stored: SchoolResult | None
+) -> dict[str, int | None]:
+    if report.kind == fisoko.JOURNAL:
+        counts = {f: getattr(stored, f) for f in ["participants", *validation.MARKS]}
+        return {**counts, **group.counts}
+    counts = {"participants": group.participants, **group.counts}
+    journal = {f: getattr(stored, f, None) for f in validation.JOURNAL}
+    # The comparison kept from before must still fit the participants the report now gives.
+    if None in journal.values() or sum(journal.values()) > group.participants:
+        journal = dict.fromkeys(validation.JOURNAL)
+    return {**counts, **journal}
+
+
+def _report_territories(
+    report: fisoko.Report, *, subject: Subject, loaded: list[School]
+) -> list[ReferenceResult]:
+    """The report's rows of «Вся выборка», the region and the municipalities as unsaved
+    ReferenceResult. A territory is told by the schools below it, not by its name (the report
+    writes «Саратовская обл.», the registry «Саратовская область»): the region of the loaded
+    schools, the municipality of the loaded schools listed under its row."""
+    by_login = {s.fisoko_login: s for s in loaded}
+    region_ids = {s.municipality.region_id for s in loaded}
+    kept, current = [], None
+    below: dict[int, set[int]] = {}
+    for group in report.groups:
+        if group.login:
+            if current is not None and group.login in by_login:
+                below.setdefault(id(current), set()).add(by_login[group.login].municipality_id)
+        else:
+            current = group
+    for level, group in report.territories():
+        place = {}
+        if level == TerritoryLevel.REGION:
+            if len(region_ids) != 1:
+                continue
+            place = {"region_id": next(iter(region_ids))}
+        elif level == TerritoryLevel.MUNICIPALITY:
+            municipalities = below.get(id(group), set())
+            if len(municipalities) != 1:
+                continue  # none of its schools loaded: whose shares these are is not known
+            place = {"municipality_id": next(iter(municipalities))}
+        kept.append(
+            ReferenceResult(
+                level=level,
+                name=group.label,
+                participants=group.participants if report.kind == fisoko.MARKS else None,
+                year=report.year,
+                assessment=Assessment(kind=report.assessment, subject=subject, grade=report.grade),
+                **place,
+                **{f.replace("mark_", "share_"): v for f, v in group.shares.items()},
+            )
+        )
+    return kept
+
+
+def _store_territories(territories: list[ReferenceResult]) -> None:
+    """Keep a report's shares of its territories, replacing those of the same report before."""
+    for territory in territories:
+        assessment, _ = Assessment.objects.get_or_create(
+            kind=territory.assessment.kind,
+            subject=territory.assessment.subject,
+            grade=territory.assessment.grade,
+        )
+        place = {
+            "level": territory.level,
+            "region_id": territory.region_id,
+            "municipality_id": territory.municipality_id,
+        }
+        given = {f: getattr(territory, f) for f in _TERRITORY_FIGURES}
+        ReferenceResult.objects.update_or_create(
+            assessment=assessment,
+            year=territory.year,
+            **place,
+            defaults={"name": territory.name, **{f: v for f, v in given.items() if v is not None}},
+        )
+
+
+# What a report gives of a territory; the journal report's participants are only those with a
+# journal mark, so a territory's participants come from «Статистика по отметкам».
+_TERRITORY_FIGURES = [
+    "participants",
+    "share_2",
+    "share_3",
+    "share_4",
+    "share_5",
+    *validation.JOURNAL,
+]
 
 
 @transaction.atomic

@@ -11,8 +11,35 @@ from opora.tabular import ROW, Problem
 KEYS = ["school_code", "year", "assessment", "subject", "grade"]
 MARKS = ["mark_2", "mark_3", "mark_4", "mark_5"]
 SCHOOL_LEVEL = [*KEYS, "participants", *MARKS]
+# ВПР's comparison with journal marks: how many got a lower, the same, a higher mark.
+JOURNAL = ["journal_lowered", "journal_confirmed", "journal_raised"]
 STUDENT_LEVEL = [*KEYS, "student_id", "primary_score", "mark"]
 STUDENT_OPTIONAL = ["journal_mark"]
+# A file may name its schools beside their codes, as the tables of a regional centre do; the name
+# is not read: the code finds the school.
+NAME_COLUMN = "school_name"
+SCHOOL_OPTIONAL = [NAME_COLUMN, *JOURNAL]
+# Each column's Russian names (the first is the one templates and docs/formats.md write).
+NAMES = {
+    "school_code": ["Код ОО", "Код школы"],
+    NAME_COLUMN: ["Наименование ОО", "Наименование школы"],
+    "year": ["Учебный год", "Год"],
+    "assessment": ["Процедура"],
+    "subject": ["Предмет"],
+    "grade": ["Класс"],
+    "participants": ["Участников", "Кол-во участников", "Количество участников"],
+    "mark_2": ["Отметка «2»", "«2»"],
+    "mark_3": ["Отметка «3»", "«3»"],
+    "mark_4": ["Отметка «4»", "«4»"],
+    "mark_5": ["Отметка «5»", "«5»"],
+    "student_id": ["Код участника", "Код работы"],
+    "primary_score": ["Первичный балл"],
+    "mark": ["Отметка"],
+    "journal_mark": ["Отметка по журналу"],
+    "journal_lowered": ["Понизили"],
+    "journal_confirmed": ["Подтвердили"],
+    "journal_raised": ["Повысили"],
+}
 KIND_BY_WORD = {
     "впр": "VPR", "vpr": "VPR",
     "огэ": "OGE", "oge": "OGE",
@@ -37,19 +64,24 @@ def detect_format(header: Collection[str]) -> str | None:
 def check_school_rows(
     frame: pl.DataFrame, *, school_codes: Collection[str], subject_codes: Collection[str]
 ) -> tuple[pl.DataFrame, list[Problem]]:
-    """Typed school-level rows (kind as VPR/OGE/EGE/KDR) and every problem found."""
+    """Typed school-level rows (kind as VPR/OGE/EGE/KDR) and every problem found; the journal
+    columns, when the file has them, may be empty (no comparison with the journal)."""
+    journal = [c for c in JOURNAL if c in frame.columns]
     parsed = _typed_keys(frame).with_columns(
-        pl.col("participants", *MARKS).str.to_integer(strict=False)
+        pl.col("participants", *MARKS, *journal).str.to_integer(strict=False)
     )
     problems = _key_problems(frame, parsed, school_codes=school_codes, subject_codes=subject_codes)
-    for column in ["participants", *MARKS]:
+    for column in ["participants", *MARKS, *journal]:
         # Digits that do not fit 64 bits parse to null: they are too large, not malformed.
         too_large = (parsed[column] > MAX_COUNT).fill_null(False) | (
             parsed[column].is_null() & frame[column].str.contains("^[0-9]+$")
         )
+        malformed = parsed[column].is_null() | (parsed[column] < 0)
+        if column in journal:
+            malformed &= frame[column] != ""
         problems += _check(
             frame,
-            (parsed[column].is_null() | (parsed[column] < 0)) & ~too_large,
+            malformed & ~too_large,
             column,
             lambda v: f"ожидается целое неотрицательное число, а не «{v}»",
         )
@@ -72,8 +104,33 @@ def check_school_rows(
     problems += _check(
         explained, typed.select(wrong_sum).to_series(), "participants", str, value_column="why"
     )
+    if journal:
+        problems += _journal_problems(typed, journal)
     problems += _duplicates(typed)
     return typed, problems
+
+
+def _journal_problems(typed: pl.DataFrame, journal: list[str]) -> list[Problem]:
+    """All three journal counts or none, and together not more than the participants."""
+    given = pl.sum_horizontal(pl.col(c).is_not_null() for c in journal)
+    partly = typed.select((given > 0) & (given < len(JOURNAL))).to_series()
+    problems = _check(
+        typed,
+        partly if len(journal) == len(JOURNAL) else typed.select(given > 0).to_series(),
+        journal[0],
+        lambda v: "понизили, подтвердили и повысили указываются все три или ни одного",
+    )
+    journal_sum = pl.sum_horizontal(journal)
+    explained = typed.with_columns(
+        pl.format(
+            "участников {}, а понизили, подтвердили и повысили — {}", "participants", journal_sum
+        ).alias("why")
+    )
+    too_many = (given == len(JOURNAL)) & (journal_sum > pl.col("participants"))
+    problems += _check(
+        explained, typed.select(too_many).to_series(), journal[0], str, value_column="why"
+    )
+    return problems
 
 
 def check_student_rows(
@@ -161,7 +218,7 @@ def _key_problems(
         frame,
         (frame["subject"] != "") & ~typed["subject"].is_in(list(subject_codes)),
         "subject",
-        lambda v: f"неизвестный код предмета «{v}»; коды перечислены в docs/formats.md",
+        lambda v: f"неизвестный предмет «{v}»; коды и названия перечислены в docs/formats.md",
     )
     problems += _check(
         frame,

@@ -89,6 +89,11 @@ def school_results(request, code):
             "charts": chart_data,
             # The raw change beside the change against comparable schools (identification).
             "fair": school_fair_change(user=request.user, school=school) if rows else None,
+            "references": (
+                selectors.school_reference_rows(school=school, rows=rows, year=years[0])
+                if rows
+                else []
+            ),
             "metric_labels": METRIC_LABELS,
         },
     )

@@ -13,6 +13,7 @@ from opora.demo.meetings import meetings_load
 from opora.demo.monitoring import load_monitoring
 from opora.demo.now import activities_settle
 from opora.demo.risks import risks_demo_load
+from opora.demo.selfassessment import self_assessments_demo_load
 from opora.demo.staff import staff_demo_load
 from opora.identification.models import IdentificationRun, RuleSet, RunStatus
 from opora.identification.services import (
@@ -95,6 +96,7 @@ def demo_load() -> None:
     staff_demo_load()
     load_monitoring()
     activities_settle()
+    self_assessments_demo_load()
 
 
 def _load_municipality(data: dict) -> None:
@@ -132,6 +134,7 @@ def _registry_table(data: dict) -> Table:
             "locality": locality,
             "distance_km": "" if school["distance_km"] is None else str(school["distance_km"]),
             "is_small": "да" if school["is_small"] else "нет",
+            "fisoko_login": school.get("fisoko_login", ""),
         }
         rows.append([cells[h] for h in header])
     return Table.from_rows(

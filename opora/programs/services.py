@@ -48,7 +48,14 @@ from opora.programs.selectors import indicator_schools, indicator_source_label
 from opora.programs.sources import SOURCES, percent, pooled
 from opora.registry.models import Municipality, Region, School
 from opora.registry.years import academic_year_label, current_academic_year, parse_academic_year
-from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
+from opora.tabular import (
+    ImportRefused,
+    Problem,
+    Table,
+    check_columns,
+    named_columns,
+    read_table,
+)
 
 UNIT_NAMES = {"percent", "count", "yes_no", "text"}
 
@@ -461,9 +468,11 @@ def program_tables_import(*, program: Program, content: bytes, filename: str, us
         (INDICATOR_SHEET, INDICATOR_SHEET_COLUMNS),
         (ROADMAP_SHEET, ROADMAP_SHEET_COLUMNS),
     ):
-        table = read_table(content, filename=filename, sheet=title)
+        # Its headers are Russian already: named_columns only forgives case, spaces and ё.
+        names = {c.lower(): [] for c in columns}
+        table = named_columns(read_table(content, filename=filename, sheet=title), names)
         table.filename = f"{filename}, лист «{title}»"
-        check_columns(table, required=[c.lower() for c in columns])
+        check_columns(table, required=list(names))
         sheets[title] = table
     schools = {school.code: school for school in program.municipality.schools.all()}
     indicators, problems = _indicator_rows(sheets[INDICATOR_SHEET], schools)

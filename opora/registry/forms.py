@@ -3,7 +3,15 @@ from decimal import Decimal
 from django import forms
 
 from opora.forms import OporaForm, OporaModelForm
-from opora.registry.models import ContextIndicator, ContextUnit, School, SchoolType
+from opora.registry.models import (
+    FISOKO_LOGIN,
+    FISOKO_LOGIN_WRONG,
+    ContextIndicator,
+    ContextUnit,
+    School,
+    SchoolType,
+    fisoko_login_normal,
+)
 from opora.registry.selectors import SCHOOL_SORTS
 from opora.uploads import upload_validator
 
@@ -35,6 +43,7 @@ class SchoolForm(OporaModelForm):
         fields = [
             "name",
             "short_name",
+            "fisoko_login",
             "school_type",
             "parent",
             "settlement",
@@ -58,6 +67,12 @@ class SchoolForm(OporaModelForm):
             .exclude(school_type=SchoolType.BRANCH)
             .exclude(pk=school.pk)
         )
+
+    def clean_fisoko_login(self) -> str:
+        login = fisoko_login_normal(self.cleaned_data["fisoko_login"])
+        if not FISOKO_LOGIN.fullmatch(login):
+            raise forms.ValidationError(FISOKO_LOGIN_WRONG)
+        return login
 
 
 class SchoolContextForm(OporaForm):

@@ -1,5 +1,7 @@
 """The registry: regions, municipalities, schools and each school's context by year."""
 
+import re
+
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -52,11 +54,28 @@ class SchoolType(models.TextChoices):
     BRANCH = "филиал", "филиал"
 
 
+FISOKO_LOGIN = re.compile(r"[a-z0-9_-]*")
+FISOKO_LOGIN_WRONG = "логин ФИС ОКО — латинские буквы и цифры, например sch640101"
+
+
+def fisoko_login_normal(text: str) -> str:
+    """A ФИС ОКО login as stored: «(SCH640101)», « sch640101 » are sch640101."""
+    return text.strip().strip("()").strip().lower()
+
+
 class School(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name="муниципалитет"
     )
     code = models.CharField("код ОО", max_length=40, unique=True)
+    # Reports of ФИС ОКО name a school by its login there: «(sch640101) МОУ «СОШ с. …»». Logins
+    # are unique across the country (sch + the region's code + a number).
+    fisoko_login = models.CharField(
+        "логин ФИС ОКО",
+        max_length=40,
+        blank=True,
+        help_text="Например, sch640101: по нему узнаются строки школы в отчётах ФИС ОКО.",
+    )
     name = models.CharField("полное наименование", max_length=400)
     short_name = models.CharField("краткое наименование", max_length=200)
     school_type = models.CharField("тип", max_length=20, choices=SchoolType.choices)
@@ -92,6 +111,12 @@ class School(models.Model):
                 condition=Q(school_type="филиал", parent__isnull=False)
                 | (~Q(school_type="филиал") & Q(parent__isnull=True)),
                 violation_error_message="У филиала должна быть головная школа, у школы — нет.",
+            ),
+            models.UniqueConstraint(
+                fields=["fisoko_login"],
+                condition=~Q(fisoko_login=""),
+                name="school_fisoko_login_unique",
+                violation_error_message="Этот логин ФИС ОКО уже указан у другой школы.",
             ),
             models.CheckConstraint(
                 name="distance_not_negative",

@@ -19,6 +19,8 @@ from opora.accounts.permissions import (
     opens_regions,
 )
 from opora.registry.models import (
+    FISOKO_LOGIN,
+    FISOKO_LOGIN_WRONG,
     ContextIndicator,
     ContextUnit,
     ContextValue,
@@ -27,8 +29,15 @@ from opora.registry.models import (
     Region,
     School,
     SchoolType,
+    fisoko_login_normal,
 )
-from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
+from opora.tabular import (
+    Problem,
+    Table,
+    check_columns,
+    named_columns,
+    read_table,
+)
 
 REGISTRY_REQUIRED = [
     "school_code",
@@ -46,7 +55,25 @@ REGISTRY_OPTIONAL = [
     "locality",
     "distance_km",
     "is_small",
+    "fisoko_login",
 ]
+# Each column's Russian names (the first is the one templates and docs/formats.md write).
+REGISTRY_NAMES = {
+    "school_code": ["Код ОО", "Код школы"],
+    "school_name": ["Наименование ОО", "Полное наименование"],
+    "school_type": ["Тип ОО", "Тип"],
+    "municipality_code": ["Код муниципалитета"],
+    "municipality_name": ["Муниципалитет", "Наименование муниципалитета"],
+    "region_name": ["Регион"],
+    "parent_code": ["Код головной ОО", "Код головной школы"],
+    "short_name": ["Краткое наименование"],
+    "settlement": ["Населённый пункт"],
+    "address": ["Адрес"],
+    "locality": ["Местность"],
+    "distance_km": ["Расстояние до центра, км", "Расстояние, км"],
+    "is_small": ["Малокомплектная"],
+    "fisoko_login": ["Логин ФИС ОКО", "Логин"],
+}
 TRUE_WORDS = {"1", "да", "true", "yes", "+"}
 FALSE_WORDS = {"0", "нет", "false", "no", "-", ""}
 LOCALITY_WORDS = {
@@ -92,6 +119,7 @@ class RegistryRow:
     is_rural: bool | None
     distance_km: Decimal | None
     is_small: bool
+    fisoko_login: str | None  # None: the file has no such column, keep what is stored
 
 
 def school_registry_import(
@@ -109,11 +137,15 @@ def school_registry_import(
 def school_registry_import_table(*, table: Table, imported_by: User | None) -> ImportResult:
     if imported_by is not None and not can_import_files(imported_by):
         raise PermissionDenied
-    check_columns(table, required=REGISTRY_REQUIRED, optional=REGISTRY_OPTIONAL)
+    table = named_columns(table, REGISTRY_NAMES)
+    check_columns(
+        table, required=REGISTRY_REQUIRED, optional=REGISTRY_OPTIONAL, names=REGISTRY_NAMES
+    )
     rows, problems = _parse_registry_rows(table)
     problems += _check_registry_references(rows, user=imported_by)
+    problems += _check_fisoko_logins(rows)
     if problems:
-        raise ImportRefused(table.filename, problems)
+        raise table.refused(problems)
     return _store_registry_rows(rows)
 
 
@@ -157,6 +189,8 @@ def _registry_row_problems(
     locality = cells.get("locality", "").lower()
     if locality and locality not in LOCALITY_WORDS:
         yield "locality", f"ожидается «сельская» или «городская», а не «{cells['locality']}»"
+    if not FISOKO_LOGIN.fullmatch(fisoko_login_normal(cells.get("fisoko_login", ""))):
+        yield "fisoko_login", f"{FISOKO_LOGIN_WRONG}, а не «{cells['fisoko_login']}»"
 
 
 def _registry_row(number: int, cells: dict[str, str]) -> RegistryRow:
@@ -176,6 +210,9 @@ def _registry_row(number: int, cells: dict[str, str]) -> RegistryRow:
         is_rural=LOCALITY_WORDS.get(cells.get("locality", "").lower()),
         distance_km=distance if distance is not False else None,
         is_small=cells.get("is_small", "").lower() in TRUE_WORDS,
+        fisoko_login=(
+            fisoko_login_normal(cells["fisoko_login"]) if "fisoko_login" in cells else None
+        ),
     )
 
 
@@ -230,6 +267,36 @@ def _check_registry_references(rows: list[RegistryRow], *, user: User | None) ->
             )
         if row.parent_code:
             problems += _check_parent(row, by_code)
+    return problems
+
+
+def _check_fisoko_logins(rows: list[RegistryRow]) -> list[Problem]:
+    """A login names one school: not twice in the file, not one of a school the file leaves."""
+    problems, first = [], {}
+    for row in rows:
+        if row.fisoko_login and first.setdefault(row.fisoko_login, row.number) != row.number:
+            problems.append(
+                Problem(
+                    row.number,
+                    "fisoko_login",
+                    f"логин {row.fisoko_login} уже встречался в строке {first[row.fisoko_login]}",
+                )
+            )
+    codes = {row.code for row in rows}
+    taken = dict(
+        School.objects.filter(fisoko_login__in=first)
+        .exclude(code__in=codes)
+        .values_list("fisoko_login", "code")
+    )
+    problems += [
+        Problem(
+            row.number,
+            "fisoko_login",
+            f"логин {row.fisoko_login} уже указан у школы {taken[row.fisoko_login]}",
+        )
+        for row in rows
+        if row.fisoko_login in taken
+    ]
     return problems
 
 
@@ -291,6 +358,8 @@ def _store_registry_rows(rows: list[RegistryRow]) -> ImportResult:
             "distance_km": row.distance_km,
             "is_small": row.is_small,
         }
+        if row.fisoko_login is not None:
+            values["fisoko_login"] = row.fisoko_login
         _save_school(code=row.code, values=values, result=result)
     return result
 

@@ -25,6 +25,7 @@ from opora.accounts.permissions import (
     runs_methodical_work,
 )
 from opora.assessments.models import Subject
+from opora.assessments.selectors import subject_lookup
 from opora.registry.models import ContextIndicator, ContextValue, School
 from opora.registry.services import FALSE_WORDS, TRUE_WORDS
 from opora.registry.years import current_academic_year
@@ -47,7 +48,15 @@ from opora.staff.models import (
     Teacher,
     Vacancy,
 )
-from opora.tabular import ImportRefused, Problem, Table, check_columns, read_table
+from opora.tabular import (
+    ImportRefused,
+    Problem,
+    Table,
+    check_columns,
+    header_key,
+    named_columns,
+    read_table,
+)
 
 TEACHERS_REQUIRED = ["school_code", "full_name", "position"]
 TEACHERS_OPTIONAL = [
@@ -60,6 +69,27 @@ TEACHERS_OPTIONAL = [
 ]
 DIAGNOSTICS_REQUIRED = ["school_code", "date", "instrument"]
 DIAGNOSTICS_OPTIONAL = ["personnel_number", "full_name", "kind", "subject", "score", "deficits"]
+# Each column's Russian names (the first is the one templates and docs/formats.md write).
+TEACHERS_NAMES = {
+    "school_code": ["Код ОО", "Код школы"],
+    "personnel_number": ["Табельный номер"],
+    "full_name": ["ФИО", "Фамилия, имя, отчество"],
+    "position": ["Должность"],
+    "subjects": ["Предметы"],
+    "category": ["Категория", "Квалификационная категория"],
+    "age_band": ["Возраст"],
+    "workload": ["Нагрузка, ставок", "Нагрузка"],
+    "young_specialist": ["Молодой специалист"],
+}
+DIAGNOSTICS_NAMES = {
+    **{c: TEACHERS_NAMES[c] for c in ["school_code", "personnel_number", "full_name"]},
+    "date": ["Дата"],
+    "instrument": ["Инструмент"],
+    "kind": ["Вид"],
+    "subject": ["Предмет"],
+    "score": ["Результат, %", "Результат"],
+    "deficits": ["Дефициты"],
+}
 
 CATEGORY_WORDS = {
     "": Category.NONE,
@@ -136,14 +166,6 @@ def _split(text: str, separators: str) -> list[str]:
     return [part.strip() for part in re.split(f"[{separators}]", text) if part.strip()]
 
 
-def _subject_lookup() -> dict[str, Subject]:
-    subjects = {}
-    for subject in Subject.objects.all():
-        subjects[subject.code.lower()] = subject
-        subjects[subject.name.lower()] = subject
-    return subjects
-
-
 def _deficit_lookup() -> dict[str, Deficit]:
     deficits = {}
     for deficit in Deficit.objects.all():
@@ -197,18 +219,20 @@ def teachers_import(*, content: bytes, filename: str, imported_by: User | None) 
     nothing. `imported_by` None is the command line, which works with the whole database."""
     if imported_by is not None and not edits_staff_somewhere(imported_by):
         raise PermissionDenied
-    table = read_table(content, filename=filename)
-    check_columns(table, required=TEACHERS_REQUIRED, optional=TEACHERS_OPTIONAL)
+    table = named_columns(read_table(content, filename=filename), TEACHERS_NAMES)
+    check_columns(
+        table, required=TEACHERS_REQUIRED, optional=TEACHERS_OPTIONAL, names=TEACHERS_NAMES
+    )
     schools, problems = _scoped_schools(table, imported_by)
     rows, row_problems = _parse_teacher_rows(table)
     problems += row_problems
     if problems:
-        raise ImportRefused(table.filename, sorted(problems, key=lambda p: p.row or 0))
+        raise table.refused(sorted(problems, key=lambda p: p.row or 0))
     return _store_teachers(rows, schools)
 
 
 def _parse_teacher_rows(table: Table) -> tuple[list[TeacherRow], list[Problem]]:
-    subjects = _subject_lookup()
+    subjects = subject_lookup()
     rows, problems, first_row = [], [], {}
     for number, cells in table.rows:
         key = (cells["school_code"], cells.get("personnel_number") or cells["full_name"].lower())
@@ -232,7 +256,7 @@ def _teacher_row_problems(
     if repeats:
         column = "personnel_number" if cells.get("personnel_number") else "full_name"
         yield column, f"этот педагог школы уже встречался в строке {repeats}"
-    unknown = [s for s in _split(cells.get("subjects", ""), ",;") if s.lower() not in subjects]
+    unknown = [s for s in _split(cells.get("subjects", ""), ",;") if header_key(s) not in subjects]
     if unknown:
         yield "subjects", f"неизвестные предметы: {', '.join(unknown)} (см. docs/formats.md)"
     if _words(cells.get("category", "")) not in CATEGORY_WORDS:
@@ -273,7 +297,7 @@ def _teacher_row(number: int, cells: dict[str, str], subjects: dict[str, Subject
         personnel_number=cells.get("personnel_number", ""),
         full_name=cells["full_name"],
         position=cells["position"],
-        subjects=[subjects[c.lower()] for c in codes if c.lower() in subjects]
+        subjects=[subjects[header_key(c)] for c in codes if header_key(c) in subjects]
         if "subjects" in cells
         else None,
         values=values,
@@ -352,8 +376,13 @@ def diagnostics_import(*, content: bytes, filename: str, imported_by: User | Non
     any error changes nothing. A result is known by teacher, date, subject and instrument."""
     if imported_by is not None and not records_diagnostics_somewhere(imported_by):
         raise PermissionDenied
-    table = read_table(content, filename=filename)
-    check_columns(table, required=DIAGNOSTICS_REQUIRED, optional=DIAGNOSTICS_OPTIONAL)
+    table = named_columns(read_table(content, filename=filename), DIAGNOSTICS_NAMES)
+    check_columns(
+        table,
+        required=DIAGNOSTICS_REQUIRED,
+        optional=DIAGNOSTICS_OPTIONAL,
+        names=DIAGNOSTICS_NAMES,
+    )
     if "personnel_number" not in table.header and "full_name" not in table.header:
         raise ImportRefused(
             table.filename,
@@ -361,7 +390,7 @@ def diagnostics_import(*, content: bytes, filename: str, imported_by: User | Non
         )
     schools, problems = _scoped_schools(table, imported_by)
     rows = []
-    subjects, deficits = _subject_lookup(), _deficit_lookup()
+    subjects, deficits = subject_lookup(), _deficit_lookup()
     seen = {}
     for number, cells in table.rows:
         row, row_problems = _diagnostic_row(number, cells, schools, subjects, deficits)
@@ -374,7 +403,7 @@ def diagnostics_import(*, content: bytes, filename: str, imported_by: User | Non
         problems += row_problems
         rows.append(row)
     if problems:
-        raise ImportRefused(table.filename, sorted(problems, key=lambda p: p.row or 0))
+        raise table.refused(sorted(problems, key=lambda p: p.row or 0))
     return _store_diagnostics(rows)
 
 
@@ -400,7 +429,7 @@ def _diagnostic_row(number, cells, schools, subjects, deficits) -> tuple[Diagnos
         problems.append(
             Problem(number, "date", f"ожидается дата ДД.ММ.ГГГГ, а не «{cells['date']}»")
         )
-    subject = subjects.get(cells.get("subject", "").lower())
+    subject = subjects.get(header_key(cells.get("subject", "")))
     if cells.get("subject") and subject is None:
         problems.append(Problem(number, "subject", f"неизвестный предмет «{cells['subject']}»"))
     kind = KIND_WORDS.get(_words(cells.get("kind", "")))

@@ -28,6 +28,7 @@ from opora.monitoring.models import AnnualReport, Measure, MonitoringCampaign, S
 from opora.programs.models import Activity, Indicator, Order, Program
 from opora.registry.models import Municipality, School
 from opora.risks.models import CuratorAssignment, JointPlanItem, Notification, Partnership
+from opora.selfassessment.models import Answer, CriteriaSet
 from opora.staff.models import (
     Course,
     MethodicalAssociation,
@@ -313,6 +314,32 @@ NOTIFICATION = Objects(
 )
 
 
+# The demo's self-assessments: Pirovskoe's of 2021/22, Ивантеевка's of 2022/23 (a municipality's
+# whole: its coordinator, methodist and observer, and its region). The criteria are everyone's.
+SELF_ASSESSMENT = whole_municipality(
+    Objects(
+        lambda: {"code": "pirovskoe", "year": 2022}, lambda: {"code": "ivanteevka", "year": 2023}
+    )
+)
+
+
+def answer_file(code):
+    answer = first(Answer, assessment__municipality__code=code)
+    answer.file.save("scan.pdf", ContentFile(b"%PDF-1.4 scan"))
+    return {"pk": answer.pk}
+
+
+ANSWER_FILE = whole_municipality(
+    Objects(lambda: answer_file("pirovskoe"), lambda: answer_file("ivanteevka"))
+)
+BUILT_IN_CRITERIA = Objects(
+    pk_of(CriteriaSet, region__isnull=True),
+    pk_of(CriteriaSet, region__isnull=True),
+    EVERYONE,
+    EVERYONE,
+)
+
+
 def elsewhere(model, code):
     """Pirovskoe's object of `model`, copied into Ивантеевка, which the demo gives none."""
 
@@ -409,6 +436,8 @@ def result_file() -> dict:
 ROUTES = [
     # Accounts: the login page is public; everyone changes their own password.
     Route("home"),
+    # A blank file of an import holds no data: everyone who logs in may have it.
+    Route("import_template", kwargs={"name": "results-school", "suffix": "xlsx"}),
     Route("accounts:login", public=True),  # POST: anyone may try to log in
     Route("accounts:logout", get=None, public=True),  # POST only; logs out whoever asks
     Route("accounts:password_change", post=EVERYONE),
@@ -518,6 +547,15 @@ ROUTES = [
     Route("monitoring:report_page", REPORT_PAGE, post=MANAGERS),
     Route("monitoring:public", MUNICIPALITY, public=True),
     Route("monitoring:public_report", PUBLIC_REPORT, public=True),
+    # Self-assessment: the coordinator writes and submits it, the region returns or accepts it
+    # (and adapts the criteria in its own version); the built-in criteria nobody changes.
+    Route("selfassessment:index"),
+    Route("selfassessment:table_export"),
+    Route("selfassessment:criteria", post=frozenset({REGION})),
+    Route("selfassessment:criteria_set", BUILT_IN_CRITERIA, post=frozenset()),
+    Route("selfassessment:answer_file", ANSWER_FILE),
+    Route("selfassessment:detail", SELF_ASSESSMENT, post=MANAGERS),
+    Route("selfassessment:export", SELF_ASSESSMENT, kwargs={"file_format": "docx"}),
     # Risks: the school fills its profile and programs, its curator and municipality review them.
     Route("risks:index", overrides={SCHOOL_B: 302}),  # a school team: to its own school
     Route("risks:notifications"),

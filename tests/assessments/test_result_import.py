@@ -1,6 +1,9 @@
 """Importing results of ВПР, ОГЭ, ЕГЭ and КДР: school-level and student-level files, one pipeline.
 Any error refuses the whole file with its row and column, and nothing changes."""
 
+import io
+
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
@@ -104,7 +107,7 @@ def test_latin_assessment_names_and_semicolons_are_accepted(school_a1):
         ),
         (
             "a1,2023,ВПР,algebra,5,26,9,10,5,2",
-            "строка 2, столбец «subject»: неизвестный код предмета «algebra»",
+            "строка 2, столбец «subject»: неизвестный предмет «algebra»",
         ),
         (
             "a1,2022/23,ВПР,math,5,26,9,10,5,2",
@@ -216,3 +219,83 @@ def test_command_loads_several_files_and_fails_on_a_bad_one(tmp_path, school_a1,
         call_command("import_results", str(bad))
     assert "Файл bad.csv не загружен, данные не изменены." in str(caught.value)
     assert SchoolResult.objects.count() == 3
+
+
+RUSSIAN_SCHOOL_HEADER = (
+    "Код ОО;Наименование ОО;Учебный год;Процедура;Предмет;Класс;Участников;"
+    'Отметка «2»;Отметка "3";отметка «4»;ОТМЕТКА 5'
+)
+RUSSIAN_SCHOOL_FILE = f"""{RUSSIAN_SCHOOL_HEADER}
+a1;МОУ «СОШ с. Альфа»;2023;ВПР;Математика;5;26;9;10;5;2
+a2;МОУ «Гимназия»;2023;ЕГЭ;математика (профиль);11;20;2;8;6;4
+"""
+
+
+def xlsx(text: str) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in text.splitlines():
+        sheet.append(line.split(";"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_school_level_file_with_russian_headers_and_subject_names(school_a1, school_a2):
+    assert load(RUSSIAN_SCHOOL_FILE).created == 2
+    result = SchoolResult.objects.get(school=school_a2)
+    assert str(result.assessment) == "ЕГЭ математика (профиль) 11 кл."
+    again = result_import(content=xlsx(RUSSIAN_SCHOOL_FILE), filename="r.xlsx", imported_by=None)
+    assert again.unchanged == 2
+
+
+def test_student_level_file_with_russian_headers(school_a1):
+    text = "\n".join(
+        [
+            "Код ОО;Учебный год;Процедура;Предмет;Класс;Код участника;Первичный балл;Отметка;"
+            "Отметка по журналу",
+            "a1;2023;ВПР;rus;5;s-1;12;2;3",
+            "a1;2023;ВПР;Русский язык;5;s-2;20;4;4",
+        ]
+    )
+    for content, name in ((text.encode(), "s.csv"), (xlsx(text), "s.xlsx")):
+        summary = result_import(content=content, filename=name, imported_by=None)
+        assert summary.file_format == "student"
+    result = SchoolResult.objects.get()
+    assert (result.participants, result.journal_lowered, result.journal_confirmed) == (2, 1, 1)
+
+
+def test_russian_headers_name_their_columns_in_problems(school_a1, school_a2):
+    bad = RUSSIAN_SCHOOL_FILE.replace(";26;9;", ";26;10;")
+    assert refusal(bad) == [
+        "строка 2, столбец «Участников»: участников 26, а сумма отметок «2»…«5» — 27"
+    ]
+    assert refusal(RUSSIAN_SCHOOL_FILE.replace(";Класс;", ";Параллель;")) == [
+        "строка 1, столбец «Класс»: обязательный столбец отсутствует",
+        "строка 1, столбец «параллель»: неизвестный столбец",
+    ]
+
+
+def test_school_level_file_may_give_the_comparison_with_the_journal(school_a1, school_a2):
+    text = SCHOOL_FILE.replace(
+        SCHOOL_HEADER, f"{SCHOOL_HEADER},journal_lowered,Подтвердили,повысили"
+    )
+    text = text.replace("5,26,9,10,5,2", "5,26,9,10,5,2,6,18,2").replace("4,2\n", "4,2,,,\n")
+    load(text)
+    result = SchoolResult.objects.get(school=school_a1, assessment__kind="VPR")
+    assert (result.journal_lowered, result.journal_confirmed, result.journal_raised) == (6, 18, 2)
+    assert SchoolResult.objects.get(school=school_a1, assessment__kind="OGE").journal_raised is None
+    assert refusal(text.replace("5,2,6,18,2", "5,2,6,18,3")) == [
+        "строка 2, столбец «journal_lowered»: участников 26, а понизили, подтвердили и повысили — 27"
+    ]
+    assert refusal(text.replace("5,2,6,18,2", "5,2,6,,2")) == [
+        "строка 2, столбец «journal_lowered»: понизили, подтвердили и повысили указываются все три "
+        "или ни одного"
+    ]
+
+
+def test_a_file_of_no_known_format_names_what_is_expected(school_a1):
+    problems = refusal("Школа;Баллы\na1;12\n")
+    assert problems[0].startswith("строка 1: не распознан формат: нужны столбцы результатов")
+    assert "отчёт ФИС ОКО «Статистика по отметкам»" in problems[0]
+    assert refusal("Школа;Баллы\na1;12\n", filename="r.xlsx") != []

@@ -40,6 +40,8 @@ REFERENCE_DATA = [
     "opora.identification.migrations.0004_builtin_category_rules",
     # Comparable schools and the risk group: the annual report's fair-change chapter reads them.
     "opora.identification.migrations.0008_builtin_analysis_rules",
+    # The built-in criteria of the municipalities' self-assessment.
+    "opora.selfassessment.migrations.0002_builtin_criteria",
 ]
 
 

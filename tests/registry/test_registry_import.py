@@ -225,3 +225,90 @@ def test_upload_page_shows_every_problem_of_a_refused_file(client, coordinator_a
     page = response.content.decode()
     assert "Файл bad.csv не загружен, данные не изменены." in page
     assert "строка 1, столбец «is_tiny»: неизвестный столбец" in page
+
+
+RUSSIAN = (
+    "Код ОО;Наименование ОО;Тип ОО;Код муниципалитета;Муниципалитет;Регион;Код головной ОО;"
+    "краткое  НАИМЕНОВАНИЕ;Расстояние до центра, км;Малокомплектная;Местность;Логин ФИС ОКО"
+)
+
+
+def russian_file() -> str:
+    rows = [line.replace(",,", ";;") for line in GOOD.splitlines()[1:]]
+    rows = [
+        "iv-02;МОУ «СОШ п. Знаменский»;СОШ;ivanteevka;Ивантеевский муниципальный район;"
+        "Саратовская область;;СОШ п. Знаменский;9;нет;сельская;(SCH640102)",
+        "iv-10;филиал в с. Николаевка;филиал;ivanteevka;Ивантеевский муниципальный район;"
+        "Саратовская область;iv-02;филиал в с. Николаевка;;да;сельская;",
+    ]
+    return "\n".join([RUSSIAN, *rows]) + "\n"
+
+
+def test_russian_headers_read_like_the_latin_ones_in_csv():
+    result = run(russian_file())
+    assert result.created == 2
+    school = School.objects.get(code="iv-02")
+    assert (school.short_name, school.fisoko_login, school.distance_km) == (
+        "СОШ п. Знаменский",
+        "sch640102",
+        9,
+    )
+    assert School.objects.get(code="iv-10").parent == school
+
+
+def test_russian_headers_read_in_xlsx():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in russian_file().splitlines():
+        sheet.append(line.split(";"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = school_registry_import(
+        content=buffer.getvalue(), filename="реестр.xlsx", imported_by=None
+    )
+    assert result.created == 2
+
+
+def test_a_problem_names_the_column_as_the_file_does():
+    bad = russian_file().replace(";СОШ;", ";Школа;", 1)
+    assert refusal(bad) == [
+        "строка 2, столбец «Тип ОО»: неизвестный тип «Школа»; допустимы: СОШ, ООШ, НОШ, гимназия, "
+        "лицей, филиал"
+    ]
+    missing = russian_file().replace("Регион;", "Область;", 1)
+    assert "строка 1, столбец «Регион»: обязательный столбец отсутствует" in refusal(missing)
+
+
+def test_the_same_column_in_two_languages_is_refused():
+    text = GOOD.replace("is_small,locality", "is_small,Малокомплектная", 1)
+    assert refusal(text) == ["строка 1, столбец «is_small / Малокомплектная»: столбец повторяется"]
+
+
+def test_fisoko_login_is_kept_when_the_file_has_no_such_column():
+    run(russian_file())
+    run(GOOD)
+    assert School.objects.get(code="iv-02").fisoko_login == "sch640102"
+
+
+def test_fisoko_login_names_one_school(school_a1):
+    school_a1.fisoko_login = "sch640102"
+    school_a1.save()
+    assert refusal(russian_file()) == [
+        "строка 2, столбец «Логин ФИС ОКО»: логин sch640102 уже указан у школы a1"
+    ]
+    twice = (
+        russian_file()
+        .replace("да;сельская;", "да;сельская;sch640103")
+        .replace("(SCH640102)", "sch640103")
+    )
+    school_a1.fisoko_login = ""
+    school_a1.save()
+    assert refusal(twice) == [
+        "строка 3, столбец «Логин ФИС ОКО»: логин sch640103 уже встречался в строке 2"
+    ]
+    wrong = russian_file().replace("(SCH640102)", "школа 1")
+    assert refusal(wrong) == [
+        "строка 2, столбец «Логин ФИС ОКО»: логин ФИС ОКО — латинские буквы и цифры, например "
+        "sch640101, а не «школа 1»"
+    ]
+    assert not School.objects.filter(code__startswith="iv").exists()

@@ -185,3 +185,25 @@ def test_a_school_cannot_become_a_branch_without_a_parent(coordinator_client, sc
     assert "У филиала должна быть головная школа, у школы — нет." in response.content.decode()
     school_a2.refresh_from_db()
     assert school_a2.school_type == "гимназия"
+
+
+def test_the_school_card_shows_and_edits_its_fisoko_login(coordinator_client, school_a1, school_a2):
+    form = {"name": school_a1.name, "short_name": school_a1.short_name, "school_type": "СОШ"}
+    url = reverse("registry:school_edit", args=["a1"])
+    coordinator_client.post(url, {**form, "fisoko_login": " (SCH640101) "})
+    school_a1.refresh_from_db()
+    assert school_a1.fisoko_login == "sch640101"
+    card = coordinator_client.get(reverse("registry:school_detail", args=["a1"]))
+    assert "sch640101" in card.content.decode()
+    # A login names one school: the other school's form says so and keeps its own.
+    other = {"name": school_a2.name, "short_name": school_a2.short_name, "school_type": "гимназия"}
+    answer = coordinator_client.post(
+        reverse("registry:school_edit", args=["a2"]), {**other, "fisoko_login": "sch640101"}
+    )
+    assert "Этот логин ФИС ОКО уже указан у другой школы." in answer.content.decode()
+    answer = coordinator_client.post(
+        reverse("registry:school_edit", args=["a2"]), {**other, "fisoko_login": "школа"}
+    )
+    assert "логин ФИС ОКО — латинские буквы и цифры" in answer.content.decode()
+    school_a2.refresh_from_db()
+    assert school_a2.fisoko_login == ""

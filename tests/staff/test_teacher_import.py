@@ -172,3 +172,37 @@ def test_the_command_loads_a_file_and_refuses_a_broken_one(school_a1, tmp_path):
     bad.write_text(HEADER + "\na1;1;;учитель;;;;;", encoding="utf-8")
     with pytest.raises(CommandError, match="строка 2, столбец «full_name»"):
         call_command("import_teachers", str(bad))
+
+
+RUSSIAN_HEADER = (
+    "Код ОО;Табельный номер;ФИО;Должность;Предметы;Категория;Возраст;Нагрузка, ставок;"
+    "МОЛОДОЙ  специалист"
+)
+
+
+def test_a_list_with_russian_headers_loads_from_csv_and_xlsx(school_a1):
+    russian = GOOD.replace(HEADER, RUSSIAN_HEADER)
+    assert load(russian).created == 3
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in russian.splitlines():
+        sheet.append(line.split(";"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    again = teachers_import(content=buffer.getvalue(), filename="t.xlsx", imported_by=None)
+    assert again.unchanged == 3
+    with pytest.raises(ImportRefused) as refused:
+        load(russian.replace(";высшая;", ";главная;"))
+    assert str(refused.value.problems[0]).startswith("строка 2, столбец «Категория»:")
+
+
+def test_diagnostics_with_russian_headers_load(school_a1):
+    load(GOOD)
+    text = "\n".join(
+        [
+            "Код ОО;Табельный номер;Дата;Предмет;Инструмент;Результат, %;Дефициты",
+            "a1;101;15.10.2022;Математика;ЕФОМ;48,5;exam_tasks",
+        ]
+    )
+    assert diagnostics_import(content=text.encode(), filename="d.csv", imported_by=None).created
+    assert Diagnostic.objects.get().subject.code == "math"
