@@ -11,6 +11,7 @@ from opora.accounts.models import Role, User
 from opora.assessments.services import result_import
 from opora.demo.meetings import meetings_load
 from opora.demo.monitoring import load_monitoring
+from opora.demo.now import activities_settle
 from opora.demo.region import example_region, registry_data, results_csv
 from opora.demo.risks import risks_demo_load
 from opora.demo.selfassessment import self_assessments_demo_load
@@ -98,6 +99,10 @@ def demo_load() -> None:
     staff_demo_load()
     load_monitoring()
     self_assessments_demo_load()
+    # After the self-assessments: the one of 2022/23, accepted with «Пробелы по выполнению
+    # мероприятий закрыть к следующему году», found no activity marked; the marks are the
+    # following year's work (opora/demo/now.py).
+    activities_settle()
 
 
 def _load_municipality(data: dict) -> None:

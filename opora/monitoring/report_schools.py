@@ -63,6 +63,14 @@ def _list_sentence(data: ReportData) -> str:
             f"{run.rule_set.category} на {academic_year_label(run.year)} — список, утверждённый "
             f"приказом {run.order}: {names or 'ни одной школы'}."
         )
+    made = data.made_run(data.made.shnor_run)
+    if made is not None:
+        names = ", ".join(s.short_name for s in data.schools if s.pk in data.made.shnor_ids)
+        text += (
+            f" По результатам {data.year_label} составлен список «{made.rule_set.category}» на "
+            f"{academic_year_label(made.year)}, утверждён приказом {made.order}: "
+            f"{names or 'ни одной школы'}."
+        )
     drafts = [r for r in data.drafts if r.rule_set.kind != "clustering"]
     if drafts:
         text += (
@@ -78,7 +86,9 @@ class ClustersSection(Section):
     title = "Школы по категориям"
 
     def blocks(self, data):
-        found = data.approved
+        # The clustering of this year's results (the list for the next year) when approved,
+        # as the seeds' reports present it; else the one in force in the year.
+        found = data.made if data.made_run(data.made.clustering_run) else data.approved
         names, placed = found.categories()
         drafts = [
             Paragraph(
@@ -116,7 +126,7 @@ class ClustersSection(Section):
             Paragraph(
                 f"По правилу «{run.rule_set.title}» "
                 f"список на {academic_year_label(run.year)} утверждён приказом {run.order}. "
-                "Филиалы учтены вместе с головными школами."
+                f"{run.made_from}. Филиалы учтены вместе с головными школами."
             ),
             *drafts,
             Table(
@@ -242,7 +252,14 @@ class DynamicsSection(Section):
     def blocks(self, data):
         d = data.dynamics
         if not d.assessments:
-            return [Paragraph(f"Результатов оценочных процедур за {data.year_label} нет.")]
+            text = f"Результатов оценочных процедур за {data.year_label} пока нет."
+            run = data.approved.shnor_run or data.approved.clustering_run
+            if run is not None and run.year == data.year:
+                text += (
+                    f" {run.made_from}: эти результаты и этот список — в отчёте за "
+                    f"{academic_year_label(run.year - 1)}."
+                )
+            return [Paragraph(text)]
         addressed = {
             s.code for row in data.measures for v in row.verdicts if v.school for s in [v.school]
         }

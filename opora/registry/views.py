@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from opora.accounts.permissions import can_edit_school, can_import_files, visible_municipalities
@@ -11,7 +10,7 @@ from opora.paging import paginate
 from opora.registry import selectors, services
 from opora.registry.forms import RegistryUploadForm, SchoolContextForm, SchoolFilterForm, SchoolForm
 from opora.registry.models import ContextIndicator, ContextUnit
-from opora.registry.years import current_academic_year
+from opora.registry.years import year_in_view
 from opora.tabular import ImportRefused
 from opora.uploads import preview_keep, preview_take
 
@@ -63,7 +62,7 @@ def school_detail(request, code):
             "years": years,
             "sections": sections,
             "can_edit": can_edit_school(request.user, school),
-            "current_year": current_academic_year(timezone.localdate()),
+            "current_year": year_in_view(request.user),
         },
     )
 
