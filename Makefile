@@ -74,7 +74,11 @@ bench: $(VENV)/.installed-dev
 	mkdir -p $(BENCH_RESULTS)
 	$(BIN)/python bench/run.py --json $(BENCH_RESULTS)/run.json
 	$(BIN)/python bench/identify_db.py --json $(BENCH_RESULTS)/identify.json
+	$(BIN)/python bench/import_db.py --json $(BENCH_RESULTS)
+	scripts/test-postgres.sh start $(PG_PORT)
+	$(BIN)/python bench/import_db.py --database $(PG_URL) --json $(BENCH_RESULTS)
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/early_warning_check.py
 	$(BIN)/python bench/load.py --json $(BENCH_RESULTS)/load.json
 	case "$$DATABASE_URL" in postgres*) $(BIN)/python bench/task_queue.py --json $(BENCH_RESULTS)/queue.json;; esac

@@ -47,15 +47,16 @@ def load_country(results: pl.DataFrame) -> None:
             [(r, f"Регион {r:02d}", False) for r in range(1, REGIONS + 1)],
         )
         cursor.executemany(
-            "INSERT INTO registry_municipality (id, region_id, code, name, center)"
-            " VALUES (%s, %s, %s, %s, '')",
+            "INSERT INTO registry_municipality (id, region_id, code, name, center,"
+            " source_notes)"
+            " VALUES (%s, %s, %s, %s, '', '{}')",
             [(r, r, f"m{r:02d}", f"Муниципалитет {r:02d}") for r in range(1, REGIONS + 1)],
         )
         school_ids = {code: index for index, code in enumerate(codes, start=1)}
         cursor.executemany(
             "INSERT INTO registry_school (id, municipality_id, code, name, short_name,"
-            " school_type, settlement, address, is_small, is_synthetic, fisoko_login)"
-            " VALUES (%s, %s, %s, %s, %s, 'СОШ', '', '', 0, 1, '')",
+            " school_type, settlement, address, is_small, is_synthetic, fisoko_login, source_note)"
+            " VALUES (%s, %s, %s, %s, %s, 'СОШ', '', '', 0, 1, '', '')",
             [
                 (i, int(code[:2]), code, f"Школа {code}", f"Школа {code}")
                 for code, i in school_ids.items()

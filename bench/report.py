@@ -2,7 +2,8 @@
 municipal analytical report (DOCX with charts): < 3 s»), in a throwaway SQLite file.
 
 Run from the repository root: `python bench/report.py`. Prints the median of three builds of
-each format; the DOCX is the measured goal, PDF and XLSX are shown for reference.
+each format (the first draws the charts, the next read them from the cache, as a server does)
+against issue 19's goals: DOCX < 1 s, PDF < 3 s; XLSX is shown for reference.
 """
 
 import datetime
@@ -28,7 +29,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 SCHOOLS = 50
-GOAL_SECONDS = 3.0
+GOALS = {"docx": 1.0, "pdf": 3.0}  # issue 19: each DOCX < 1 s, each PDF < 3 s
 ASSESSMENTS = [
     ("VPR", "rus", 5),
     ("VPR", "math", 5),
@@ -183,10 +184,10 @@ def main() -> None:
             runs.append(time.perf_counter() - started)
         timings[file_format] = (statistics.median(runs), len(content), runs)
     for file_format, (seconds, size, runs) in timings.items():
-        goal = f" (цель < {GOAL_SECONDS:g} с)" if file_format == "docx" else ""
+        goal = f" (цель < {GOALS[file_format]:g} с)" if file_format in GOALS else ""
         each = " / ".join(f"{run:.2f}" for run in runs)
         print(f"{file_format}: {seconds:.2f} с ({each}), {size // 1024} КиБ{goal}")
-    ok = timings["docx"][0] < GOAL_SECONDS
+    ok = all(timings[f][0] < goal for f, goal in GOALS.items())
     print("Отчёт муниципалитета из 50 школ:", "цель достигнута" if ok else "цель НЕ достигнута")
 
 

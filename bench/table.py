@@ -1,8 +1,8 @@
 """The table of issue 21, each row against its peer, from the figures the other benchmarks of the
 same `make bench` run wrote as JSON into one folder (default /tmp/opora-bench-results):
 
-- import_schools.json, import_results.json — the import benchmarks (`seconds`, `rows` and, where
-  measured, `peer_seconds` with `peer`): printed when present;
+- import_sqlite.json, import_postgresql.json — bench/import_db.py (`schools` and `results`, each
+  `seconds` and `rows` of a first load);
 - identify.json — bench/identify_db.py; run.json — bench/run.py; load.json — bench/load.py;
   queue.json — bench/task_queue.py (PostgreSQL only).
 
@@ -26,26 +26,24 @@ def import_row(figures: dict | None, goal: str) -> tuple[str, str]:
     if figures is None:
         return MISSING, goal
     rate = figures["rows"] / figures["seconds"]
-    text = f"{figures['seconds']:.1f} s, {rate:,.0f} rows/s"
-    if figures.get("peer_seconds"):
-        text += f"; {figures['peer_seconds'] / figures['seconds']:.1f}× {figures['peer']}"
-    return text, goal
+    return f"{figures['seconds']:.1f} s, {rate:,.0f} rows/s", goal
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/opora-bench-results"))
     folder = parser.parse_args().dir
-    rows = [
-        (
-            "import_schools, 40,000 schools",
-            *import_row(read(folder, "import_schools.json"), "< 5 s"),
-        ),
-        (
-            "import_results, 1.92 M school rows",
-            *import_row(read(folder, "import_results.json"), "≥ 100,000 rows/s"),
-        ),
-    ]
+    rows = []
+    for vendor in ("sqlite", "postgresql"):
+        imports = read(folder, f"import_{vendor}.json") or {}
+        for step, goal in (("schools", "< 5 s for 40,000"), ("results", "≥ 100,000 rows/s")):
+            figures = imports.get(step)
+            rows.append(
+                (
+                    f"import_{step}, {vendor}" + (f", {figures['rows']:,} rows" if figures else ""),
+                    *import_row(figures, goal),
+                )
+            )
     identify = read(folder, "identify.json")
     if identify:
         ratio = identify["plain_script"] / identify["command"]

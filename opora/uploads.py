@@ -4,11 +4,17 @@ the kind its name says (a page saved as «scan.pdf» is not a PDF). Django refus
 over DATA_UPLOAD_MAX_MEMORY_SIZE apart from files; the web server caps the whole request
 (`client_max_body_size` in docs/operations.md)."""
 
+import datetime
+import re
+import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 TABLE_SUFFIXES = {".csv", ".xlsx"}
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".jpg", ".jpeg", ".png"}
@@ -64,3 +70,63 @@ def _check_size(upload, hint: str) -> None:
             "Файл больше %(limit)s. %(hint)s",
             params={"limit": filesizeformat(settings.OPORA_UPLOAD_MAX_BYTES), "hint": hint},
         )
+
+
+# --- A previewed upload, kept until its uploader confirms it ---
+
+PREVIEW_KEEP = datetime.timedelta(hours=24)
+PREVIEW_FOLDER = "previews"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def preview_keep(*, upload, user, purpose: str) -> str:
+    """Keep an uploaded file in the uploads' storage between its preview and the confirmation;
+    the token names it for its uploader only. Previews nobody confirmed in time are deleted."""
+    _forget_expired()
+    token = secrets.token_urlsafe(16)
+    upload.seek(0)
+    name = Path(upload.name).name or "file"
+    default_storage.save(f"{_folder(user, purpose, token)}/{name}", upload)
+    return token
+
+
+def preview_take(*, token: str, user, purpose: str) -> tuple[bytes, str]:
+    """The kept file's content and name, removed from the storage: a second confirmation, another
+    user's or an expired token find nothing (404)."""
+    if not _TOKEN.match(token or ""):
+        raise Http404
+    folder = _folder(user, purpose, token)
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        raise Http404 from None
+    if not files:
+        raise Http404
+    path = f"{folder}/{files[0]}"
+    expired = default_storage.get_modified_time(path) < timezone.now() - PREVIEW_KEEP
+    with default_storage.open(path, "rb") as stream:
+        content = stream.read()
+    default_storage.delete(path)
+    if expired:
+        raise Http404
+    return content, files[0]
+
+
+def _folder(user, purpose: str, token: str) -> str:
+    return f"{PREVIEW_FOLDER}/{user.pk}/{purpose}/{token}"
+
+
+def _forget_expired() -> None:
+    """Delete kept files older than PREVIEW_KEEP: they may hold personal data."""
+    limit = timezone.now() - PREVIEW_KEEP
+    try:
+        users, _ = default_storage.listdir(PREVIEW_FOLDER)
+    except FileNotFoundError:
+        return
+    for user in users:
+        for purpose in default_storage.listdir(f"{PREVIEW_FOLDER}/{user}")[0]:
+            for token in default_storage.listdir(f"{PREVIEW_FOLDER}/{user}/{purpose}")[0]:
+                folder = f"{PREVIEW_FOLDER}/{user}/{purpose}/{token}"
+                for name in default_storage.listdir(folder)[1]:
+                    if default_storage.get_modified_time(f"{folder}/{name}") < limit:
+                        default_storage.delete(f"{folder}/{name}")

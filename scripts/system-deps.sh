@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for the browser tests, a PostgreSQL server,
-# the fonts and Pango that documents are printed with.
+# the fonts that documents are typeset in (Liberation Serif: the metrics of Times New Roman).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -9,8 +9,6 @@ fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi "liberation serif" || missing+=(fonts-liberation)
 # Tests read printed PDFs back with pdftotext.
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
-# WeasyPrint prints PDF documents through Pango.
-ls /usr/lib/*/libpango-1.0.so.0 >/dev/null 2>&1 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Устанавливаю: ${missing[*]}"
   SUDO=""

@@ -8,6 +8,7 @@ from opora.accounts import throttling
 from opora.accounts.models import Role
 from opora.accounts.permissions import roles_granted_by, visible_municipalities, visible_schools
 from opora.accounts.services import account_scope
+from opora.forms import OporaForm
 from opora.registry.models import Municipality, School
 
 
@@ -52,18 +53,10 @@ PERSON_NAME = RegexValidator(
 )
 
 
-class InviteForm(forms.Form):
-    """Who is invited, in which role and where: the choices are only the user's own roles to
-    give and places of their territory."""
+class RoleScopeForm(OporaForm):
+    """A role and the place it works in: the choices are only the user's own roles to give and
+    places of their territory (an invitation, a change of an account's role)."""
 
-    last_name = forms.CharField(label="Фамилия", max_length=150, validators=[PERSON_NAME])
-    first_name = forms.CharField(label="Имя и отчество", max_length=150, validators=[PERSON_NAME])
-    email = forms.EmailField(
-        label="Электронная почта",
-        max_length=150,  # it is the login too
-        help_text="На неё придёт ссылка для входа; она же логин.",
-    )
-    position = forms.CharField(label="Должность", max_length=200, required=False)
     role = forms.ChoiceField(label="Роль")
     municipality = forms.ModelChoiceField(
         label="Муниципалитет",
@@ -120,3 +113,31 @@ class InviteForm(forms.Form):
         fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
         for field, messages in fields.items():
             self.add_error(field if field in self.fields else None, messages)
+
+
+class InviteForm(RoleScopeForm):
+    """Who is invited, in which role and where."""
+
+    field_order = ["last_name", "first_name", "email", "position"]
+
+    last_name = forms.CharField(label="Фамилия", max_length=150, validators=[PERSON_NAME])
+    first_name = forms.CharField(label="Имя и отчество", max_length=150, validators=[PERSON_NAME])
+    email = forms.EmailField(
+        label="Электронная почта",
+        max_length=150,  # it is the login too
+        help_text="На неё придёт ссылка для входа; она же логин.",
+    )
+    position = forms.CharField(label="Должность", max_length=200, required=False)
+
+
+class AccountRoleForm(RoleScopeForm):
+    """A new role or place for an existing account, starting from the present ones."""
+
+    def __init__(self, *args, user, account, **kwargs):
+        initial = {
+            "role": account.role,
+            "municipality": account.municipality,
+            "school": account.school,
+            "schools": list(account.curated_schools.all()),
+        }
+        super().__init__(*args, user=user, initial=initial, **kwargs)

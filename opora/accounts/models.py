@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -46,6 +47,13 @@ class User(AbstractUser):
         blank=True,
         related_name="curators",
         verbose_name="закреплённые школы",
+    )
+    # The academic year the user works in, chosen once in the header (registry/years.py,
+    # year_in_view); empty until chosen: then the latest year with data in the user's scope.
+    academic_year = models.PositiveSmallIntegerField("учебный год в работе", null=True, blank=True)
+    # Who changed an account's role, place or state, and when; a password never enters it.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "academic_year"], m2m_fields=[curated_schools]
     )
 
     class Meta:

@@ -14,6 +14,8 @@ operator (a management command, the demo loader), who works with the whole datab
 the API always passes its request's user.
 """
 
+from functools import cached_property
+
 from django.db.models import Q, QuerySet
 
 from opora.accounts.models import Role, User
@@ -406,6 +408,11 @@ def route_review_duty(user: User) -> str | None:
     return {Role.METHODIST: "methodist", Role.SCHOOL: "school"}.get(user.role)
 
 
+def chooses_year_in_view(user: User) -> bool:
+    """Anyone signed in picks the academic year their own pages open on: it is a view, not data."""
+    return user.is_authenticated and user.is_active
+
+
 def manages_accounts(user: User) -> bool:
     """The region's operator and a municipality's coordinator keep the accounts of their
     territory (the page «Пользователи»): invite, switch off and on, send a password link."""
@@ -446,26 +453,60 @@ def can_grant_scope(
 ) -> bool:
     """Nobody grants more than their own scope: the role is one the user gives, and every place
     the account would work in (region, municipality, school, curated schools) is the user's."""
-    if role not in roles_granted_by(user):
-        return False
-    if user.is_superuser:
-        return True
-    if region is not None and region.pk != user.region_id:
-        return False
-    if municipality is not None and not visible_municipalities(user).filter(pk=municipality.pk):
-        return False
-    places = {s.pk for s in [school, *schools] if s is not None}
-    return visible_schools(user).filter(pk__in=places).count() == len(places)
+    return _Grants(user).allows(
+        role=role, region=region, municipality=municipality, school=school, schools=schools
+    )
 
 
 def can_manage_account(user: User, account: User) -> bool:
-    """Switch an account off or on, or send it a password link: an account the user could have
-    granted (a coordinator leaves a fellow coordinator to the region), never one's own."""
-    return account.pk != user.pk and can_grant_scope(
-        user,
-        role=account.role,
-        region=account.region,
-        municipality=account.municipality,
-        school=account.school,
-        schools=account.curated_schools.all(),
-    )
+    """Switch an account off or on, send it a password link, change its role or place: an
+    account the user could have granted (a coordinator leaves a fellow coordinator to the
+    region), never one's own."""
+    return account.pk in manageable_accounts(user, [account])
+
+
+def manageable_accounts(user: User, accounts) -> set[int]:
+    """The pks of `accounts` that `can_manage_account` allows, the user's territory read once
+    for all of them (a page of the users list)."""
+    grants = _Grants(user)
+    return {
+        a.pk
+        for a in accounts
+        if a.pk != user.pk
+        and grants.allows(
+            role=a.role,
+            region=a.region,
+            municipality=a.municipality,
+            school=a.school,
+            schools=a.curated_schools.all(),
+        )
+    }
+
+
+class _Grants:
+    """The rule of `can_grant_scope`, with the places of the user's territory read at most once
+    however many accounts it is asked about."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.roles = roles_granted_by(user)
+
+    @cached_property
+    def municipality_ids(self) -> set[int]:
+        return set(visible_municipalities(self.user).values_list("pk", flat=True))
+
+    @cached_property
+    def school_ids(self) -> set[int]:
+        return set(visible_schools(self.user).values_list("pk", flat=True))
+
+    def allows(self, *, role: str, region=None, municipality=None, school=None, schools=()):
+        if role not in self.roles:
+            return False
+        if self.user.is_superuser:
+            return True
+        if region is not None and region.pk != self.user.region_id:
+            return False
+        if municipality is not None and municipality.pk not in self.municipality_ids:
+            return False
+        places = {s.pk for s in [school, *schools] if s is not None}
+        return not places or places <= self.school_ids

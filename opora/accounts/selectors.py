@@ -1,3 +1,6 @@
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 from django.shortcuts import get_object_or_404
@@ -34,3 +37,31 @@ def account_list(*, user: User, search: str = "") -> QuerySet[User]:
 def account_get(*, user: User, pk: int) -> User:
     """An account of the user's territory; any other is 404, as if it did not exist."""
     return get_object_or_404(visible_accounts(user), pk=pk)
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    date: datetime.datetime
+    by: User | None
+    role: str
+    place: str
+
+
+def account_role_history(*, account: User) -> list[RoleChange]:
+    """The account's roles and places, each as first given and by whom, latest first."""
+    records = account.history.select_related(
+        "history_user", "region", "municipality", "school"
+    ).order_by("history_date", "history_id")
+    changes: list[RoleChange] = []
+    for record in records:  # few: an account's role changes seldom
+        curated = record.curated_schools.select_related("school")
+        place = (
+            record.school or record.municipality or record.region
+            or ", ".join(c.school.short_name for c in curated)
+        )  # fmt: skip
+        change = RoleChange(
+            record.history_date, record.history_user, record.get_role_display(), str(place or "—")
+        )
+        if not changes or (changes[-1].role, changes[-1].place) != (change.role, change.place):
+            changes.append(change)
+    return changes[::-1]

@@ -68,9 +68,12 @@ urlpatterns = [
         ),
         name="invitation_accept",
     ),
+    # The academic year the user's pages open on, picked in the header.
+    path("year/", views.year_choose, name="year_choose"),
     # The accounts of the user's territory.
     path("users/", views.user_list, name="user_list"),
     path("users/invite/", views.user_invite, name="user_invite"),
+    path("users/<int:pk>/role/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/activate/", views.user_activate, name="user_activate"),
     path("users/<int:pk>/password-link/", views.user_password_link, name="user_password_link"),

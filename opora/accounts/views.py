@@ -1,13 +1,17 @@
+from urllib.parse import parse_qsl
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts import selectors, services
-from opora.accounts.forms import InviteForm, PasswordChangeForm
-from opora.accounts.permissions import can_manage_account, manages_accounts
+from opora.accounts.forms import AccountRoleForm, InviteForm, PasswordChangeForm
+from opora.accounts.permissions import can_manage_account, manageable_accounts, manages_accounts
+from opora.links import local_next
 from opora.paging import paginate
 
 
@@ -29,8 +33,9 @@ def user_list(request):
         raise PermissionDenied
     search = request.GET.get("q", "").strip()
     accounts = paginate(request, selectors.account_list(user=request.user, search=search))
+    manageable = manageable_accounts(request.user, accounts.rows)
     for account in accounts.rows:
-        account.manageable = can_manage_account(request.user, account)
+        account.manageable = account.pk in manageable
     return render(request, "accounts/user_list.html", {"accounts": accounts, "search": search})
 
 
@@ -59,6 +64,38 @@ def user_invite(request):
             messages.success(request, f"Приглашение отправлено на {account.email}.")
             return redirect("accounts:user_list")
     return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk):
+    account = selectors.account_get(user=request.user, pk=pk)
+    if not can_manage_account(request.user, account):
+        raise PermissionDenied
+    form = AccountRoleForm(request.POST or None, user=request.user, account=account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.account_change_role(
+                user=request.user, account=account, role=data["role"], scope=data["scope"]
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                f"«{account}»: роль и место работы изменены ({account.get_role_display()}).",
+            )
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {
+            "form": form,
+            "account": account,
+            "history": selectors.account_role_history(account=account),
+        },
+    )
 
 
 @login_required
@@ -92,3 +129,21 @@ def user_password_link(request, pk):
     else:
         messages.success(request, f"Ссылка для входа отправлена на {account.email}.")
     return redirect("accounts:user_list")
+
+
+@login_required
+@require_POST
+def year_choose(request):
+    """The academic year picked in the header; back to the page it was picked on, which then
+    opens on that year (its own `?year=` is dropped: it would show the year picked before)."""
+    try:
+        services.year_in_view_set(user=request.user, year_text=request.POST.get("year", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(_without_year(local_next(request, request.POST.get("next")) or "/"))
+
+
+def _without_year(path: str) -> str:
+    route, _, query = path.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "year"]
+    return f"{route}?{urlencode(kept)}" if kept else route

@@ -123,6 +123,21 @@ class ImportCountsOut(Schema):
     unchanged: int
 
 
+class ChangeOut(Schema):
+    school: str
+    assessment: str
+    year: int
+    old: list[int | None]
+    new: list[int | None]
+
+
+class ImportPreviewOut(ImportCountsOut):
+    schools: int
+    source_format: str
+    changes: list[ChangeOut]
+    skipped: list[str]
+
+
 class ImportJobOut(Schema):
     id: int
     filename: str
@@ -168,15 +183,20 @@ def result_list(
 
 @results.post(
     "/import",
-    response=answers(ImportAcceptedOut, status=202),
+    response={**answers(ImportAcceptedOut, status=202), 200: ImportPreviewOut},
     summary="Загрузить файл результатов",
 )
-def result_upload(request, file: File[UploadedFile]):
+def result_upload(request, file: File[UploadedFile], dry_run: Query[bool] = False):
     """CSV или XLSX в формате docs/formats.md (по школам, по обучающимся или отчёт ФИС ОКО, как
     скачан), как на странице загрузки: те же права, те же ограничения размера и вида файла.
     Файл загружается в фоне; ответ 202 даёт номер задания и адрес, по которому спрашивать, чем
-    оно кончилось."""
-    job = assessments.result_import_enqueue(upload=file, imported_by=request.user)
+    оно кончилось.
+
+    С `dry_run=true` ничего не записывается: ответ 200 — предпросмотр (сколько результатов
+    добавится, заменится, останется без изменений, самые большие изменения), файл не хранится."""
+    if dry_run:
+        return Status(200, assessments.result_import_preview(upload=file, imported_by=request.user))
+    job = assessments.result_import_enqueue(upload=file, imported_by=request.user, confirmed=True)
     url = reverse("api:result_import_job", kwargs={"job_id": job.pk})
     return Status(202, {"id": job.pk, "status": job.status, "url": url})
 

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from opora.assessments.models import (
     Assessment,
+    ImportBatch,
     ReferenceResult,
     ResultImportJob,
     SchoolResult,
@@ -41,7 +42,7 @@ class SchoolResultAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["year", "assessment__kind"]
     search_fields = ["school__code", "school__short_name"]
-    raw_id_fields = ["school"]
+    raw_id_fields = ["school", "import_batch"]
 
 
 @admin.register(ResultImportJob)
@@ -49,3 +50,12 @@ class ResultImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "created_by", "created_at", "status", "progress"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ResultImportJob._meta.fields]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Where results came from: kept as loaded, never edited."""
+
+    list_display = ["filename", "source_format", "created_by", "created_at", "created", "updated"]
+    list_filter = ["source_format"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]

@@ -63,6 +63,40 @@ class Assessment(models.Model):
         return f"{self.get_kind_display()} {self.subject.name} {self.grade} кл."
 
 
+class ImportBatch(models.Model):
+    """One loaded file of results: where the values it brought came from (issue 20)."""
+
+    filename = models.CharField("файл", max_length=255)
+    source_format = models.CharField("формат", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто загрузил",
+    )
+    created_at = models.DateTimeField("загружен", auto_now_add=True)
+    rows_read = models.PositiveIntegerField("строк в файле", default=0)
+    created = models.PositiveIntegerField("результатов добавлено", default=0)
+    updated = models.PositiveIntegerField("результатов заменено", default=0)
+
+    class Meta:
+        verbose_name = "загруженный файл результатов"
+        verbose_name_plural = "загруженные файлы результатов"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.source_format})"
+
+    @property
+    def uploader(self) -> str:
+        """Who loaded it, in words; no user is the command line on the server."""
+        if self.created_by is None:
+            return "администратор (командная строка)"
+        return str(self.created_by)
+
+
 class SchoolResult(models.Model):
     """One school in one assessment in one academic year: participants and counts of marks.
 
@@ -87,6 +121,14 @@ class SchoolResult(models.Model):
     )
     journal_confirmed = models.PositiveIntegerField("подтвердили отметку", null=True, blank=True)
     journal_raised = models.PositiveIntegerField("повысили отметку", null=True, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="results",
+        verbose_name="из файла",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -220,6 +262,7 @@ class ReferenceResult(models.Model):
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", "в очереди"
     RUNNING = "running", "выполняется"
+    PREVIEW = "preview", "ждёт подтверждения"
     DONE = "done", "загружен"
     REFUSED = "refused", "не загружен"
 
@@ -253,6 +296,9 @@ class ResultImportJob(models.Model):
     task_id = models.CharField("задание в очереди", max_length=64, blank=True)
     worker = models.CharField("обработчик (машина:процесс)", max_length=200, blank=True)
     heartbeat_at = models.DateTimeField("последний ход", null=True, blank=True)
+    # A file is first only previewed; it is loaded after its uploader confirms the preview.
+    confirmed = models.BooleanField("загрузка подтверждена", default=False)
+    expires_at = models.DateTimeField("ждёт подтверждения до", null=True, blank=True)
 
     class Meta:
         verbose_name = "загрузка результатов"

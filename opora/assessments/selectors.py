@@ -11,6 +11,7 @@ from opora.assessments.metrics import HIGHER_IS_WORSE, MARK_COUNTS, with_change,
 from opora.assessments.models import (
     Assessment,
     AssessmentKind,
+    ImportBatch,
     ReferenceResult,
     SchoolResult,
     Subject,
@@ -238,6 +239,40 @@ def school_results(*, school: School) -> tuple[list[int], list[SchoolAssessmentR
         entry.by_year[row["year"]] = row
     ordered = sorted(rows.values(), key=lambda r: (KIND_ORDER.get(r.key[0], 9), r.key[2], r.key[1]))
     return years, ordered
+
+
+@dataclass
+class ResultSource:
+    """Where one result of a school came from: the file, its format, when and who loaded it."""
+
+    label: str  # the assessment in words
+    year: int
+    batch: ImportBatch | None  # None: loaded before files were recorded
+
+
+def school_result_sources(*, school: School) -> list[ResultSource]:
+    """Each result of the school with the file it came from, in the order of its results table;
+    the caller has checked that the user sees the school."""
+    labels = subject_labels()
+    results = (
+        SchoolResult.objects.filter(school=school)
+        .select_related("assessment__subject", "import_batch__created_by")
+        .order_by("-year")
+    )
+    sources = [
+        (
+            (KIND_ORDER.get(r.assessment.kind, 9), r.assessment.grade, r.assessment.subject.code),
+            ResultSource(
+                assessment_label(
+                    r.assessment.kind, r.assessment.subject.code, r.assessment.grade, labels
+                ),
+                r.year,
+                r.import_batch,
+            ),
+        )
+        for r in results
+    ]
+    return [source for _, source in sorted(sources, key=lambda s: s[0])]
 
 
 @dataclass

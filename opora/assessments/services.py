@@ -15,14 +15,15 @@ from django.utils import timezone
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from opora import bulk
 from opora.accounts.models import User
 from opora.accounts.permissions import can_import_files, visible_schools
 from opora.assessments import fisoko, validation
 from opora.assessments.aggregation import aggregate_student_results
 from opora.assessments.models import (
     Assessment,
+    ImportBatch,
     ImportStatus,
     ReferenceResult,
     ResultImportJob,
@@ -33,6 +34,7 @@ from opora.assessments.models import (
 from opora.assessments.selectors import subject_lookup
 from opora.assessments.tasks import result_import_task
 from opora.registry.models import School
+from opora.registry.years import academic_year_label
 from opora.tabular import (
     ImportRefused,
     Problem,
@@ -75,8 +77,13 @@ FORMAT_WORDS = {
 }
 
 
+SHOWN_CHANGES = 10  # the biggest changes a preview lists
+
+
 @dataclass
 class ResultImportSummary:
+    """What an import did — or, for a preview, what it would do: the plan is the same."""
+
     file_format: str  # "school" | "student" | fisoko.MARKS | fisoko.JOURNAL
     rows_read: int
     created: int = 0
@@ -85,17 +92,37 @@ class ResultImportSummary:
     # A report's rows not loaded, each «(login) name — why»; a regional file holds every school.
     skipped: list[str] = field(default_factory=list)
     territories: list[str] = field(default_factory=list)  # a report's rows kept for comparison
+    schools: int = 0  # schools of the file matched in the registry
+    source_format: str = ""
+    # The biggest changes of replaced values: school, assessment, year, old and new counts.
+    changes: list[dict] = field(default_factory=list)
+    dry_run: bool = False
 
     def describe(self) -> str:
+        verbs = ("будет добавлено", "будет заменено") if self.dry_run else ("добавлено", "заменено")
         text = (
-            f"Строк {FORMAT_WORDS[self.file_format]}: {self.rows_read}. Результатов добавлено: "
-            f"{self.created}, заменено: {self.updated}, без изменений: {self.unchanged}."
+            f"Строк {FORMAT_WORDS[self.file_format]}: {self.rows_read}. Результатов {verbs[0]}: "
+            f"{self.created}, {verbs[1]}: {self.updated}, без изменений: {self.unchanged}."
         )
         if self.territories:
-            text += " Для сравнения сохранены: " + ", ".join(self.territories) + "."
+            kept = "будут сохранены" if self.dry_run else "сохранены"
+            text += f" Для сравнения {kept}: " + ", ".join(self.territories) + "."
         if self.skipped:
             text += f" Пропущено строк школ: {len(self.skipped)} — " + "; ".join(self.skipped) + "."
         return text
+
+    def describe_changes(self) -> list[str]:
+        """The biggest changes in words, for the command line."""
+        return [
+            f"{c['school']} · {c['assessment']} · {c['year_label']}: "
+            f"{_marks_text(c['old'])} → {_marks_text(c['new'])}"
+            for c in self.changes
+        ]
+
+
+def _marks_text(counts: list[int]) -> str:
+    participants, *marks = counts
+    return f"участников {participants}, «2»–«5»: {'/'.join(str(m) for m in marks)}"
 
 
 def result_import(
@@ -104,20 +131,29 @@ def result_import(
     filename: str,
     imported_by: User | None,
     progress: Progress = _quiet,
+    dry_run: bool = False,
+    source_format: str | None = None,
+    expected: dict | None = None,
 ) -> ResultImportSummary:
     """Load a file of school- or student-level results; a file with any error changes nothing.
 
-    `imported_by` None is the command line, which may load results of every school.
+    `imported_by` None is the command line, which may load results of every school. With
+    `dry_run` nothing is written: the summary is the preview of what loading would do.
     """
+    options = {"dry_run": dry_run, "source_format": source_format, "expected": expected}
     _check_may_import(imported_by)  # before reading: a refused user's file costs nothing
     progress(5, "чтение файла")
     if Path(filename).suffix.lower() != ".xlsx":
         table = read_table(content, filename=filename)
-        return result_import_table(table=table, imported_by=imported_by, progress=progress)
+        return result_import_table(
+            table=table, imported_by=imported_by, progress=progress, **options
+        )
     lines = xlsx_lines(content, filename=filename)
     if not fisoko.is_report(lines):
         table = sheet_table(lines, filename=filename)
-        return result_import_table(table=table, imported_by=imported_by, progress=progress)
+        return result_import_table(
+            table=table, imported_by=imported_by, progress=progress, **options
+        )
     report = fisoko.read_report(lines, filename=filename)
     table, summary, territories = _report_table(report, filename=filename, user=imported_by)
     return result_import_table(
@@ -126,6 +162,7 @@ def result_import(
         progress=progress,
         summary=summary,
         territories=territories,
+        **options,
     )
 
 
@@ -136,9 +173,18 @@ def result_import_table(
     progress: Progress = _quiet,
     summary: ResultImportSummary | None = None,
     territories: list[ReferenceResult] = (),
+    dry_run: bool = False,
+    source_format: str | None = None,
+    expected: dict | None = None,
+    skipped: list[str] | None = None,
 ) -> ResultImportSummary:
     """Check and store a table of results. A report of ФИС ОКО comes here as a school-level
-    table with its `summary` begun (the rows it skipped) and its `territories` to keep."""
+    table with its `summary` begun (the rows it skipped) and its `territories` to keep.
+
+    With `dry_run` nothing is written: the summary is the preview. `expected` is the preview's
+    summary (asdict) the user confirmed: a different plan now refuses the file. `skipped`: rows
+    a reader left out, each with its reason. `source_format` names the file's format for the
+    values' provenance; by default it is told from the file."""
     _check_may_import(imported_by)
     progress(30, f"проверка строк: {table.frame.height}")
     table = named_columns(table, validation.NAMES)
@@ -185,13 +231,36 @@ def result_import_table(
     if file_format == "student":
         progress(55, "сведение результатов обучающихся по школам")
         rows = aggregate_student_results(rows)
-    progress(70, f"запись {rows.height} результатов")
     summary = summary or ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
+    summary.source_format = source_format or _detected_format(summary.file_format, table.filename)
+    summary.dry_run = dry_run
+    summary.skipped += skipped or []
+    progress(60, f"сравнение {rows.height} результатов с уже загруженными")
     with transaction.atomic():
-        _store(rows, school_ids=school_ids, summary=summary)
-        _store_territories(territories)
+        plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
+        if expected is not None and not _same_plan(summary, expected):
+            raise table.refused([Problem(None, None, PLAN_CHANGED)])
+        if not dry_run:
+            progress(75, f"запись {summary.created + summary.updated} результатов")
+            _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
+            _store_territories(territories)
     progress(100, "готово")
     return summary
+
+
+def _same_plan(summary: ResultImportSummary, expected: dict) -> bool:
+    fields = ("created", "updated", "unchanged", "changes")
+    return all(getattr(summary, f) == expected.get(f) for f in fields)
+
+
+def _detected_format(file_format: str, filename: str) -> str:
+    """The format's name in words when the caller does not name it, e.g. «Opora CSV по школам»
+    or «ФИС ОКО: Статистика по отметкам»."""
+    if file_format in fisoko.TITLES:
+        return f"ФИС ОКО: {fisoko.TITLES[file_format]}"
+    extension = "XLSX" if filename.lower().endswith(".xlsx") else "CSV"
+    kind = "по школам" if file_format == "school" else "по обучающимся"
+    return f"Opora {extension} {kind}"
 
 
 def _check_may_import(user: User | None) -> None:
@@ -369,58 +438,187 @@ _TERRITORY_FIGURES = [
 ]
 
 
-@transaction.atomic
-def _store(rows: pl.DataFrame, *, school_ids: dict[str, int], summary: ResultImportSummary) -> None:
-    """Create new results and replace changed ones; history keeps what was replaced."""
-    assessments = _assessments(rows)
-    existing = {
-        (r.school_id, r.assessment_id, r.year): r
-        for r in SchoolResult.objects.filter(
-            school_id__in={school_ids[c] for c in rows["school_code"].unique()},
-            assessment_id__in=assessments.values(),
-            year__in=rows["year"].unique().to_list(),
-        )
+RESULT_KEY = ["school_id", "assessment_id", "year"]
+SHOWN_COUNTS = ["participants", "mark_2", "mark_3", "mark_4", "mark_5"]
+
+
+def _plan(
+    rows: pl.DataFrame, *, school_ids: dict[str, int], summary: ResultImportSummary, create: bool
+) -> pl.DataFrame:
+    """The file's results with a history_type each: new "+", changed "~" or unchanged "=".
+
+    The one diff behind both the preview and the write: existing values are read set-wise for
+    the file's keys and joined in polars. Fills the summary's counts and biggest changes.
+    """
+    ids = pl.DataFrame(
+        {"school_code": list(school_ids), "school_id": list(school_ids.values())},
+        schema={"school_code": pl.String, "school_id": pl.Int64},
+    )
+    assessments = pl.DataFrame(
+        [(*key, pk) for key, pk in _assessments(rows, create=create).items()],
+        schema={
+            "kind": pl.String,
+            "subject": pl.String,
+            "grade": pl.Int64,
+            "assessment_id": pl.Int64,
+        },
+        orient="row",
+    )
+    counts = [c for c in COUNT_FIELDS if c in rows.columns]
+    incoming = (
+        rows.with_columns(pl.col("grade", "year").cast(pl.Int64))
+        .join(ids, on="school_code")
+        .join(assessments, on=["kind", "subject", "grade"])
+        .select(*RESULT_KEY, *(pl.col(c).cast(pl.Int64) for c in counts))
+        .with_columns(pl.lit(None, pl.Int64).alias(c) for c in COUNT_FIELDS if c not in counts)
+        .select(*RESULT_KEY, *COUNT_FIELDS)
+    )
+    existing = _existing_results(incoming.select(RESULT_KEY))
+    joined = incoming.join(existing, on=RESULT_KEY, how="left", suffix="_old")
+    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in COUNT_FIELDS)
+    plan = joined.with_columns(
+        pl.when(pl.col("exists").is_null())
+        .then(pl.lit(bulk.CREATED))
+        .when(same)
+        .then(pl.lit(bulk.UNCHANGED))
+        .otherwise(pl.lit(bulk.CHANGED))
+        .alias(bulk.HISTORY_TYPE)
+    )
+    tally = plan[bulk.HISTORY_TYPE].value_counts()
+    by_type = dict(zip(tally[bulk.HISTORY_TYPE], tally["count"], strict=True))
+    summary.created = by_type.get(bulk.CREATED, 0)
+    summary.updated = by_type.get(bulk.CHANGED, 0)
+    summary.unchanged = by_type.get(bulk.UNCHANGED, 0)
+    summary.schools = incoming["school_id"].n_unique()
+    summary.changes = _biggest_changes(plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED))
+    return plan.filter(pl.col(bulk.HISTORY_TYPE) != bulk.UNCHANGED).select(
+        *RESULT_KEY, *COUNT_FIELDS, bulk.HISTORY_TYPE
+    )
+
+
+def _existing_results(keys: pl.DataFrame) -> pl.DataFrame:
+    schema = {
+        **{c: pl.Int64 for c in RESULT_KEY},
+        **{f"{c}_old": pl.Int64 for c in COUNT_FIELDS},
+        "exists": pl.Int64,
     }
-    created, updated = [], []
-    for row in rows.iter_rows(named=True):
-        key = (
-            school_ids[row["school_code"]],
-            assessments[(row["kind"], row["subject"], row["grade"])],
-            row["year"],
+    with bulk.staged(keys, name="result_keys") as source:
+        fields = ", ".join(f"r.{c}" for c in [*RESULT_KEY, *COUNT_FIELDS])
+        joined = " AND ".join(f"r.{c} = s.{c}" for c in RESULT_KEY)
+        return bulk.fetch(
+            f"SELECT {fields}, 1 FROM {SchoolResult._meta.db_table} r JOIN {source} s ON {joined}",
+            [],
+            schema=schema,
         )
-        counts = {field: row.get(field) for field in COUNT_FIELDS}
-        current = existing.get(key)
-        if current is None:
-            created.append(
-                SchoolResult(school_id=key[0], assessment_id=key[1], year=key[2], **counts)
-            )
-        elif any(getattr(current, f) != v for f, v in counts.items()):
-            for field, value in counts.items():
-                setattr(current, field, value)
-            updated.append(current)
-        else:
-            summary.unchanged += 1
-    bulk_create_with_history(created, SchoolResult, batch_size=2000)
-    bulk_update_with_history(updated, SchoolResult, COUNT_FIELDS, batch_size=2000)
-    summary.created, summary.updated = len(created), len(updated)
 
 
-def _assessments(rows: pl.DataFrame) -> dict[tuple[str, str, int], int]:
+def _biggest_changes(changed: pl.DataFrame) -> list[dict]:
+    """The replaced values that move the share of «2» or the quality the most, largest first."""
+    if changed.is_empty():
+        return []
+
+    def share(columns: list[str], suffix: str = "") -> pl.Expr:
+        total = pl.col(f"participants{suffix}")
+        return pl.sum_horizontal(pl.col(f"{c}{suffix}") for c in columns) * 100 / total
+
+    moved = changed.with_columns(
+        pl.max_horizontal(
+            (share(["mark_2"]) - share(["mark_2"], "_old")).abs(),
+            (share(["mark_4", "mark_5"]) - share(["mark_4", "mark_5"], "_old")).abs(),
+            (pl.col("participants") - pl.col("participants_old")).abs(),
+        )
+        .fill_nan(None)
+        .fill_null(0)
+        .alias("moved")
+    ).top_k(SHOWN_CHANGES, by="moved")
+    schools = dict(
+        School.objects.filter(pk__in=moved["school_id"].to_list()).values_list("pk", "short_name")
+    )
+    assessments = Assessment.objects.select_related("subject").in_bulk(
+        moved["assessment_id"].to_list()
+    )
+    return [
+        {
+            "school": schools[row["school_id"]],
+            "assessment": str(assessments[row["assessment_id"]]),
+            "year": row["year"],
+            "year_label": academic_year_label(row["year"]),
+            "old": [row[f"{c}_old"] for c in SHOWN_COUNTS],
+            "new": [row[c] for c in SHOWN_COUNTS],
+        }
+        for row in moved.sort("moved", descending=True).iter_rows(named=True)
+    ]
+
+
+def _apply(
+    plan: pl.DataFrame,
+    *,
+    summary: ResultImportSummary,
+    filename: str,
+    imported_by: User | None,
+) -> ImportBatch:
+    """Write the plan: one upsert of the new and changed results, one insert of their history,
+    each set-wise; every written value points at the batch it came from. Runs in the caller's
+    transaction."""
+    batch = ImportBatch.objects.create(
+        filename=filename,
+        source_format=summary.source_format,
+        created_by=imported_by,
+        rows_read=summary.rows_read,
+        created=summary.created,
+        updated=summary.updated,
+    )
+    if plan.is_empty():
+        return batch
+    written = plan.with_columns(pl.lit(batch.pk, pl.Int64).alias("import_batch_id"))
+    with bulk.staged(written, name="results") as source:
+        bulk.upsert(
+            model=SchoolResult,
+            source=source,
+            key=RESULT_KEY,
+            columns=[*COUNT_FIELDS, "import_batch_id"],
+        )
+        bulk.write_history(
+            model=SchoolResult,
+            source=source,
+            key=RESULT_KEY,
+            user_id=imported_by.pk if imported_by else None,
+            reason=f"Загрузка файла {filename}"[:100],
+        )
+    return batch
+
+
+def _assessments(rows: pl.DataFrame, *, create: bool) -> dict[tuple[str, str, int], int]:
+    """Each (kind, subject, grade) of the file and its assessment's id. An assessment not yet
+    known is created only for a write: a preview gives it a stand-in id (negative), under which
+    no result exists, so all its results are new."""
     subjects = dict(Subject.objects.values_list("code", "pk"))
-    keys = rows.select("kind", "subject", "grade").unique().iter_rows()
-    return {
-        (kind, subject, grade): Assessment.objects.get_or_create(
-            kind=kind, subject_id=subjects[subject], grade=grade
-        )[0].pk
-        for kind, subject, grade in keys
+    known = {
+        (kind, subject, grade): pk
+        for pk, kind, subject, grade in Assessment.objects.values_list(
+            "pk", "kind", "subject__code", "grade"
+        )
     }
+    ids = {}
+    for kind, subject, grade in rows.select("kind", "subject", "grade").unique().iter_rows():
+        key = (kind, subject, grade)
+        if key in known:
+            ids[key] = known[key]
+        elif create:
+            ids[key] = Assessment.objects.create(
+                kind=kind, subject_id=subjects[subject], grade=grade
+            ).pk
+        else:
+            ids[key] = -1 - len(ids)
+    return ids
 
 
-def result_import_enqueue(*, upload, imported_by: User) -> ResultImportJob:
+def result_import_enqueue(*, upload, imported_by: User, confirmed: bool = False) -> ResultImportJob:
     """Keep the upload until a worker loads it; the job's page (or the API) shows the progress.
 
-    The same rule and the same file limits for the page and the API: refused here, the file is
-    never stored.
+    Unless `confirmed`, the worker only previews the file (what it would add and replace) and
+    keeps it until its uploader confirms (result_import_confirm) or PREVIEW_KEEP passes. The same
+    rule and the same file limits for the page and the API: refused here, the file is never stored.
     """
     _check_may_import(imported_by)
     try:
@@ -428,10 +626,49 @@ def result_import_enqueue(*, upload, imported_by: User) -> ResultImportJob:
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     job = ResultImportJob.objects.create(
-        created_by=imported_by, filename=upload.name, upload=upload
+        created_by=imported_by, filename=upload.name, upload=upload, confirmed=confirmed
     )
     transaction.on_commit(lambda: _enqueue(job))
     return job
+
+
+def result_import_preview(*, upload, imported_by: User) -> ResultImportSummary:
+    """What loading an uploaded file would do, at once and without keeping the file (the API's
+    dry run); the same checks and limits as a load."""
+    _check_may_import(imported_by)
+    try:
+        upload_validator(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    return result_import(
+        content=upload.read(), filename=upload.name, imported_by=imported_by, dry_run=True
+    )
+
+
+PREVIEW_KEEP = datetime.timedelta(hours=24)
+PREVIEW_EXPIRED = (
+    "предпросмотр не подтверждён за сутки, файл удалён. Загрузите файл ещё раз, если он нужен"
+)
+PLAN_CHANGED = (
+    "с момента предпросмотра результаты в Opora изменились (загружен другой файл), поэтому "
+    "загрузка не выполнена. Загрузите файл ещё раз и проверьте новый предпросмотр"
+)
+
+
+@transaction.atomic
+def result_import_confirm(*, job: ResultImportJob, user: User) -> bool:
+    """Load a previewed file as previewed; False when there is nothing to confirm (confirmed
+    already, expired, refused). Only its uploader confirms: the caller finds the job by user."""
+    _check_may_import(user)
+    if job.created_by_id != user.pk:
+        raise PermissionDenied
+    confirmed = ResultImportJob.objects.filter(
+        pk=job.pk, status=ImportStatus.PREVIEW, expires_at__gt=timezone.now()
+    ).update(status=ImportStatus.QUEUED, confirmed=True, progress=0, stage="")
+    if confirmed:
+        job.refresh_from_db()
+        transaction.on_commit(lambda: _enqueue(job))
+    return bool(confirmed)
 
 
 def _enqueue(job: ResultImportJob) -> None:
@@ -474,8 +711,14 @@ def result_import_job_run(*, job_id: int, task_id: str = "") -> None:
     try:
         with job.upload.open("rb") as stream:
             content = stream.read()
+        # The load re-checks the file and applies the plan its uploader saw, or nothing.
         summary = result_import(
-            content=content, filename=job.filename, imported_by=job.created_by, progress=progress
+            content=content,
+            filename=job.filename,
+            imported_by=job.created_by,
+            progress=progress,
+            dry_run=not job.confirmed,
+            expected=job.counts if job.confirmed else None,
         )
     except ImportRefused as refused:
         _refuse(job, [str(p) for p in refused.problems])
@@ -487,12 +730,17 @@ def result_import_job_run(*, job_id: int, task_id: str = "") -> None:
         # records the traceback for the administrator. BaseException: a worker told to stop
         # at once (a second Ctrl+C, SIGTERM) raises SystemExit in the middle of the job.
         _refuse(job, [JOB_FAILED])
+        _finish(job)
         raise
     else:
-        job.status, job.summary, job.progress = ImportStatus.DONE, summary.describe(), 100
-        job.counts = asdict(summary)
-    finally:
-        _finish(job)
+        job.summary, job.progress, job.counts = summary.describe(), 100, asdict(summary)
+        if not job.confirmed:  # the file waits for its uploader's «Загрузить»
+            job.status, job.expires_at = ImportStatus.PREVIEW, timezone.now() + PREVIEW_KEEP
+            fields = ["status", "summary", "counts", "progress", "expires_at"]
+            job.save(update_fields=fields)
+            return
+        job.status = ImportStatus.DONE
+    _finish(job)
 
 
 def _refuse(job: ResultImportJob, problems: list[str]) -> None:
@@ -527,6 +775,7 @@ def result_import_jobs_recover() -> list[ResultImportJob]:
     is one transaction, so the dead worker wrote nothing), but a file that killed a worker (out of
     memory) would kill the next one and the next; the user is told to upload it again instead.
     """
+    _expire_previews()
     lost = []
     for job in _unfinished_jobs():
         if not _is_lost(job):
@@ -547,6 +796,15 @@ def result_import_jobs_recover() -> list[ResultImportJob]:
             _fail_task(job.task_id)
             lost.append(job)
     return lost
+
+
+def _expire_previews() -> None:
+    """Delete the files of previews nobody confirmed in time: they may hold personal data."""
+    for job in ResultImportJob.objects.filter(
+        status=ImportStatus.PREVIEW, expires_at__lte=timezone.now()
+    ):
+        _refuse(job, [PREVIEW_EXPIRED])
+        _finish(job)
 
 
 def _unfinished_jobs():

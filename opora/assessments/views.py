@@ -1,7 +1,8 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts.permissions import can_import_files, visible_municipalities
 from opora.assessments import selectors, services
@@ -12,7 +13,7 @@ from opora.identification.peers import METRICS as FAIR_METRICS
 from opora.identification.selectors import school_fair_change
 from opora.paging import paginate
 from opora.registry.selectors import school_get
-from opora.registry.years import requested_year
+from opora.registry.years import page_year
 from opora.reports import charts
 
 METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()}
@@ -23,7 +24,8 @@ def results_table(request):
     years = selectors.result_years(user=request.user)
     municipalities = visible_municipalities(request.user)
     query = request.GET.copy()
-    query["year"] = requested_year(request, default=years[0] if years else None) or ""
+    shown = page_year(request, years=years)  # also says when `?year=` does not parse
+    query["year"] = shown if years else ""
     form = ResultsFilterForm(query, years=years, municipalities=municipalities)
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or (years[0] if years else None)
@@ -94,6 +96,7 @@ def school_results(request, code):
                 else []
             ),
             "metric_labels": METRIC_LABELS,
+            "sources": selectors.school_result_sources(school=school) if rows else [],
         },
     )
 
@@ -117,3 +120,13 @@ def import_job(request, pk):
     job = get_object_or_404(ResultImportJob, pk=pk, created_by=request.user)
     status = 400 if job.status == ImportStatus.REFUSED else 200
     return render(request, "assessments/import_job.html", {"job": job}, status=status)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    """«Загрузить» under a preview: load the file as previewed; a second press does nothing."""
+    job = get_object_or_404(ResultImportJob, pk=pk, created_by=request.user)
+    if not services.result_import_confirm(job=job, user=request.user):
+        messages.info(request, "Этот файл уже загружен или его предпросмотр устарел.")
+    return redirect("assessments:import_job", pk=job.pk)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from opora.registry.years import academic_year_label
-from opora.words import plural
+from opora.words import agree
 
 KIND_LABELS: dict[str, str] = {"VPR": "ВПР", "OGE": "ОГЭ", "EGE": "ЕГЭ", "KDR": "КДР"}
 DEFAULT_SUBJECT_LABELS: dict[str, str] = {
@@ -247,7 +247,7 @@ def format_ignored_reason(
     label = assessment_label(
         kind=kind, subject=subject, grade=grade, year=year, subject_labels=subject_labels
     )
-    noun = plural(participants, "участник", "участника", "участников")
+    noun = agree(participants, "участник")
     return f"{label}: {participants} {noun} — меньше минимума ({min_participants}), не учитывается"
 
 
@@ -262,7 +262,8 @@ def format_years(years: Iterable[int]) -> str:
 
 
 def plural_expr(number: pl.Expr, one: str, few: str, many: str) -> pl.Expr:
-    """plural() over a column."""
+    """The agreement of `opora.words.agree` as a column expression: the engine words every row
+    of a run, and a per-row call of pymorphy3 there would cost seconds."""
     last, last_two = number % 10, number % 100
     return (
         pl.when((last == 1) & (last_two != 11))

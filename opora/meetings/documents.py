@@ -1,18 +1,14 @@
-"""The protocol as an official document, in the layout of seed 000's «Протокол №1»: DOCX
-(Times New Roman, as municipal offices type it) and PDF (the common print template)."""
+"""The protocol as an official document, in the layout of seed 000's «Протокол №1», drawn by the
+document layer (reports/layout.py) to DOCX and PDF."""
 
 from collections.abc import Iterator
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-
 from opora.meetings.models import Meeting, ProtocolStatus
 from opora.meetings.protocol import officer, place_lines, protocol_content
+from opora.reports import layout as L
 from opora.reports.documents import Document, register
-from opora.reports.docx import docx_bytes, official_document
-from opora.reports.pdf import render_pdf
-
-CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+from opora.reports.docx import render_docx
+from opora.reports.pdf import render_pdf_document
 
 
 def meeting_protocol(meeting: Meeting) -> dict:
@@ -24,90 +20,65 @@ def meeting_protocol(meeting: Meeting) -> dict:
     return protocol_content(meeting)
 
 
-def protocol_docx(content: dict) -> bytes:
-    document = official_document(body_pt=14, left_cm=3, right_cm=1.5)
-    document.styles["Normal"].paragraph_format.space_after = Pt(0)
+def protocol_document(content: dict) -> L.OfficialDocument:
+    """The protocol in seed 000's order of parts: issuer, heading, number and date, place,
+    chair and secretary, who was present, the agenda, then each item's СЛУШАЛИ / ВЫСТУПИЛИ /
+    ПОСТАНОВИЛИ and vote, and the signatures."""
 
-    def paragraph(text="", *, bold=False, align=JUSTIFY, before=0, label=""):
-        p = document.add_paragraph()
-        p.alignment = align
-        p.paragraph_format.space_before = Pt(before)
-        if label:
-            p.add_run(label).bold = True
-            text = f" {text}" if text else ""
-        if text:
-            p.add_run(text).bold = bold
-        return p
+    def line(text="", *, label="", before=0, bold=False, align=L.JUSTIFY):
+        return L.Paragraph(text, label=label, bold=bold, align=align, space_before_pt=before)
 
-    if content["draft"]:
-        paragraph("ПРОЕКТ", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    paragraph(content["issuer"], bold=True, align=CENTER)
-    paragraph(content["heading"], bold=True, align=CENTER, before=12)
-    paragraph(f"Протокол №{content['number']}", bold=True, align=CENTER, before=12)
-    paragraph(f"от {content['date']} г.", bold=True, align=CENTER)
+    blocks: list = [L.Issuer([content["issuer"]])]
+    blocks.append(line(content["heading"], bold=True, align=L.CENTER, before=12))
+    blocks.append(line(f"Протокол №{content['number']}", bold=True, align=L.CENTER, before=12))
+    blocks.append(line(f"от {content['date']} г.", bold=True, align=L.CENTER))
     if content["revision"] > 1:
-        paragraph(f"(редакция {content['revision']})", align=CENTER)
-    for line in place_lines(content):
-        paragraph(line, before=6)
+        blocks.append(line(f"(редакция {content['revision']})", align=L.CENTER))
+    blocks += [line(text, before=6) for text in place_lines(content)]
     if content["chair"]:
-        paragraph(f"{officer(content['chair'])};", label="Председатель:", before=12)
+        blocks.append(line(f"{officer(content['chair'])};", label="Председатель:", before=12))
     if content["secretary"]:
-        paragraph(f"{officer(content['secretary'])};", label="Секретарь:")
-    paragraph(label="Присутствовали:", before=12)
+        blocks.append(line(f"{officer(content['secretary'])};", label="Секретарь:"))
+    blocks.append(line(label="Присутствовали:", before=12))
     if content["present_heading"]:
-        paragraph(content["present_heading"])
-    for person in content["present"]:
-        paragraph(f"{person};")
-    if content["absent"]:
-        paragraph(label="Отсутствовали:", before=6)
-        for person in content["absent"]:
-            paragraph(f"{person};")
-    if content["guests"]:
-        paragraph(label="Приглашённые:", before=6)
-        for person in content["guests"]:
-            paragraph(f"{person};")
-    paragraph("ПОВЕСТКА ДНЯ", bold=True, align=CENTER, before=12)
+        blocks.append(line(content["present_heading"]))
+    blocks += [line(f"{person};") for person in content["present"]]
+    for label, people in (
+        ("Отсутствовали:", content["absent"]),
+        ("Приглашённые:", content["guests"]),
+    ):
+        if people:
+            blocks.append(line(label=label, before=6))
+            blocks += [line(f"{person};") for person in people]
+    blocks.append(line("ПОВЕСТКА ДНЯ", bold=True, align=L.CENTER, before=12))
+    blocks += [line(f"{item['number']}. {item['title']}") for item in content["items"]]
     for item in content["items"]:
-        paragraph(f"{item['number']}. {item['title']}")
-    for item in content["items"]:
-        paragraph(item["heard"] or item["title"], label=f"{item['number']}. СЛУШАЛИ:", before=12)
+        heard = item["heard"] or item["title"]
+        blocks.append(line(heard, label=f"{item['number']}. СЛУШАЛИ:", before=12))
         if item["speeches"]:
-            paragraph(label="ВЫСТУПИЛИ:", before=6)
-            for speech in item["speeches"]:
-                paragraph(speech)
-        for line in item["reviewed"]:
-            paragraph(line)
+            blocks.append(line(label="ВЫСТУПИЛИ:", before=6))
+            blocks += [line(speech) for speech in item["speeches"]]
+        blocks += [line(text) for text in item["reviewed"]]
         if item["decisions"]:
-            paragraph(label="ПОСТАНОВИЛИ:", before=6)
-            for decision in item["decisions"]:
-                paragraph(decision)
+            blocks.append(line(label="ПОСТАНОВИЛИ:", before=6))
+            blocks += [line(decision) for decision in item["decisions"]]
         if item["vote"]:
-            paragraph(item["vote"], before=6)
+            blocks.append(line(item["vote"], before=6))
     if content["signatures"]:
-        table = document.add_table(rows=len(content["signatures"]), cols=3)
-        for row, (role, name) in zip(table.rows, content["signatures"], strict=True):
-            for cell, text, align in zip(
-                row.cells,
-                (role, "____________", name),
-                (WD_ALIGN_PARAGRAPH.LEFT, CENTER, WD_ALIGN_PARAGRAPH.RIGHT),
-                strict=True,
-            ):
-                cell.text = text
-                cell.paragraphs[0].alignment = align
-                cell.paragraphs[0].paragraph_format.space_before = Pt(24)
-    return docx_bytes(document)
+        blocks.append(L.Signatures(list(content["signatures"])))
+    return L.OfficialDocument(
+        title=f"Протокол №{content['number']} от {content['date']}",
+        blocks=blocks,
+        draft=content["draft"],
+    )
+
+
+def protocol_docx(content: dict) -> bytes:
+    return render_docx(protocol_document(content))
 
 
 def protocol_pdf(content: dict) -> bytes:
-    return render_pdf(
-        "meetings/protocol_print.html",
-        {
-            "p": content,
-            "chair": officer(content["chair"]) if content["chair"] else "",
-            "secretary": officer(content["secretary"]) if content["secretary"] else "",
-            "place_lines": place_lines(content),
-        },
-    )
+    return render_pdf_document(protocol_document(content))
 
 
 BUILDERS = {"docx": protocol_docx, "pdf": protocol_pdf}

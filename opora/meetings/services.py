@@ -34,6 +34,7 @@ from opora.meetings.protocol import protocol_content
 from opora.meetings.voting import Quorum, vote_outcome
 from opora.programs.periods import parse_period
 from opora.registry.models import Municipality
+from opora.words import accusative_person
 
 GROUP_FIELDS = [
     "name",
@@ -155,9 +156,9 @@ def meeting_create(*, user: User, group: WorkingGroup, **values) -> Meeting:
 
 
 def _follow_up_speaker(meeting: Meeting) -> str:
-    """The chair reports on the earlier decisions unless the secretary writes otherwise; the
-    name stays as the members list has it (putting it in the accusative is the secretary's)."""
-    return meeting.chair.name if meeting.chair_id else ""
+    """The chair reports on the earlier decisions unless the secretary writes otherwise:
+    «СЛУШАЛИ: Астраханцеву О.В.», the name declined by petrovich."""
+    return accusative_person(meeting.chair.name) if meeting.chair_id else ""
 
 
 @transaction.atomic

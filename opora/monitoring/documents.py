@@ -1,15 +1,8 @@
-"""The annual report as files: the report's blocks (report.py) drawn as DOCX, PDF (WeasyPrint,
-through reports/print_base.html) and XLSX with one sheet per table."""
+"""The annual report as files: the report's blocks (report.py) drawn by the document layer as
+DOCX and PDF (reports/layout.py), and XLSX with one sheet per table."""
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape
-
-from docx import Document as WordDocument
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Cm, Pt
 
 from opora.exports import xlsx_workbook_bytes
 from opora.monitoring.models import AnnualReport
@@ -17,8 +10,10 @@ from opora.monitoring.report import build
 from opora.monitoring.report_blocks import tables
 from opora.monitoring.report_data import report_data
 from opora.reports import charts, pdf
+from opora.reports import layout as L
 from opora.reports.cache import cached_document, code_version
 from opora.reports.documents import Document, register
+from opora.reports.docx import render_docx
 
 KIND = "annual_report"
 
@@ -44,73 +39,121 @@ def report_xlsx(blocks: list) -> bytes:
     return xlsx_workbook_bytes(sheets)
 
 
-def report_docx(report: AnnualReport, blocks: list) -> bytes:
-    document = WordDocument()
-    document.styles["Normal"].font.name = "Times New Roman"
-    document.styles["Normal"].font.size = Pt(12)
-    section = document.sections[0]
-    section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
-    document.add_heading(report.title, level=0).runs[0].font.size = Pt(16)
-    for block in blocks:
-        if block.kind == "heading":
-            _styled(document, block.text, f"Heading{min(block.level, 2)}")
-        elif block.kind == "paragraph":
-            document.add_paragraph(block.text)
-        elif block.kind == "items":
-            for item in block.items:
-                _styled(document, item, "ListBullet")
-        elif block.kind == "table":
-            _table(document, block)
-        elif block.kind == "chart":
-            document.add_picture(io.BytesIO(block.png()), width=Cm(16))
-        elif block.kind == "conclusion" and block.text:
-            _styled(document, block.title, "Heading2")
-            for paragraph in block.text.split("\n"):
-                if paragraph.strip():
-                    document.add_paragraph(paragraph.strip())
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _styled(document, text: str, style_id: str) -> None:
-    """A paragraph in a style of the default template, named by its id: python-docx looks a
-    style up by reading every style, which hundreds of bullets a report made slow."""
-    document.add_paragraph(text)._p.style = style_id
-
-
-def _table(document, block) -> None:
-    """A table written as WordprocessingML in one piece: python-docx builds a cell in several
-    XML walks, which took seconds for the 500 rows of a 50-school municipality."""
-    caption = document.add_paragraph(block.title)
-    caption.runs[0].font.bold = True
-    columns = len(block.header)
-    size = 16 if columns > 6 else 20  # half-points: many columns get a smaller type
-    bold_rows = {0} | {i + 1 for i, mark in enumerate(block.marks) if mark == "group"}
-    width = 9600 // columns  # twips across the text width of an A4 portrait page
-    rows = []
-    for r, values in enumerate([block.header, *block.rows]):
-        bold = "<w:b/>" if r in bold_rows else ""
-        cells = "".join(
-            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:r><w:rPr>'
-            f'{bold}<w:sz w:val="{size}"/></w:rPr><w:t xml:space="preserve">'
-            f"{escape('' if value is None else str(value))}</w:t></w:r></w:p></w:tc>"
-            for value in values
+def report_document(report: AnnualReport, blocks: list) -> L.OfficialDocument:
+    """The report as seed 000 issues it: the issuer, «Приложение 1 к протоколу …» when a
+    meeting of the working group took it, the title, the chapters, the signature and the date.
+    What only the app shows (`app_only`) and the editor's prompts stay out."""
+    meeting = report.meeting
+    group = meeting.group if meeting else report.municipality.working_groups.first()
+    out: list = [L.Issuer([group.issuer])] if group and group.issuer else []
+    if meeting:
+        out.append(
+            L.Stamp(
+                [
+                    f"Приложение {report.appendix_number}",
+                    "к протоколу заседания рабочей группы",
+                    f"от {meeting.date:%d.%m.%Y} № {meeting.number}",
+                ]
+            )
         )
-        rows.append(f"<w:tr>{cells}</w:tr>")
-    grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in range(columns))
-    table = parse_xml(
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        f'<w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
-        + "".join(rows)
-        + "</w:tbl>"
+    out.append(L.Heading(report.title))
+    if report.municipality.name not in report.title:
+        out.append(L.Paragraph(report.municipality.name, align=L.CENTER))
+    for block in blocks:
+        out += _layer_blocks(block)
+    dated = meeting.date if meeting else report.published_at and report.published_at.date()
+    position = report.signer_position or "Муниципальный координатор"
+    out.append(L.Signatures([(position, report.signer_name)], date_line=not dated))
+    if dated:
+        out.append(L.Paragraph(f"{dated:%d.%m.%Y}", align=L.LEFT))
+    return L.OfficialDocument(title=report.title, blocks=out, draft=not report.is_published)
+
+
+EDITOR_NOTE = " (текст координатора)"  # the page's prompt to write, not a part of the text
+
+
+def _layer_blocks(block) -> list:
+    if block.kind == "heading":
+        return [L.Heading(block.text, level=min(block.level + 1, 3))]
+    if block.kind == "paragraph":
+        return [] if block.app_only else [L.Paragraph(block.text, indent=True)]
+    if block.kind == "items":
+        return [L.Paragraph(f"– {item}", indent=True) for item in block.items]
+    if block.kind == "table":
+        return [_layer_table(block)]
+    if block.kind == "chart":
+        chart = block.untitled()
+        return [L.Figure(svg=chart.svg, caption=block.data.get("title") or block.title)]
+    if block.kind == "conclusion" and block.text.strip():
+        return [
+            L.Heading(block.title.removesuffix(EDITOR_NOTE), level=3),
+            *[
+                L.Paragraph(line.strip(), indent=True)
+                for line in block.text.split("\n")
+                if line.strip()
+            ],
+        ]
+    return []
+
+
+def _layer_table(block) -> L.Table:
+    """The table with its caption kept with it and its header repeated on every page; columns
+    as wide as their texts are long, figures aligned right, group rows bold."""
+    keep = [i for i in range(len(block.header)) if i not in block.app_only]
+    marks = block.marks or [""] * len(block.rows)
+    rows = []
+    for row, mark in zip(block.rows, marks, strict=True):
+        cells = ["" if row[i] is None else str(row[i]) for i in keep]
+        rows.append([L.Cell(c, bold=True) for c in cells] if mark == "group" else cells)
+    columns = [[block.header[i], *[str(row[i] or "") for row in block.rows]] for i in keep]
+    widths = _widths(columns)
+    numeric = {
+        n
+        for n, column in enumerate(columns)
+        if all(_figure_like(text) for text in column[1:]) and any(column[1:])
+    }
+    return L.Table(
+        header=[[block.header[i] for i in keep]],
+        rows=rows,
+        widths_cm=widths,
+        caption=block.title,
+        font_pt=L.MIN_TABLE_PT if len(keep) > 5 else L.TABLE_PT,
+        numeric=numeric,
     )
-    body = document.element.body
-    body.insert(len(body) - 1, table)  # before the section properties, which come last
+
+
+LINE_CHARACTERS = 80  # of 11–12 pt type across a portrait page
+
+
+def _widths(columns: list[list[str]]) -> list[float]:
+    """Each column at least as wide as its longest word (a school's name, a date is not
+    broken), and what is left of the line shared by how long the column's texts are on average:
+    a decision's text gets the room, a number column stays narrow."""
+    floors = [
+        max((len(word) for text in column for word in text.split()), default=1) + 1
+        for column in columns
+    ]
+    wants = [
+        max(floor, min(sum(map(len, column[1:])) / max(len(column) - 1, 1), 60))
+        for floor, column in zip(floors, columns, strict=True)
+    ]
+    spare, asked = LINE_CHARACTERS - sum(floors), sum(wants) - sum(floors)
+    if asked <= 0 or spare >= asked:
+        return wants
+    share = max(spare, 0) / asked
+    return [f + (w - f) * share for f, w in zip(floors, wants, strict=True)]
+
+
+def _figure_like(text: str) -> bool:
+    return not text or text == "—" or text.replace(",", "").replace(".", "").split(" ")[0].isdigit()
+
+
+def report_docx(report: AnnualReport, blocks: list) -> bytes:
+    return render_docx(report_document(report, blocks))
 
 
 def report_pdf(report: AnnualReport, blocks: list) -> bytes:
-    return pdf.render_pdf("monitoring/report_print.html", {"report": report, "blocks": blocks})
+    return pdf.render_pdf_document(report_document(report, blocks))
 
 
 # Everything that draws a report's PDF, so that a cached file is redrawn after it changes.
@@ -119,9 +162,8 @@ _PDF_VERSION = code_version(
     *sorted(Path(__file__).parent.glob("report*.py")),  # report.py and the modules it builds on
     Path(charts.__file__),
     Path(pdf.__file__),
-    Path(__file__).parent / "templates/monitoring/report_print.html",
-    Path(__file__).parent / "templates/monitoring/_blocks.html",
-    Path(pdf.__file__).parent / "templates/reports/print_base.html",
+    Path(L.__file__),
+    pdf.TYPST_TEMPLATE,
 )
 
 
@@ -130,11 +172,15 @@ def published_report_pdf(report: AnnualReport) -> bytes:
     printing costs seconds of CPU. Its blocks are what it shows, so a new conclusion, result or
     decision gives a new file."""
     blocks = report_blocks(report)
+    meeting = report.meeting
     heading = [
         report.title,
         report.is_published,
+        str(report.published_at),
         report.municipality.name,
         report.municipality.region.name,
+        [meeting.pk, meeting.number, str(meeting.date), meeting.group.issuer] if meeting else None,
+        [report.appendix_number, report.signer_position, report.signer_name],
     ]
     return cached_document(
         name=f"{KIND}-{report.pk}",

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from opora.monitoring.dynamics import figure
-from opora.words import plural
+from opora.words import agree
 
 EFFECTIVE = "effective"
 INEFFECTIVE = "ineffective"
@@ -114,9 +114,9 @@ class EffectivenessParams:
             fewer, least = r.min_fewer_twos, r.min_participants
             said.append(
                 f"{kinds}{subjects}: доля «2» снизилась хотя бы в {fewer} "
-                f"{plural(fewer, 'процедуре', 'процедурах', 'процедурах')} и везде ниже "
+                f"{agree(fewer, 'процедура', 'loct')} и везде ниже "
                 f"{r.max_twos:g} %; в расчёт идут процедуры от {least} "
-                f"{plural(least, 'участника', 'участников', 'участников')}"
+                f"{agree(least, 'участник', 'gent')}"
             )
         if self.indicators:
             said.append(

@@ -51,16 +51,17 @@ def municipality_summary(
     )[0]
 
 
-def region_summaries(*, user: User, today: datetime.date) -> list[Summary]:
-    """The summary of every visible municipality with results, for its latest year with them,
-    in a number of queries that does not grow with the municipalities (issue 10)."""
+def region_summaries(*, user: User, today: datetime.date, year: int | None = None) -> list[Summary]:
+    """The summary of every visible municipality with results, in a number of queries that does
+    not grow with the municipalities (issue 10): of academic year `year` (the list in force in
+    it), else of each one's latest year with results."""
     municipalities = list(
         visible_municipalities(user)
         .select_related("region")
         .annotate(latest_year=latest_year("schools__pk"))
         .filter(latest_year__isnull=False)
     )
-    years = {m.pk: m.latest_year for m in municipalities}
+    years = {m.pk: m.latest_year if year is None else year for m in municipalities}
     if not municipalities:
         return []
     return _summaries(

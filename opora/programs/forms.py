@@ -212,6 +212,15 @@ class ComputeForm(OporaForm):
 
 class OrderForm(OporaForm):
     issuer = forms.CharField(label="Кто издал", max_length=400)
+    issuer_genitive = forms.CharField(
+        label="Кто издал — в родительном падеже",
+        max_length=400,
+        required=False,
+        help_text="Как в грифе: «приказом Отдела образования …». Пусто — составится по словарю.",
+    )
+    place = forms.CharField(
+        label="Место издания", max_length=100, required=False, help_text="Например: «с. Тербуны»."
+    )
     number = forms.CharField(label="Номер", max_length=50, required=False)
     date = forms.DateField(label="Дата")
     title = forms.CharField(label="Наименование", widget=forms.Textarea(attrs={"rows": 2}))

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from opora.links import WebLinkField
 from opora.registry.models import Municipality, Region, School
+from opora.reports.layout import OrderRequisites
+from opora.words import genitive
 
 
 class Order(models.Model):
@@ -19,6 +21,15 @@ class Order(models.Model):
         Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name="муниципалитет"
     )
     issuer = models.CharField("кто издал", max_length=400)
+    issuer_genitive = models.CharField(
+        "кто издал, в родительном падеже",
+        max_length=400,
+        blank=True,
+        help_text="Как в грифе: «приказом Отдела образования …». Пусто — составляется по словарю.",
+    )
+    place = models.CharField(
+        "место издания", max_length=100, blank=True, help_text="Например: «с. Тербуны»."
+    )
     number = models.CharField("номер", max_length=50)
     date = models.DateField("дата")
     title = models.TextField("наименование")
@@ -40,6 +51,19 @@ class Order(models.Model):
         # Seed 003's approval has a date and a signature but no number.
         number = f"№ {self.number} " if self.number else ""
         return f"{number}от {self.date:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        if not self.issuer_genitive and self.issuer:
+            self.issuer_genitive = genitive(self.issuer)
+        super().save(*args, **kwargs)
+
+    def requisites(self) -> OrderRequisites:
+        """What a stamp cites: «приказом Отдела образования … от 24.02.2022 № 121»."""
+        return OrderRequisites(
+            issuer_genitive=self.issuer_genitive or genitive(self.issuer),
+            date=self.date,
+            number=self.number,
+        )
 
 
 class ProgramLevel(models.TextChoices):
@@ -64,6 +88,20 @@ class ProgramStatus(models.TextChoices):
     APPROVED = "approved", "утверждена"
     IN_PROGRESS = "in_progress", "реализуется"
     COMPLETED = "completed", "завершена"
+
+
+class TableModel(models.TextChoices):
+    """How a program's roadmap is laid out in its documents: the seed documents each keep their
+    own columns (opora/programs/documents.py ROADMAP_LAYOUTS); a program made in Opora without a
+    template gets the generic grid."""
+
+    GENERIC = "generic", "общая таблица Опоры"
+    STAGES = "stages", "по этапам: № | Мероприятие | Сроки | Исполнители | Результат (г. Тюмень)"
+    SECTIONS = "sections", "план с разделами: № | Мероприятие | Сроки | Ответственный (Тербуны)"
+    RISK_FACTORS = "risk_factors", "по факторам риска: задачи, результаты, меры (Пировское)"
+    TASKS = "tasks", "с задачей и адресностью, семь граф (г. Свободный)"
+    REPORT = "report", "перечень мероприятий с графой «Отчет» (Ивантеевка)"
+    INDICATIVE = "indicative", "с индикативными показателями (Ивантеевка)"
 
 
 PASSPORT_FIELDS = {
@@ -116,6 +154,17 @@ class Program(models.Model):
     start_year = models.PositiveSmallIntegerField("год начала", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("год окончания", null=True, blank=True)
     passport = models.JSONField("паспорт", default=dict, blank=True)
+    table_model = models.CharField(
+        "вид таблицы мероприятий",
+        max_length=15,
+        choices=TableModel.choices,
+        default=TableModel.GENERIC,
+    )
+    is_example = models.BooleanField(
+        "пример (придумана для демонстрации)",
+        default=False,
+        help_text="Программа придумана для демонстрации: страница и документы помечены «пример».",
+    )
     flags = models.JSONField(
         "расхождения в документе",
         default=list,

@@ -40,6 +40,7 @@ from opora.programs.models import (
     ProgramKind,
     ProgramLevel,
     ProgramStatus,
+    TableModel,
     Task,
 )
 from opora.programs.periods import parse_period, shift_date, shift_years
@@ -79,6 +80,8 @@ def orders_save(
             defaults={
                 "municipality": municipality,
                 "issuer": data["issuer"],
+                "issuer_genitive": data.get("issuer_genitive", ""),
+                "place": data.get("place", ""),
                 "title": data["title"],
                 "signatory": data.get("signatory", ""),
                 "controller": data.get("controller", ""),
@@ -91,7 +94,17 @@ def orders_save(
     return saved
 
 
-ORDER_FIELDS = ("issuer", "number", "date", "title", "basis", "basis_text", "signatory")
+ORDER_FIELDS = (
+    "issuer",
+    "issuer_genitive",
+    "place",
+    "number",
+    "date",
+    "title",
+    "basis",
+    "basis_text",
+    "signatory",
+)
 
 
 @transaction.atomic
@@ -112,6 +125,10 @@ def order_save(
     ):
         raise PermissionDenied
     order = order or Order(region=region, municipality=municipality)
+    if fields.get("issuer", order.issuer) != order.issuer and (
+        fields.get("issuer_genitive", order.issuer_genitive) == order.issuer_genitive
+    ):
+        fields = {**fields, "issuer_genitive": ""}  # a new issuer: its genitive made anew
     for name in (*ORDER_FIELDS, "controller"):
         if name in fields:
             setattr(order, name, fields[name])
@@ -142,6 +159,8 @@ def program_create_from_document(
         start_year=data.get("start_year"),
         end_year=data.get("end_year"),
         passport={k: v for k, v in data.get("passport", {}).items() if v},
+        table_model=data.get("table_model") or TableModel.GENERIC,
+        is_example=data.get("is_example", False),
         flags=data.get("flags", []),
     )
     tasks = _goals_save(program, data.get("goals", []))
@@ -319,8 +338,10 @@ def _activities_save(program: Program, activities: list[dict], tasks: dict[str, 
             implementation_indicator=data.get("implementation_indicator", ""),
             position=position,
         )
-        if isinstance(addressees, list):
-            activity.schools.set(School.objects.filter(code__in=addressees))
+        # Schools by code: as the addressees themselves, or beside the addressees in words.
+        codes = addressees if isinstance(addressees, list) else data.get("schools")
+        if codes:
+            activity.schools.set(School.objects.filter(code__in=codes))
 
 
 @transaction.atomic
@@ -457,10 +478,13 @@ def indicator_values_compute(
 
 
 @transaction.atomic
-def program_tables_import(*, program: Program, content: bytes, filename: str, user: User) -> str:
+def program_tables_import(
+    *, program: Program, content: bytes, filename: str, user: User, dry_run: bool = False
+) -> str:
     """Replace a program's indicators and roadmap with the two sheets of its XLSX export, so
     that a municipality can edit the plan in Excel; a bad sheet changes nothing, and the file
-    loaded back unchanged changes nothing."""
+    loaded back unchanged changes nothing. `dry_run`: the same writes, rolled back — what
+    loading would do, nothing written."""
     if not can_manage_municipality(user, program.municipality):
         raise PermissionDenied
     sheets = {}
@@ -480,8 +504,15 @@ def program_tables_import(*, program: Program, content: bytes, filename: str, us
     if problems or more:
         refused = sheets[INDICATOR_SHEET] if problems else sheets[ROADMAP_SHEET]
         raise ImportRefused(refused.filename, problems or more)
-    _indicators_update(program, indicators, filename=sheets[INDICATOR_SHEET].filename)
-    _activities_update(program, activities)
+    with transaction.atomic():
+        _indicators_update(program, indicators, filename=sheets[INDICATOR_SHEET].filename)
+        _activities_update(program, activities)
+        transaction.set_rollback(dry_run)
+    if dry_run:
+        return (
+            f"Будет загружено показателей: {len(indicators)}, мероприятий: {len(activities)}; "
+            "показатели и дорожная карта программы заменятся данными файла."
+        )
     return f"Загружено показателей: {len(indicators)}, мероприятий: {len(activities)}."
 
 
@@ -781,6 +812,8 @@ def program_copy_to_next_period(*, program: Program, user: User, keep_schools: b
         start_year=first + shift,
         end_year=last + shift,
         passport=passport,
+        table_model=program.table_model,
+        is_example=program.is_example,
     )
     tasks = {}
     for goal in program.goals.prefetch_related("tasks"):

@@ -9,6 +9,11 @@ urlpatterns = [
     path("programs/my-activities/", views.my_activities, name="my_activities"),
     path("programs/orders/", views.order_list, name="order_list"),
     path("programs/orders/<int:pk>/file/", views.order_file, name="order_file"),
+    re_path(
+        r"^programs/orders/(?P<pk>\d+)/prikaz\.(?P<file_format>docx|pdf)$",
+        views.order_export,
+        name="order_export",
+    ),
     path("programs/orders/new/", views.order_edit, name="order_create"),
     path("programs/orders/<int:pk>/edit/", views.order_edit, name="order_edit"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),

@@ -3,8 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora import locking
@@ -19,6 +18,7 @@ from opora.accounts.permissions import (
     is_school_team,
 )
 from opora.downloads import file_response
+from opora.links import local_next
 from opora.programs import selectors, services
 from opora.programs.achievement import chart_points
 from opora.programs.forms import (
@@ -34,9 +34,12 @@ from opora.programs.forms import (
     TablesUploadForm,
 )
 from opora.programs.models import Activity, Indicator, IndicatorValue, Order
+from opora.programs.order_documents import issued_orders
+from opora.registry.years import deadline_day
 from opora.reports import charts
-from opora.reports.documents import FORMATS, export_document
+from opora.reports.documents import FORMATS, DocumentError, export_document
 from opora.tabular import ImportRefused
+from opora.uploads import preview_keep, preview_take
 
 
 @login_required
@@ -103,7 +106,7 @@ def program_detail(request, pk):
             "indicators": selectors.indicator_rows(program=program),
             "roadmap": selectors.roadmap(program=program),
             "roadmap_tree": selectors.roadmap_by_risk_factor(program=program),
-            "today": timezone.localdate(),
+            "today": deadline_day(request.user),
             "manages": can_manage_municipality(request.user, program.municipality),
             "copies": can_create_program(request.user, program.municipality, program.school),
             "upload_form": TablesUploadForm(),
@@ -252,7 +255,7 @@ def activity_detail(request, pk):
             "activity": activity,
             "form": form if may_update else None,
             "history": activity.history.order_by("-history_date")[:50],
-            "today": timezone.localdate(),
+            "today": deadline_day(request.user),
         },
     )
 
@@ -267,7 +270,7 @@ def activity_evidence(request, pk):
 
 @login_required
 def my_activities(request):
-    today = timezone.localdate()
+    today = deadline_day(request.user)
     return render(
         request,
         "programs/my_activities.html",
@@ -292,22 +295,47 @@ def program_export(request, pk, file_format):
 @login_required
 @require_POST
 def program_import(request, pk):
+    """XLSX upload → preview (nothing written) → «Загрузить» loads the kept file."""
     program = selectors.program_get(user=request.user, pk=pk)
     if not can_manage_municipality(request.user, program.municipality):
         raise PermissionDenied
-    form = TablesUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("programs:program_detail", pk=program.pk)
-    upload = form.cleaned_data["file"]
+    purpose = f"program-{program.pk}"
+    if "token" in request.POST:
+        content, filename = preview_take(
+            token=request.POST["token"], user=request.user, purpose=purpose
+        )
+        upload = None
+    else:
+        form = TablesUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("programs:program_detail", pk=program.pk)
+        upload = form.cleaned_data["file"]
+        content, filename = upload.read(), upload.name
     try:
         summary = services.program_tables_import(
-            program=program, content=upload.read(), filename=upload.name, user=request.user
+            program=program,
+            content=content,
+            filename=filename,
+            user=request.user,
+            dry_run=upload is not None,
         )
     except ImportRefused as refused:
         messages.error(request, refused.describe())
     else:
-        messages.success(request, f"Файл {upload.name} загружен. {summary}")
+        if upload is not None:
+            return render(
+                request,
+                "import_preview.html",
+                {
+                    "filename": filename,
+                    "summary": summary,
+                    "token": preview_keep(upload=upload, user=request.user, purpose=purpose),
+                    "action": request.path,
+                    "back": reverse("programs:program_detail", args=[program.pk]),
+                },
+            )
+        messages.success(request, f"Файл {filename} загружен. {summary}")
     return redirect("programs:program_detail", pk=program.pk)
 
 
@@ -383,10 +411,12 @@ def program_copy(request, pk):
 @login_required
 def order_list(request):
     orders = list(selectors.order_list(user=request.user))
+    issued = set(issued_orders().filter(pk__in=[o.pk for o in orders]).values_list("pk", flat=True))
     for order in orders:
         order.editable = can_issue_order(
             request.user, region=order.region, municipality=order.municipality
         )
+        order.issued_here = order.pk in issued
     return render(
         request,
         "programs/order_list.html",
@@ -437,11 +467,7 @@ def order_edit(request, pk=None):
 def _back_to(request) -> str | None:
     """The page that sent the user to add an order (the list to approve), when it is one of
     Opora's own: `next` is taken only as a local path, never another site or a script."""
-    target = request.GET.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if safe and target.startswith("/") else None
+    return local_next(request, request.GET.get("next"))
 
 
 @login_required
@@ -449,6 +475,20 @@ def order_file(request, pk):
     """The scanned order, only to those who see the order (uploads are never served directly)."""
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
     return _download(order.file)
+
+
+@login_required
+def order_export(request, pk, file_format):
+    """The order as a приказ with its appendices, to those who see the order; an act it only
+    cites (a law) is not a document Opora issues."""
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
+    try:
+        content = export_document(f"order-{order.pk}", file_format=file_format)
+    except DocumentError:
+        raise Http404 from None
+    return file_response(
+        content, filename=f"prikaz-{order.pk}.{file_format}", content_type=FORMATS[file_format]
+    )
 
 
 def _download(stored) -> FileResponse:

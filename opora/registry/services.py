@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
+from opora import bulk
 from opora.accounts.models import User
 from opora.accounts.permissions import (
     can_add_municipality,
@@ -88,14 +90,27 @@ LOCALITY_WORDS = {
 
 @dataclass
 class ImportResult:
+    """What a registry import did — or, for a preview, would do: the plan is the same."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     municipalities_created: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    changes: list[str] = field(default_factory=list)  # the first changed schools in words
+    dry_run: bool = False
 
     def describe(self) -> str:
+        created, updated = (
+            ("Будет создано", "будет обновлено")
+            if self.dry_run
+            else (
+                "Создано",
+                "обновлено",
+            )
+        )
         text = (
-            f"Создано школ: {self.created}, обновлено: {self.updated}, "
+            f"{created} школ: {self.created}, {updated}: {self.updated}, "
             f"без изменений: {self.unchanged}."
         )
         if self.municipalities_created:
@@ -123,18 +138,21 @@ class RegistryRow:
 
 
 def school_registry_import(
-    *, content: bytes, filename: str, imported_by: User | None
+    *, content: bytes, filename: str, imported_by: User | None, dry_run: bool = False
 ) -> ImportResult:
     """Create or update schools from a registry file; a file with any error changes nothing.
 
-    `imported_by` None is the command line, which works with the whole database.
+    `imported_by` None is the command line, which works with the whole database. With `dry_run`
+    nothing is written: the result is the preview of what loading would do.
     """
     return school_registry_import_table(
-        table=read_table(content, filename=filename), imported_by=imported_by
+        table=read_table(content, filename=filename), imported_by=imported_by, dry_run=dry_run
     )
 
 
-def school_registry_import_table(*, table: Table, imported_by: User | None) -> ImportResult:
+def school_registry_import_table(
+    *, table: Table, imported_by: User | None, dry_run: bool = False
+) -> ImportResult:
     if imported_by is not None and not can_import_files(imported_by):
         raise PermissionDenied
     table = named_columns(table, REGISTRY_NAMES)
@@ -146,7 +164,7 @@ def school_registry_import_table(*, table: Table, imported_by: User | None) -> I
     problems += _check_fisoko_logins(rows)
     if problems:
         raise table.refused(problems)
-    return _store_registry_rows(rows)
+    return _store_registry_rows(rows, imported_by=imported_by, dry_run=dry_run)
 
 
 def _parse_registry_rows(table: Table) -> tuple[list[RegistryRow], list[Problem]]:
@@ -216,8 +234,11 @@ def _registry_row(number: int, cells: dict[str, str]) -> RegistryRow:
     )
 
 
+_SCHOOL_TYPES = {t.value.lower(): t.value for t in SchoolType}
+
+
 def _school_type(word: str) -> str | None:
-    return {t.value.lower(): t.value for t in SchoolType}.get(word.lower())
+    return _SCHOOL_TYPES.get(word.lower())
 
 
 def _parse_decimal(text: str) -> Decimal | None | bool:
@@ -233,9 +254,7 @@ def _parse_decimal(text: str) -> Decimal | None | bool:
 def _check_registry_references(rows: list[RegistryRow], *, user: User | None) -> list[Problem]:
     problems = []
     by_code = {row.code: row for row in rows}
-    existing = {
-        s.code: s for s in School.objects.filter(code__in=by_code).select_related("municipality")
-    }
+    existing = _school_municipalities(list(by_code))
     municipalities = {
         m.code: m
         for m in Municipality.objects.filter(
@@ -256,8 +275,8 @@ def _check_registry_references(rows: list[RegistryRow], *, user: User | None) ->
             problems.append(
                 Problem(row.number, "municipality_code", "муниципалитет вне вашей области работы")
             )
-        school = existing.get(row.code)
-        if school and school.municipality.code != row.municipality_code:
+        known_in = existing.get(row.code)
+        if known_in and known_in != row.municipality_code:
             problems.append(
                 Problem(
                     row.number,
@@ -268,6 +287,21 @@ def _check_registry_references(rows: list[RegistryRow], *, user: User | None) ->
         if row.parent_code:
             problems += _check_parent(row, by_code)
     return problems
+
+
+def _school_municipalities(codes: list[str]) -> dict[str, str]:
+    """The municipality code of each school of the file already in the registry, read set-wise
+    (a country's 40,000 codes exceed the parameters one query may have)."""
+    with bulk.staged(pl.DataFrame({"code": codes}, schema={"code": pl.String}), name="codes") as c:
+        return dict(
+            bulk.fetch(
+                "SELECT s.code, m.code FROM registry_school s "
+                f"JOIN {c} c ON c.code = s.code "
+                "JOIN registry_municipality m ON m.id = s.municipality_id",
+                [],
+                schema={"code": pl.String, "municipality": pl.String},
+            ).iter_rows()
+        )
 
 
 def _check_fisoko_logins(rows: list[RegistryRow]) -> list[Problem]:
@@ -330,55 +364,195 @@ def _check_parent(row: RegistryRow, by_code: dict[str, RegistryRow]) -> list[Pro
     return []
 
 
+SCHOOL_FIELDS = {
+    "municipality_id": pl.Int64,
+    "name": pl.String,
+    "short_name": pl.String,
+    "school_type": pl.String,
+    "parent_code": pl.String,
+    "settlement": pl.String,
+    "address": pl.String,
+    "is_rural": pl.Boolean,
+    "distance_km": pl.Float64,
+    "is_small": pl.Boolean,
+}
+FIELD_LABELS = {
+    "municipality_id": "муниципалитет",
+    "name": "наименование",
+    "short_name": "краткое наименование",
+    "school_type": "тип",
+    "parent_code": "головная школа",
+    "settlement": "населённый пункт",
+    "address": "адрес",
+    "is_rural": "сельская",
+    "distance_km": "расстояние, км",
+    "is_small": "малокомплектная",
+    "fisoko_login": "логин ФИС ОКО",
+}
+SHOWN_CHANGES = 10
+DRY_RUN_NOTE = "Ничего не записано: это предпросмотр (--dry-run)."
+
+
 @transaction.atomic
-def _store_registry_rows(rows: list[RegistryRow]) -> ImportResult:
-    result = ImportResult()
-    municipalities = {}
-    for row in rows:
-        if row.municipality_code in municipalities:
-            continue
-        region, _ = Region.objects.get_or_create(name=row.region_name)
-        municipality, created = Municipality.objects.get_or_create(
-            code=row.municipality_code, defaults={"name": row.municipality_name, "region": region}
+def _store_registry_rows(
+    rows: list[RegistryRow], *, imported_by: User | None = None, dry_run: bool = False
+) -> ImportResult:
+    """The registry's plan — new, changed and unchanged schools — and, unless a dry run, its
+    write: one upsert of the heads, one of the branches, one insert of their history."""
+    result = ImportResult(rows_read=len(rows), dry_run=dry_run)
+    municipalities = _municipalities(rows, result=result, create=not dry_run)
+    # A file without the column keeps the logins stored; with it, an empty cell clears one.
+    fields = dict(SCHOOL_FIELDS)
+    if any(row.fisoko_login is not None for row in rows):
+        fields["fisoko_login"] = pl.String
+    incoming = pl.DataFrame(
+        [
+            (
+                row.code,
+                municipalities.get(row.municipality_code),
+                row.name,
+                row.short_name,
+                row.school_type,
+                row.parent_code,
+                row.settlement,
+                row.address,
+                row.is_rural,
+                float(row.distance_km) if row.distance_km is not None else None,
+                row.is_small,
+                row.fisoko_login,
+            )
+            for row in rows
+        ],
+        schema={"code": pl.String, **SCHOOL_FIELDS, "fisoko_login": pl.String},
+        orient="row",
+    ).select("code", *fields)
+    existing = _existing_schools(incoming.select("code"))
+    joined = incoming.join(existing, on="code", how="left", suffix="_old")
+    same = pl.all_horizontal(pl.col(f).eq_missing(pl.col(f"{f}_old")) for f in fields)
+    plan = joined.with_columns(
+        pl.when(pl.col("exists").is_null())
+        .then(pl.lit(bulk.CREATED))
+        .when(same)
+        .then(pl.lit(bulk.UNCHANGED))
+        .otherwise(pl.lit(bulk.CHANGED))
+        .alias(bulk.HISTORY_TYPE)
+    )
+    result.created = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CREATED).height
+    result.updated = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED).height
+    result.unchanged = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.UNCHANGED).height
+    result.changes = _school_changes(
+        plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED), fields=list(fields)
+    )
+    if not dry_run:
+        written = plan.filter(pl.col(bulk.HISTORY_TYPE) != bulk.UNCHANGED).select(
+            "code", *fields, bulk.HISTORY_TYPE
         )
-        if created:
-            result.municipalities_created.append(municipality.name)
-        municipalities[row.municipality_code] = municipality
-    # Head schools first, so that branches can point at them.
-    for row in sorted(rows, key=lambda r: r.school_type == SchoolType.BRANCH):
-        values = {
-            "municipality": municipalities[row.municipality_code],
-            "name": row.name,
-            "short_name": row.short_name,
-            "school_type": row.school_type,
-            "parent": School.objects.get(code=row.parent_code) if row.parent_code else None,
-            "settlement": row.settlement,
-            "address": row.address,
-            "is_rural": row.is_rural,
-            "distance_km": row.distance_km,
-            "is_small": row.is_small,
-        }
-        if row.fisoko_login is not None:
-            values["fisoko_login"] = row.fisoko_login
-        _save_school(code=row.code, values=values, result=result)
+        _write_schools(
+            written.with_columns(parent_id=pl.lit(None, pl.Int64), is_synthetic=pl.lit(False)),
+            imported_by,
+        )
     return result
 
 
-def _save_school(*, code: str, values: dict, result: ImportResult) -> None:
-    school = School.objects.filter(code=code).first()
-    if school is None:
-        School.objects.create(code=code, **values)
-        result.created += 1
+def _municipalities(rows: list[RegistryRow], *, result: ImportResult, create: bool) -> dict:
+    """Each municipality code of the file and its id; new ones are created only for a write (a
+    preview names them and leaves their schools' municipality empty: they are all new)."""
+    named = {row.municipality_code: row for row in rows}
+    ids = dict(Municipality.objects.filter(code__in=named).values_list("code", "pk"))
+    for code, row in named.items():
+        if code in ids:
+            continue
+        result.municipalities_created.append(row.municipality_name)
+        ids[code] = None
+        if create:
+            region, _ = Region.objects.get_or_create(name=row.region_name)
+            ids[code] = Municipality.objects.create(
+                code=code, name=row.municipality_name, region=region
+            ).pk
+    return ids
+
+
+def _existing_schools(codes: pl.DataFrame) -> pl.DataFrame:
+    with bulk.staged(codes, name="school_codes") as source:
+        return bulk.fetch(
+            "SELECT s.code, s.municipality_id, s.name, s.short_name, s.school_type, "
+            "COALESCE(p.code, ''), s.settlement, s.address, s.is_rural, s.distance_km, "
+            "s.is_small, s.fisoko_login, 1 "
+            f"FROM registry_school s JOIN {source} c ON c.code = s.code "
+            "LEFT JOIN registry_school p ON p.id = s.parent_id",
+            [],
+            schema={
+                "code": pl.String,
+                **{f"{f}_old": t for f, t in SCHOOL_FIELDS.items()},
+                "fisoko_login_old": pl.String,
+                "exists": pl.Int64,
+            },
+        )
+
+
+def _school_changes(changed: pl.DataFrame, *, fields: list[str]) -> list[str]:
+    """The first changed schools in words: code, then each changed field «old» → «new»."""
+    lines = []
+    for row in changed.sort("code").head(SHOWN_CHANGES).iter_rows(named=True):
+        moved = [
+            f"{FIELD_LABELS[f]} «{_shown(row[f + '_old'])}» → «{_shown(row[f])}»"
+            for f in fields
+            if row[f] != row[f + "_old"]
+        ]
+        lines.append(f"{row['code']} ({row['short_name']}): " + "; ".join(moved))
+    if changed.height > SHOWN_CHANGES:
+        lines.append(f"… и ещё школ с изменениями: {changed.height - SHOWN_CHANGES}")
+    return lines
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    return str(value)
+
+
+def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
+    if written.is_empty():
         return
-    changed = {k: v for k, v in values.items() if getattr(school, k) != v}
-    if not changed:
-        result.unchanged += 1
-        return
-    for name, value in changed.items():
-        setattr(school, name, value)
-    school.full_clean()
-    school.save()
-    result.updated += 1
+    columns = [c for c in written.columns if c in FIELD_LABELS and c != "parent_code"]
+    columns.append("parent_id")
+    insert_only = ["is_synthetic"]
+    if "fisoko_login" not in written.columns:  # a new school without a login has it empty
+        written = written.with_columns(fisoko_login=pl.lit(""))
+        insert_only.append("fisoko_login")
+    with bulk.staged(written, name="schools") as source:
+        # Head schools first, so that branches can point at them, new ones too.
+        bulk.upsert(
+            model=School,
+            source=source,
+            key=["code"],
+            columns=columns,
+            insert_only=tuple(insert_only),
+            where="parent_code = ''",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {source} SET parent_id = "
+                f"(SELECT p.id FROM registry_school p WHERE p.code = {source}.parent_code)"
+                " WHERE parent_code <> ''"
+            )
+        bulk.upsert(
+            model=School,
+            source=source,
+            key=["code"],
+            columns=columns,
+            insert_only=tuple(insert_only),
+            where="parent_code <> ''",
+        )
+        bulk.write_history(
+            model=School,
+            source=source,
+            key=["code"],
+            user_id=imported_by.pk if imported_by else None,
+            reason="Загрузка реестра школ",
+        )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from opora.accounts.permissions import can_edit_school, can_import_files, visible_municipalities
@@ -10,8 +10,9 @@ from opora.paging import paginate
 from opora.registry import selectors, services
 from opora.registry.forms import RegistryUploadForm, SchoolContextForm, SchoolFilterForm, SchoolForm
 from opora.registry.models import ContextIndicator, ContextUnit
-from opora.registry.years import current_academic_year
+from opora.registry.years import year_in_view
 from opora.tabular import ImportRefused
+from opora.uploads import preview_keep, preview_take
 
 
 @login_required
@@ -28,6 +29,11 @@ def school_list(request):
         sort=data.get("sort") or "name",
     )
     schools = paginate(request, selectors.school_list(user=request.user, filters=filters))
+    # The source notes of the one municipality shown: the user's own, or the one filtered on.
+    shown = visible_municipalities(request.user)
+    if filters.municipality:
+        shown = shown.filter(code=filters.municipality)
+    shown = list(shown[:2])
     return render(
         request,
         "registry/school_list.html",
@@ -37,6 +43,7 @@ def school_list(request):
             "sort": filters.sort,
             "can_import": can_import_files(request.user),
             "several_municipalities": form.fields["municipality"].choices[2:] != [],
+            "noted_municipality": shown[0] if len(shown) == 1 else None,
         },
     )
 
@@ -55,7 +62,7 @@ def school_detail(request, code):
             "years": years,
             "sections": sections,
             "can_edit": can_edit_school(request.user, school),
-            "current_year": current_academic_year(timezone.localdate()),
+            "current_year": year_in_view(request.user),
         },
     )
 
@@ -100,21 +107,43 @@ def school_context_edit(request, code, year):
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_import(request):
+    """Upload → preview of what changes (nothing written) → «Загрузить» loads the kept file."""
     if not can_import_files(request.user):
         raise PermissionDenied
-    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "token" in request.POST:
+        content, filename = preview_take(
+            token=request.POST["token"], user=request.user, purpose="registry"
+        )
+        form, upload = RegistryUploadForm(), None
+    else:
+        form = RegistryUploadForm(request.POST or None, request.FILES or None)
+        upload = form.cleaned_data["file"] if request.method == "POST" and form.is_valid() else None
+        content, filename = (upload.read(), upload.name) if upload else (None, None)
     refused = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    if content is not None:
         try:
             result = services.school_registry_import(
-                content=upload.read(), filename=upload.name, imported_by=request.user
+                content=content, filename=filename, imported_by=request.user, dry_run=bool(upload)
             )
         except ImportRefused as error:
             refused = error
         else:
-            messages.success(request, f"Реестр загружен. {result.describe()}")
-            return redirect("registry:school_list")
+            if upload is None:
+                messages.success(request, f"Реестр загружен. {result.describe()}")
+                return redirect("registry:school_list")
+            return render(
+                request,
+                "import_preview.html",
+                {
+                    "filename": filename,
+                    "summary": result.describe(),
+                    "lines_title": "Изменения в сведениях о школах",
+                    "lines": result.changes,
+                    "token": preview_keep(upload=upload, user=request.user, purpose="registry"),
+                    "action": reverse("registry:registry_import"),
+                    "back": reverse("registry:registry_import"),
+                },
+            )
     return render(
         request,
         "registry/registry_import.html",

@@ -5,9 +5,10 @@ programs are programs and export as `program-N`."""
 from collections.abc import Iterator
 
 from opora.registry.years import academic_year_label
+from opora.reports import layout as L
 from opora.reports.documents import Document, register
-from opora.reports.docx import add_table, docx_bytes, official_document
-from opora.reports.pdf import render_pdf
+from opora.reports.docx import render_docx
+from opora.reports.pdf import render_pdf_document
 from opora.risks.models import RiskProfile
 from opora.risks.selectors import previous_profile, questionnaire
 
@@ -66,31 +67,42 @@ def _context(profile: RiskProfile) -> dict:
     }
 
 
-def profile_docx(profile: RiskProfile) -> bytes:
+def profile_document(profile: RiskProfile) -> L.OfficialDocument:
     context = _context(profile)
-    document = official_document()
-    document.add_heading(f"Рисковый профиль школы на {context['year_label']} учебный год", level=1)
-    document.add_paragraph(f"{profile.school.name} ({profile.school.municipality})")
-    document.add_paragraph(f"Статус: {profile.get_status_display()}")
+    title = f"Рисковый профиль школы на {context['year_label']} учебный год"
+    blocks: list = [L.example_mark("ответы анкеты")] if profile.is_example else []
+    blocks += [
+        L.Heading(title),
+        L.Paragraph(f"{profile.school.name} ({profile.school.municipality})", align=L.CENTER),
+    ]
     if context["priorities"]:
-        document.add_heading("Приоритетные факторы риска", level=2)
-        for title in context["priorities"]:
-            document.add_paragraph(title, style="List Number")
-    document.add_heading("Уровни факторов риска", level=2)
+        blocks.append(L.Heading("Приоритетные факторы риска", level=2))
+        blocks += [L.Paragraph(f"{n}. {title}") for n, title in enumerate(context["priorities"], 1)]
     columns = list(LEVEL_COLUMNS)
     if context["before_label"]:
         columns[3] = context["before_label"]
-    add_table(document, [columns, *context["levels"]], [7, 2.5, 2, 3, 2.5])
-    document.add_heading("Ответы анкеты", level=2)
+    blocks.append(L.Heading("Уровни факторов риска", level=2))
+    blocks.append(L.Table(header=[columns], rows=context["levels"], widths_cm=[7, 2.5, 2, 3, 2.5]))
+    blocks.append(L.Heading("Ответы анкеты", level=2))
     for block, answers in context["blocks"]:
-        document.add_paragraph(block.factor.title).runs[0].bold = True
         rows = [[text, value, _source(answer)] for text, value, answer in answers]
-        add_table(document, [["Вопрос", "Ответ", "Откуда"], *rows], [9, 3, 5])
-    return docx_bytes(document)
+        blocks.append(
+            L.Table(
+                header=[["Вопрос", "Ответ", "Откуда"]],
+                rows=rows,
+                widths_cm=[9, 3, 5],
+                caption=block.factor.title,
+            )
+        )
+    return L.OfficialDocument(title=f"{title}: {profile.school.short_name}", blocks=blocks)
+
+
+def profile_docx(profile: RiskProfile) -> bytes:
+    return render_docx(profile_document(profile))
 
 
 def profile_pdf(profile: RiskProfile) -> bytes:
-    return render_pdf("risks/profile_print.html", _context(profile))
+    return render_pdf_document(profile_document(profile))
 
 
 def _build(pk: int, file_format: str) -> bytes:

@@ -1,16 +1,17 @@
 """The self-assessment as a справка (DOCX and PDF from one structure: heading, a table of the
 cycle's steps with their scores, then the evidence listed per step) and the region's table of
 municipalities × steps as XLSX. The builder is small on purpose: `spravka` gives the content,
-the two writers only lay it out, so it can move to a shared document layer as it is."""
+the document layer lays it out."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opora.exports import xlsx_workbook_bytes
 from opora.registry.years import academic_year_label
+from opora.reports import layout as L
 from opora.reports.documents import Document, register
-from opora.reports.docx import add_table, docx_bytes, official_document
-from opora.reports.pdf import render_pdf
+from opora.reports.docx import render_docx
+from opora.reports.pdf import render_pdf_document
 from opora.selfassessment.models import SelfAssessment, Step
 from opora.selfassessment.selectors import AssessmentView, TableRow, assessment_view
 
@@ -57,7 +58,7 @@ def spravka(view: AssessmentView) -> Spravka:
             "«Система работы со "
             "школами с низкими результатами обучения и/или школами, функционирующими в "
             f"неблагоприятных социальных условиях» за {academic_year_label(view.year)} учебный год "
-            f"(критерии: {view.criteria_set})"
+            f"(критерии: {view.criteria_set.title})"
         ),
         steps_table=rows,
         sections=sections,
@@ -65,22 +66,31 @@ def spravka(view: AssessmentView) -> Spravka:
     )
 
 
-def spravka_docx(content: Spravka) -> bytes:
-    document = official_document(body_pt=14)
-    document.add_heading(content.title, level=1)
-    document.add_paragraph(content.subtitle)
-    add_table(document, content.steps_table, [1.0, 9.0, 3.0, 4.0], font_pt=11)
+def spravka_document(content: Spravka) -> L.OfficialDocument:
+    """The справка as the document layer draws it (reports/layout.py)."""
+    blocks: list = [
+        L.Heading(content.title),
+        L.Paragraph(content.subtitle, align=L.CENTER),
+        L.Table(
+            header=[content.steps_table[0]],
+            rows=content.steps_table[1:],
+            widths_cm=[1.0, 9.0, 3.0, 4.0],
+            font_pt=L.MIN_TABLE_PT,
+        ),
+    ]
     for heading, lines in content.sections:
-        document.add_heading(heading, level=2)
-        for line in lines:
-            document.add_paragraph(line)
-    for line in content.closing:
-        document.add_paragraph(line)
-    return docx_bytes(document)
+        blocks.append(L.Heading(heading, level=2))
+        blocks += [L.Paragraph(line) for line in lines]
+    blocks += [L.Paragraph(line) for line in content.closing]
+    return L.OfficialDocument(title=f"{content.title} {content.subtitle}", blocks=blocks)
+
+
+def spravka_docx(content: Spravka) -> bytes:
+    return render_docx(spravka_document(content))
 
 
 def spravka_pdf(content: Spravka) -> bytes:
-    return render_pdf("selfassessment/spravka_print.html", {"spravka": content})
+    return render_pdf_document(spravka_document(content))
 
 
 def build_spravka(assessment: SelfAssessment, file_format: str) -> bytes:

@@ -9,20 +9,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from opora.exports import xlsx_workbook_bytes
 from opora.registry.models import Municipality
 from opora.registry.years import academic_year_label, current_academic_year
+from opora.reports import layout as L
 from opora.reports.documents import Document, register
-from opora.reports.docx import (
-    LANDSCAPE_WIDTH_CM,
-    add_landscape_section,
-    add_table,
-    docx_bytes,
-    official_document,
-)
-from opora.reports.pdf import render_pdf
+from opora.reports.docx import LANDSCAPE_WIDTH_CM, render_docx
+from opora.reports.pdf import render_pdf_document
 from opora.staff import indicators, selectors
 from opora.staff.models import MentoringPair, RouteStatus, Teacher
 
@@ -320,26 +314,47 @@ def _at_risk(schools) -> Section:
     )
 
 
-def summary_docx(data: Summary) -> bytes:
-    document = official_document()
-    document.add_heading(f"{TITLE} за {data.year_label} учебный год", level=1)
-    document.add_paragraph(data.municipality.name).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"Сформирована {timezone.localdate():%d.%m.%Y}.")
-    for fact in data.facts:
-        document.add_paragraph(fact, style="List Bullet")
+def summary_document(data: Summary) -> L.OfficialDocument:
+    """The summary as the document layer draws it: facts, then one numbered table a section,
+    the wide ones on landscape pages, the «Всего» row bold."""
+    title = f"{TITLE} за {data.year_label} учебный год"
+    invented = Teacher.objects.filter(school__municipality=data.municipality, is_demo=True)
+    blocks: list = [L.example_mark("педагоги и их данные")] if invented.exists() else []
+    blocks += [
+        L.Heading(title),
+        L.Paragraph(data.municipality.name, align=L.CENTER),
+        L.Paragraph(f"Сформирована {timezone.localdate():%d.%m.%Y}.", space_before_pt=6),
+    ]
+    blocks += [L.Paragraph(f"– {fact}", indent=True) for fact in data.facts]
     landscape = False
     for number, section in enumerate(data.sections, start=1):
         if section.landscape and not landscape:
-            add_landscape_section(document)
+            blocks.append(L.Landscape())
             landscape = True
-        document.add_heading(f"{number}. {section.title}", level=2)
+        blocks.append(L.Heading(f"{number}. {section.title}", level=2))
         if len(section.rows) == 1:
-            document.add_paragraph("Сведений нет.")
+            blocks.append(L.Paragraph("Сведений нет."))
             continue
-        add_table(document, section.rows, section.widths_cm, font_pt=9 if landscape else 10)
+        rows = [
+            [L.Cell(str(v), bold=True) for v in row] if row[0] == "Всего" else row
+            for row in section.rows[1:]
+        ]
+        blocks.append(
+            L.Table(
+                header=[section.rows[0]],
+                rows=rows,
+                widths_cm=section.widths_cm,
+                font_pt=L.MIN_TABLE_PT if landscape else L.TABLE_PT,
+                numeric=section.numeric,
+            )
+        )
         if section.note:
-            document.add_paragraph(section.note).runs[0].italic = True
-    return docx_bytes(document)
+            blocks.append(L.Paragraph(section.note, size_pt=12))
+    return L.OfficialDocument(title=f"{title}: {data.municipality.name}", blocks=blocks)
+
+
+def summary_docx(data: Summary) -> bytes:
+    return render_docx(summary_document(data))
 
 
 def summary_xlsx(data: Summary) -> bytes:
@@ -349,10 +364,7 @@ def summary_xlsx(data: Summary) -> bytes:
 
 
 def summary_pdf(data: Summary) -> bytes:
-    return render_pdf(
-        "staff/summary_print.html",
-        {"summary": data, "today": timezone.localdate()},
-    )
+    return render_pdf_document(summary_document(data))
 
 
 def _build(pk: int, file_format: str) -> bytes:

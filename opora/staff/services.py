@@ -129,12 +129,31 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    dry_run: bool = False  # a preview: counted by writing and rolling back
 
     def describe(self, noun: str) -> str:
+        created, updated = (
+            ("Будет создано", "будет обновлено")
+            if self.dry_run
+            else (
+                "Создано",
+                "обновлено",
+            )
+        )
         return (
-            f"Создано {noun}: {self.created}, обновлено: {self.updated}, "
+            f"{created} {noun}: {self.created}, {updated}: {self.updated}, "
             f"без изменений: {self.unchanged}."
         )
+
+
+def _rehearsed(store, *args, dry_run: bool) -> ImportResult:
+    """The store's own writes; for a preview they are rolled back, so the preview counts exactly
+    what loading does."""
+    with transaction.atomic():
+        result = store(*args)
+        result.dry_run = dry_run
+        transaction.set_rollback(dry_run)
+    return result
 
 
 def _words(text: str) -> str:
@@ -214,9 +233,12 @@ class TeacherRow:
     values: dict
 
 
-def teachers_import(*, content: bytes, filename: str, imported_by: User | None) -> ImportResult:
+def teachers_import(
+    *, content: bytes, filename: str, imported_by: User | None, dry_run: bool = False
+) -> ImportResult:
     """Create or update the teachers of schools from a file; a file with any error changes
-    nothing. `imported_by` None is the command line, which works with the whole database."""
+    nothing. `imported_by` None is the command line, which works with the whole database.
+    `dry_run`: what loading would do, nothing written."""
     if imported_by is not None and not edits_staff_somewhere(imported_by):
         raise PermissionDenied
     table = named_columns(read_table(content, filename=filename), TEACHERS_NAMES)
@@ -228,7 +250,7 @@ def teachers_import(*, content: bytes, filename: str, imported_by: User | None) 
     problems += row_problems
     if problems:
         raise table.refused(sorted(problems, key=lambda p: p.row or 0))
-    return _store_teachers(rows, schools)
+    return _rehearsed(_store_teachers, rows, schools, dry_run=dry_run)
 
 
 def _parse_teacher_rows(table: Table) -> tuple[list[TeacherRow], list[Problem]]:
@@ -371,9 +393,12 @@ class DiagnosticRow:
     deficits: list[Deficit]
 
 
-def diagnostics_import(*, content: bytes, filename: str, imported_by: User | None) -> ImportResult:
+def diagnostics_import(
+    *, content: bytes, filename: str, imported_by: User | None, dry_run: bool = False
+) -> ImportResult:
     """Results of diagnostics and self-assessments of teachers already in the list; a file with
-    any error changes nothing. A result is known by teacher, date, subject and instrument."""
+    any error changes nothing. A result is known by teacher, date, subject and instrument.
+    `dry_run`: what loading would do, nothing written."""
     if imported_by is not None and not records_diagnostics_somewhere(imported_by):
         raise PermissionDenied
     table = named_columns(read_table(content, filename=filename), DIAGNOSTICS_NAMES)
@@ -404,7 +429,7 @@ def diagnostics_import(*, content: bytes, filename: str, imported_by: User | Non
         rows.append(row)
     if problems:
         raise table.refused(sorted(problems, key=lambda p: p.row or 0))
-    return _store_diagnostics(rows)
+    return _rehearsed(_store_diagnostics, rows, dry_run=dry_run)
 
 
 def _diagnostic_row(number, cells, schools, subjects, deficits) -> tuple[DiagnosticRow, list]:

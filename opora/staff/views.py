@@ -21,7 +21,7 @@ from opora.accounts.permissions import (
 )
 from opora.downloads import file_response
 from opora.registry.models import Municipality
-from opora.registry.years import current_academic_year, requested_year
+from opora.registry.years import current_academic_year, page_year, year_in_view
 from opora.reports.documents import FORMATS, export_document
 from opora.staff import forms, selectors, services
 from opora.staff.models import (
@@ -33,17 +33,18 @@ from opora.staff.models import (
     Vacancy,
 )
 from opora.tabular import ImportRefused
+from opora.uploads import preview_keep, preview_take
 
 
 def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
-    """The year (latest with data unless chosen) and the municipality of a municipal page."""
-    today = timezone.localdate()
-    default = selectors.default_year(user=request.user, today=today)
+    """The year (the year in view, or the latest earlier one with staff data) and the
+    municipality of a municipal page."""
+    default = page_year(request, years=selectors.staff_data_years(user=request.user))
     data = request.GET.copy()
-    data["year"] = requested_year(request, default=default)
+    data["year"] = default
     form = forms.YearFilterForm(
         data,
-        years=selectors.staff_years(user=request.user, today=today),
+        years=selectors.staff_years(user=request.user, today=timezone.localdate(), also=default),
         municipalities=selectors.municipality_choices(user=request.user),
     )
     form.is_valid()
@@ -56,10 +57,12 @@ def _methodical_municipalities(user) -> QuerySet[Municipality]:
     return Municipality.objects.filter(pk__in=allowed).order_by("name")
 
 
-def _route_years() -> list[int]:
-    """The next year (plans are made ahead), the current one and five before it (late entries)."""
-    year = current_academic_year(timezone.localdate())
-    return list(range(year + 1, year - 6, -1))
+def _route_years(user) -> list[int]:
+    """The next year (plans are made ahead), the year in view and five before it (late
+    entries), and the calendar's current year when it is not among them."""
+    year = year_in_view(user)
+    years = set(range(year + 1, year - 6, -1)) | {current_academic_year(timezone.localdate())}
+    return sorted(years, reverse=True)
 
 
 @login_required
@@ -158,7 +161,7 @@ def school_teachers(request, code):
             services.vacancy_add(user=request.user, school=school, **vacancy_form.cleaned_data)
             messages.success(request, "Вакансия добавлена.")
             return redirect("staff:school_teachers", code=school.code)
-    year = current_academic_year(timezone.localdate())
+    year = page_year(request)
     return render(
         request,
         "staff/school_teachers.html",
@@ -190,18 +193,40 @@ def vacancy_delete(request, pk):
     return redirect("staff:school_teachers", code=vacancy.school.code)
 
 
-def _import_page(request, *, service, template, noun):
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
+def _import_page(request, *, service, template, noun, purpose):
+    """Upload → preview of what changes (nothing written) → «Загрузить» loads the kept file."""
+    if request.method == "POST" and "token" in request.POST:
+        content, filename = preview_take(
+            token=request.POST["token"], user=request.user, purpose=purpose
+        )
+        form, upload = forms.UploadForm(), None
+    else:
+        form = forms.UploadForm(request.POST or None, request.FILES or None)
+        upload = form.cleaned_data["file"] if request.method == "POST" and form.is_valid() else None
+        content, filename = (upload.read(), upload.name) if upload else (None, None)
     refused = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    if content is not None:
         try:
-            result = service(content=upload.read(), filename=upload.name, imported_by=request.user)
+            result = service(
+                content=content, filename=filename, imported_by=request.user, dry_run=bool(upload)
+            )
         except ImportRefused as error:
             refused = error
         else:
-            messages.success(request, f"Файл {upload.name} загружен. {result.describe(noun)}")
-            return redirect("staff:overview")
+            if upload is None:
+                messages.success(request, f"Файл {filename} загружен. {result.describe(noun)}")
+                return redirect("staff:overview")
+            return render(
+                request,
+                "import_preview.html",
+                {
+                    "filename": filename,
+                    "summary": result.describe(noun),
+                    "token": preview_keep(upload=upload, user=request.user, purpose=purpose),
+                    "action": request.path,
+                    "back": request.path,
+                },
+            )
     return render(
         request, template, {"form": form, "refused": refused}, status=400 if refused else 200
     )
@@ -217,6 +242,7 @@ def teachers_import(request):
         service=services.teachers_import,
         template="staff/teachers_import.html",
         noun="педагогов",
+        purpose="teachers",
     )
 
 
@@ -230,6 +256,7 @@ def diagnostics_import(request):
         service=services.diagnostics_import,
         template="staff/diagnostics_import.html",
         noun="результатов",
+        purpose="diagnostics",
     )
 
 
@@ -244,9 +271,9 @@ def teacher_detail(request, pk):
     route_form = forms.RouteCreateForm(
         request.POST or None,
         prefix="route",
-        years=_route_years(),
+        years=_route_years(request.user),
         templates=selectors.templates_for(municipality=school.municipality),
-        initial={"year": current_academic_year(timezone.localdate())},
+        initial={"year": year_in_view(request.user)},
     )
     if request.method == "POST":
         if "diag-instrument" in request.POST:
@@ -674,8 +701,8 @@ def school_at_risk(request, code):
     may_edit = edits_staff(request.user, school)
     form = forms.AtRiskForm(
         request.POST or None,
-        years=_route_years(),
-        initial={"year": current_academic_year(timezone.localdate())},
+        years=_route_years(request.user),
+        initial={"year": year_in_view(request.user)},
     )
     if request.method == "POST":
         if not may_edit:

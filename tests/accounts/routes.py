@@ -110,6 +110,9 @@ SCHOOL_PROGRAM = by_school(Program)
 INDICATOR = by_municipality(Indicator, "program__municipality", school__isnull=True)
 ACTIVITY = by_municipality(Activity, "program__municipality", program__school__isnull=True)
 ORDER = by_municipality(Order)
+ISSUED_ORDER = by_municipality(
+    Order, programs__isnull=False
+)  # an act it only cites exports as nothing
 
 
 def with_file(objects: Objects, model: type[Model], field: str) -> Objects:
@@ -442,6 +445,8 @@ ROUTES = [
     Route("accounts:logout", get=None, public=True),  # POST only; logs out whoever asks
     Route("accounts:password_change", post=EVERYONE),
     Route("accounts:password_changed"),
+    # The academic year in the header: each role picks its own (POST only).
+    Route("accounts:year_choose", get=None, post=EVERYONE),
     # Django's password reset and the invitation link: public; a spent link shows «не действует».
     Route("accounts:password_reset", public=True),  # POST: anyone may ask for a letter
     Route("accounts:password_reset_done", public=True),
@@ -451,6 +456,7 @@ ROUTES = [
     # The accounts of a territory (page «Пользователи»): the region's operator, the coordinators.
     Route("accounts:user_list", get=MANAGERS),
     Route("accounts:user_invite", get=MANAGERS, post=MANAGERS),
+    Route("accounts:user_edit", ACCOUNT, get=MANAGERS, post=MANAGERS),
     Route("accounts:user_deactivate", ACCOUNT, get=None, post=MANAGERS),
     Route("accounts:user_activate", ACCOUNT, get=None, post=MANAGERS),
     Route("accounts:user_password_link", ACCOUNT, get=None, post=MANAGERS),
@@ -473,6 +479,8 @@ ROUTES = [
     Route("assessments:results_table"),
     Route("assessments:results_import", get=MANAGERS, post=MANAGERS),
     Route("assessments:import_job", IMPORT_JOB),
+    # «Загрузить» under a preview: only its uploader; others do not see the upload (404).
+    Route("assessments:import_confirm", IMPORT_JOB, get=None, post=frozenset({COORD_P, COORD_I})),
     Route("assessments:school_results", SCHOOL),
     # Identification: the region and the coordinators run it; everyone in scope reads the lists.
     Route("identification:index"),
@@ -489,6 +497,7 @@ ROUTES = [
     Route("programs:my_activities"),
     Route("programs:order_list"),
     Route("programs:order_file", with_file(ORDER, Order, "file")),
+    Route("programs:order_export", ISSUED_ORDER, kwargs={"file_format": "docx"}),
     Route("programs:order_create", get=MANAGERS, post=MANAGERS),
     Route("programs:order_edit", ORDER, get=MANAGERS, post=MANAGERS),
     Route("programs:program_detail", MUNICIPAL_PROGRAM),

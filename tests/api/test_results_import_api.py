@@ -122,3 +122,15 @@ def test_only_the_user_who_sent_the_file_sees_its_job(
         answer = client.get(url, **bearer(cast[other]))
         assert answer.status_code == 404, other
         assert answer.json()["detail"] == "Не найдено (или вне вашей области работы)."
+
+
+def test_dry_run_returns_the_preview_and_writes_nothing(client, cast, school_a1):
+    upload = results_file()
+    response = client.post(
+        "/api/v1/results/import?dry_run=true", {"file": upload}, **bearer(cast["coordinator_a"])
+    )
+    assert response.status_code == 200
+    preview = response.json()
+    assert (preview["created"], preview["updated"], preview["schools"]) == (1, 0, 1)
+    assert preview["source_format"] == "Opora CSV по школам"
+    assert not SchoolResult.objects.exists() and not ResultImportJob.objects.exists()

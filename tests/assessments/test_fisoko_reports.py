@@ -265,6 +265,12 @@ def test_the_upload_page_loads_a_report_and_the_job_names_skipped_schools(
     upload = SimpleUploadedFile("vpr.xlsx", marks_report())
     with django_capture_on_commit_callbacks(execute=True):  # the task starts once the job is saved
         answer = client.post(reverse("assessments:results_import"), {"file": upload})
+    preview = client.get(answer["Location"]).content.decode()
+    assert "ФИС ОКО: Статистика по отметкам" in preview  # the format, named in the preview
+    assert "(sch640199) МОУ «ООШ с. Чужое»" in preview
+    assert not SchoolResult.objects.exists()  # nothing written before «Загрузить»
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(answer["Location"] + "confirm/")
     page = client.get(answer["Location"]).content.decode()
     assert marks(school_a1) == (26, 9, 10, 5, 2)
     assert "Строк отчёта ФИС ОКО «Статистика по отметкам»: 6" in page

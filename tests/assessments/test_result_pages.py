@@ -4,9 +4,10 @@ schools × assessments with the change from the previous year."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from opora.assessments.models import ResultImportJob, SchoolResult
-from opora.assessments.services import result_import
+from opora.assessments.services import result_import, result_import_jobs_recover
 from tests.conftest import PASSWORD, plain_schools
 
 pytestmark = pytest.mark.django_db
@@ -131,13 +132,30 @@ def test_school_page_has_a_table_and_charts(client, results):
     assert "9 из 26" in page
 
 
+def test_school_page_says_where_each_value_came_from(client, cast, results):
+    result_import(
+        content=f"{HEADER}\na1,2023,ВПР,rus,5,10,1,3,3,3\n".encode(),
+        filename="rus.csv",
+        imported_by=cast["coordinator_a"],
+        source_format="ФИС ОКО: статистика по отметкам",
+    )
+    client.login(username="school_team_a1", password=PASSWORD)
+    page = client.get(reverse("assessments:school_results", args=["a1"])).content.decode()
+    sources = page[page.index('id="result-sources"') :]
+    assert "Откуда данные" in sources
+    assert "<td>r.csv</td><td>Opora CSV по школам</td>" in sources
+    assert "<td>rus.csv</td><td>ФИС ОКО: статистика по отметкам</td>" in sources
+    assert "администратор (командная строка)" in sources
+    assert "<td>coordinator_a</td>" in sources
+
+
 def test_school_without_results_says_so(client, results):
     client.login(username="coordinator_a", password=PASSWORD)
     page = client.get(reverse("assessments:school_results", args=["a1-f"])).content.decode()
     assert "Результатов оценочных процедур у школы пока нет." in page
 
 
-def test_upload_runs_in_the_background_and_reports_on_its_page(
+def test_upload_is_previewed_then_loaded_in_the_background_once_confirmed(
     client, cast, school_a1, django_capture_on_commit_callbacks
 ):
     client.login(username="coordinator_a", password=PASSWORD)
@@ -146,12 +164,74 @@ def test_upload_runs_in_the_background_and_reports_on_its_page(
         response = client.post(reverse("assessments:results_import"), {"file": good})
     job = ResultImportJob.objects.get()
     assert response["Location"] == reverse("assessments:import_job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Предпросмотр: что изменится" in page and "Пока ничего не записано." in page
+    assert "<dt>Новых результатов</dt><dd>1</dd>" in page
+    assert '<meta http-equiv="refresh"' not in page
+    assert not SchoolResult.objects.exists()  # nothing written before the confirmation
+    job.refresh_from_db()
+    assert (job.status, job.confirmed) == ("preview", False) and job.upload.name  # file kept
+
+    confirm = reverse("assessments:import_confirm", args=[job.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm)
     response = client.get(response["Location"])
     job.refresh_from_db()
     assert (
         "Файл загружен. Строк по школам: 1. Результатов добавлено: 1" in response.content.decode()
     )
     assert (job.status, job.progress, job.upload.name) == ("done", 100, "")  # the file is gone
+    assert SchoolResult.objects.get().import_batch.created_by == cast["coordinator_a"]
+
+    with django_capture_on_commit_callbacks(execute=True):  # a second press does nothing
+        response = client.post(confirm, follow=True)
+    assert "уже загружен" in response.content.decode()
+    assert SchoolResult.history.count() == 1
+
+
+def test_only_the_uploader_confirms_a_preview_and_only_before_it_expires(
+    client, cast, school_a1, django_capture_on_commit_callbacks
+):
+    client.login(username="coordinator_a", password=PASSWORD)
+    good = SimpleUploadedFile("r.csv", f"{HEADER}\na1,2023,ВПР,rus,5,10,1,3,3,3\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:results_import"), {"file": good})
+    job = ResultImportJob.objects.get()
+    confirm = reverse("assessments:import_confirm", args=[job.pk])
+    client.login(username="region_operator", password=PASSWORD)
+    assert client.post(confirm).status_code == 404
+    assert not SchoolResult.objects.exists()
+
+    ResultImportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now())
+    client.login(username="coordinator_a", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm)
+    assert not SchoolResult.objects.exists()
+    result_import_jobs_recover()  # what a worker does before each job: expired files go
+    job.refresh_from_db()
+    assert (job.status, job.upload.name) == ("refused", "")
+    assert "предпросмотр не подтверждён за сутки" in job.problems[0]
+
+
+def test_a_confirmed_plan_that_no_longer_holds_is_not_loaded(
+    client, cast, school_a1, django_capture_on_commit_callbacks
+):
+    client.login(username="coordinator_a", password=PASSWORD)
+    good = SimpleUploadedFile("r.csv", f"{HEADER}\na1,2023,ВПР,rus,5,10,1,3,3,3\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:results_import"), {"file": good})
+    job = ResultImportJob.objects.get()
+    # Meanwhile another file loaded the same result: the preview («1 new») is stale.
+    result_import(
+        content=f"{HEADER}\na1,2023,ВПР,rus,5,10,2,2,3,3\n".encode(),
+        filename="other.csv",
+        imported_by=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "refused" and "с момента предпросмотра" in job.problems[0]
+    assert SchoolResult.objects.get().mark_2 == 2
 
 
 def test_a_refused_file_lists_its_problems_and_changes_nothing(

@@ -40,6 +40,10 @@ def test_a_fisoko_report_uploads_as_downloaded(browser, live_server, reference_d
     )
     page.click("main button[type=submit]")
     page.wait_for_url("**/results/import/*/")
+    page.wait_for_selector("#import-preview")  # nothing written until «Загрузить»
+    assert "(sch640199) МОУ «ООШ с. Чужое»" in page.inner_text("#preview-skipped")
+    page.click("#import-job button >> text=Загрузить")
+    page.wait_for_selector("#import-job[data-status=done]")
     job = page.inner_text("#import-job")
     assert "Файл загружен." in job
     assert "(sch640199) МОУ «ООШ с. Чужое»" in job

@@ -10,9 +10,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from tests.browser.test_screens import touching
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SHOTS = "/tmp/opora-whole-year"
+PHONE = {"width": 390, "height": 844}
 PASSWORD = "Severnaya-oblast-2026"
 REGISTRY = """school_code;school_name;school_type;municipality_code;municipality_name;region_name
 nv-01;МОУ «СОШ п. Озёрный»;СОШ;novy;Новый муниципальный район;Северная область
@@ -39,7 +42,17 @@ def results_csv() -> bytes:
 
 
 def shot(page, name):
+    """The step at 1366 px and again on a phone (390 px), where nothing may scroll sideways and
+    no button may touch another or the box below it."""
     page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+    desktop = page.viewport_size
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=f"{SHOTS}/{name}-390.png", full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    crowded = touching(page)
+    page.set_viewport_size(desktop)
+    assert width <= PHONE["width"], (name, width)
+    assert crowded == [], (name, crowded)
 
 
 def last_link() -> str:
@@ -117,6 +130,9 @@ def test_a_region_starts_from_nothing_and_a_coordinator_walks_her_year(
     )
     page.click("main button[type=submit]")
     page.wait_for_url("**/results/import/*/")
+    page.wait_for_selector("#import-preview")  # the preview first; «Загрузить» loads
+    page.click("#import-job button >> text=Загрузить")
+    page.wait_for_selector("#import-job[data-status=done]")
     assert "Файл загружен." in page.inner_text("#import-job")
     shot(page, "04-results-loaded")
 

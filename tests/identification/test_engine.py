@@ -20,9 +20,9 @@ from opora.identification.engine import (
     format_threshold,
     identify_low_results,
     objectivity_flags,
-    plural,
     social_index,
 )
+from opora.words import agree  # noqa: E402
 
 YEAR = 2024  # identification for 2023/24: «last year» is 2022/23, the year before is 2021/22
 LAST, BEFORE = YEAR - 1, YEAR - 2
@@ -385,7 +385,7 @@ def test_texts_round_half_up_and_agree_in_number():
     assert format_percent(0, 7) == "0,0"
     assert format_threshold(0.3) == "30"
     assert format_threshold(0.275) == "27,5"
-    assert [plural(n, "участник", "участника", "участников") for n in (1, 3, 5, 11, 21, 112)] == [
+    assert [agree(n, "участник") for n in (1, 3, 5, 11, 21, 112)] == [
         "участник",
         "участника",
         "участников",

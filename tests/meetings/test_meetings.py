@@ -157,7 +157,10 @@ def test_open_decisions_are_proposed_at_the_next_meeting(group, meeting, coordin
     services.meeting_finalise(user=coordinator_a, meeting=meeting)
 
     following = services.meeting_create(
-        user=coordinator_a, group=group, date=datetime.date(2023, 10, 2)
+        user=coordinator_a,
+        group=group,
+        date=datetime.date(2023, 10, 2),
+        chair=member(group, "Астраханцева О.В."),
     )
     follow_up = following.items.get()
     assert (follow_up.number, follow_up.kind, follow_up.title) == (
@@ -167,6 +170,8 @@ def test_open_decisions_are_proposed_at_the_next_meeting(group, meeting, coordin
     )
     assert list(follow_up.reviewed_decisions.all()) == [open_one]
     assert noted not in follow_up.reviewed_decisions.all()
+    # СЛУШАЛИ: кого — the chair «Астраханцева О.В.» in the accusative, declined by petrovich.
+    assert follow_up.heard_speaker == "Астраханцеву О.В."
     lines = protocol_content(following)["items"][0]["reviewed"]
     assert lines == [
         "Протокол №1 от 03.07.2023, п. 1.1: Провести семинар — срок: до 01.09.2023; "

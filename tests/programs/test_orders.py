@@ -135,3 +135,34 @@ def test_an_order_added_from_a_list_to_approve_returns_there_and_only_there(
     )
     assert response.status_code == 302
     assert response["Location"] == lands_on
+
+
+def test_an_order_downloads_as_a_prikaz_with_its_stamp_and_points(client, cast, municipality_a):
+    import io
+
+    from docx import Document
+
+    client.login(username="coordinator_a", password=PASSWORD)
+    client.post(reverse("programs:order_create"), FORM)
+    order = Order.objects.get()
+    order.points = ["1. Утвердить план мероприятий (Приложение)."]
+    order.controller = "консультанта Мирошниченко С.В."
+    order.save()
+    assert order.issuer_genitive == "Управления образования Района А"  # made by pymorphy3
+
+    response = client.get(reverse("programs:order_export", args=[order.pk, "docx"]))
+    text = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert text[:4] == [
+        "УПРАВЛЕНИЕ ОБРАЗОВАНИЯ РАЙОНА А",
+        "ПРИКАЗ",
+        "17.02.2023 № 116",
+        "Об утверждении плана мероприятий",
+    ]
+    assert "ПРИКАЗЫВАЮ:" in text
+    assert "1. Утвердить план мероприятий (Приложение)." in text
+    assert "2. Контроль за исполнением приказа возложить на консультанта Мирошниченко С.В." in text
+    pdf = client.get(reverse("programs:order_export", args=[order.pk, "pdf"]))
+    assert pdf.content.startswith(b"%PDF")
+
+    client.login(username="coordinator_b", password=PASSWORD)
+    assert client.get(reverse("programs:order_export", args=[order.pk, "docx"])).status_code == 404

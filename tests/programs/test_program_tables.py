@@ -119,12 +119,14 @@ def exported(client, program) -> bytes:
 
 
 def upload(client, program, content: bytes) -> str:
-    response = client.post(
-        reverse("programs:program_import", args=[program.pk]),
-        {"file": SimpleUploadedFile("program.xlsx", content)},
-        follow=True,
-    )
+    """Upload, see the preview, press «Загрузить»: the page the user lands on."""
+    url = reverse("programs:program_import", args=[program.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("program.xlsx", content)}, follow=True)
     assert response.status_code == 200
+    if "token" in response.context:  # the preview: nothing written yet
+        assert "Пока ничего не записано." in response.content.decode()
+        response = client.post(url, {"token": response.context["token"]}, follow=True)
+        assert response.status_code == 200
     return response.content.decode()
 
 
@@ -181,6 +183,17 @@ def test_ties_of_position_and_dates_by_the_school_year_survive_an_unchanged_file
 def _cells(content: bytes) -> dict:
     book = openpyxl.load_workbook(io.BytesIO(content))
     return {name: list(book[name].values) for name in book.sheetnames}
+
+
+def test_an_edited_file_is_previewed_first_and_changes_nothing_until_confirmed(client, program):
+    content = edited(exported(client, program), "Целевые показатели", {"C3": "Новое название"})
+    before = everything(program)
+    url = reverse("programs:program_import", args=[program.pk])
+    preview = client.post(url, {"file": SimpleUploadedFile("program.xlsx", content)})
+    assert "Будет загружено показателей: 4, мероприятий: 3" in preview.content.decode()
+    assert everything(program) == before
+    client.post(url, {"token": preview.context["token"]})
+    assert program.indicators.get(school__code="a1").name == "Новое название"
 
 
 def test_edited_rows_keep_their_identity_and_values(client, program):

@@ -5,7 +5,7 @@ from django.template import Context, Template
 
 
 def render(number) -> str:
-    template = Template('{% load opora_format %}{{ n|count_noun:"школа,школы,школ" }}')
+    template = Template('{% load opora_format %}{{ n|count_noun:"школа" }}')
     return template.render(Context({"n": number}))
 
 

@@ -208,13 +208,27 @@ def test_command_exits_non_zero_on_a_bad_file(tmp_path):
     assert School.objects.count() == 0
 
 
-def test_upload_page_imports_and_reports_counts(client, region_operator):
+def test_upload_page_previews_then_imports_on_confirmation(client, region_operator, coordinator_a):
     client.login(username="region_operator", password=PASSWORD)
     text = f"{HEADER}\na9,МОУ «СОШ с. Гамма»,СОШ,mun-new,Новый район,Тестовая область\n"
     upload = SimpleUploadedFile("schools.csv", text.encode())
-    response = client.post(reverse("registry:registry_import"), {"file": upload}, follow=True)
+    response = client.post(reverse("registry:registry_import"), {"file": upload})
+    page = response.content.decode()
+    assert "Пока ничего не записано." in page and "Будет создано школ: 1" in page
+    assert "Новые муниципалитеты: Новый район" in page
+    assert not School.objects.filter(code="a9").exists()  # nothing before the confirmation
+    token = response.context["token"]
+
+    client.login(username="coordinator_a", password=PASSWORD)  # another user: not theirs
+    assert client.post(reverse("registry:registry_import"), {"token": token}).status_code == 404
+
+    client.login(username="region_operator", password=PASSWORD)
+    response = client.post(reverse("registry:registry_import"), {"token": token}, follow=True)
     assert "Реестр загружен. Создано школ: 1" in response.content.decode()
     assert School.objects.filter(code="a9", municipality__code="mun-new").exists()
+    # A second confirmation finds nothing to load.
+    assert client.post(reverse("registry:registry_import"), {"token": token}).status_code == 404
+    assert School.history.filter(code="a9").count() == 1
 
 
 def test_upload_page_shows_every_problem_of_a_refused_file(client, coordinator_a):

@@ -140,3 +140,19 @@ def test_targets_chart_legend_stays_outside_the_lines():
     )
     legend, axes = _legend_and_axes(figure)
     assert not legend.overlaps(axes), (legend, axes)
+
+
+def test_bars_chart_legend_stays_inside_the_figure_after_long_labels():
+    # Failed before: the legend started under the bars, right of the labels; after the region's
+    # long municipality names its third entry ran off the right edge of the region's chart.
+    figure = charts.bars_chart(
+        labels=["Сосновский муниципальный округ (пример)", "Ивантеевский муниципальный район"],
+        series={
+            "школ в ШНОР, %": [20.0, 0.0],
+            "показателей достигнуто, %": [None, 0.0],
+            "мероприятий выполнено, %": [None, 0.0],
+        },
+        title="Муниципалитеты: ШНОР, показатели, дорожные карты",
+    )
+    legend, _ = _legend_and_axes(figure)
+    assert legend.x1 <= figure.bbox.x1, (legend, figure.bbox)

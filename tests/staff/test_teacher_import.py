@@ -174,6 +174,38 @@ def test_the_command_loads_a_file_and_refuses_a_broken_one(school_a1, tmp_path):
         call_command("import_teachers", str(bad))
 
 
+def test_a_dry_run_counts_what_loading_would_do_and_writes_nothing(school_a1, tmp_path):
+    preview = teachers_import(
+        content=GOOD.encode("utf-8"), filename="t.csv", imported_by=None, dry_run=True
+    )
+    assert (preview.created, preview.updated) == (3, 0)
+    assert "Будет создано педагогов: 3" in preview.describe("педагогов")
+    assert not Teacher.objects.exists() and not ContextValue.objects.exists()
+    good = tmp_path / "teachers.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_teachers", str(good), "--dry-run", stdout=out)
+    assert "Будет создано педагогов: 3" in out.getvalue() and "Ничего не записано" in out.getvalue()
+    assert not Teacher.objects.exists()
+
+
+def test_the_upload_page_previews_then_loads_on_confirmation(client, cast, school_a1):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    client.login(username="coordinator_a", password=PASSWORD)
+    url = reverse("staff:teachers_import")
+    preview = client.post(url, {"file": SimpleUploadedFile("t.csv", GOOD.encode())})
+    assert "Будет создано педагогов: 3" in preview.content.decode()
+    assert not Teacher.objects.exists()
+    response = client.post(url, {"token": preview.context["token"]}, follow=True)
+    assert "Файл t.csv загружен. Создано педагогов: 3" in response.content.decode()
+    assert Teacher.objects.count() == 3
+    assert client.post(url, {"token": preview.context["token"]}).status_code == 404
+
+
 RUSSIAN_HEADER = (
     "Код ОО;Табельный номер;ФИО;Должность;Предметы;Категория;Возраст;Нагрузка, ставок;"
     "МОЛОДОЙ  специалист"

@@ -6,9 +6,9 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from opora import words
 from opora.links import is_web_link
 from opora.registry.years import academic_year_label
-from opora.words import plural
 
 register = template.Library()
 
@@ -53,12 +53,16 @@ def change(value, unit: str = "") -> str:
 
 
 @register.filter
-def count_noun(number, forms: str) -> str:
-    """A count with its noun in the right form: `{{ n|count_noun:"школа,школы,школ" }}` gives
-    «1 школа», «2 школы», «5 школ», «21 школа»."""
-    one, few, many = forms.split(",")
-    number = int(number or 0)
-    return f"{number}\u00a0{plural(number, one, few, many)}"
+def count_noun(number, noun: str) -> str:
+    """A count with its noun agreed by pymorphy3 (opora/words.py): `{{ n|count_noun:"школа" }}`
+    gives «1 школа», «2 школы», «5 школ», «21 школа»; a case after a comma,
+    `{{ n|count_noun:"школа,gent" }}`, gives «из 1 школы», «из 5 школ». A phrase gives its three
+    forms: `{{ n|count_noun:"балла,баллов,баллов" }}`."""
+    parts = noun.split(",")
+    if len(parts) == 3:
+        number = int(number or 0)
+        return f"{number}\u00a0{words.plural(number, *parts)}"
+    return words.count_noun(number, parts[0], parts[1] if len(parts) == 2 else "nomn")
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_subject_aliases_reference_results'),
+        ('assessments', '0006_import_batch_provenance_and_preview'),
         ('registry', '0002_context_indicators'),
     ]
 
