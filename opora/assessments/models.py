@@ -93,7 +93,7 @@ class ImportBatch(models.Model):
     def uploader(self) -> str:
         """Who loaded it, in words; no user is the command line on the server."""
         if self.created_by is None:
-            return "администратор (командная строка)"
+            return "администратор системы"
         return str(self.created_by)
 
 

@@ -112,7 +112,7 @@ def test_each_value_remembers_its_file_format_and_uploader(school_a1, school_a2,
         "Opora CSV по школам",
         None,
     )
-    assert first.uploader == "администратор (командная строка)"
+    assert first.uploader == "администратор системы"
     assert (second.source_format, second.created_by, second.rows_read) == (
         "ФИС ОКО: тест",
         region_operator,
