@@ -231,6 +231,8 @@ def result_import_table(
     if file_format == "student":
         progress(55, "сведение результатов обучающихся по школам")
         rows = aggregate_student_results(rows)
+        if "journal_mark" not in table.frame.columns:  # no journal: keep the stored comparison
+            rows = rows.drop(validation.JOURNAL)
     summary = summary or ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
     summary.source_format = source_format or _detected_format(summary.file_format, table.filename)
     summary.dry_run = dry_run
@@ -470,11 +472,11 @@ def _plan(
         .join(ids, on="school_code")
         .join(assessments, on=["kind", "subject", "grade"])
         .select(*RESULT_KEY, *(pl.col(c).cast(pl.Int64) for c in counts))
-        .with_columns(pl.lit(None, pl.Int64).alias(c) for c in COUNT_FIELDS if c not in counts)
-        .select(*RESULT_KEY, *COUNT_FIELDS)
     )
     existing = _existing_results(incoming.select(RESULT_KEY))
-    joined = incoming.join(existing, on=RESULT_KEY, how="left", suffix="_old")
+    joined = _keep_absent_journal(
+        incoming.join(existing, on=RESULT_KEY, how="left", suffix="_old"), given=counts
+    )
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in COUNT_FIELDS)
     plan = joined.with_columns(
         pl.when(pl.col("exists").is_null())
@@ -494,6 +496,17 @@ def _plan(
     return plan.filter(pl.col(bulk.HISTORY_TYPE) != bulk.UNCHANGED).select(
         *RESULT_KEY, *COUNT_FIELDS, bulk.HISTORY_TYPE
     )
+
+
+def _keep_absent_journal(joined: pl.DataFrame, *, given: list[str]) -> pl.DataFrame:
+    """A file without the journal columns keeps the stored comparison (an empty cell of a present
+    column clears it) while it still fits the participants the file now gives."""
+    if all(c in given for c in validation.JOURNAL):
+        return joined
+    kept = pl.sum_horizontal(f"{c}_old" for c in validation.JOURNAL) <= pl.col("participants")
+    return joined.with_columns(
+        pl.when(kept).then(pl.col(f"{c}_old")).alias(c) for c in validation.JOURNAL
+    ).select(*RESULT_KEY, *COUNT_FIELDS, *(f"{c}_old" for c in COUNT_FIELDS), "exists")
 
 
 def _existing_results(keys: pl.DataFrame) -> pl.DataFrame:
