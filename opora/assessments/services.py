@@ -570,9 +570,10 @@ def _apply(
     filename: str,
     imported_by: User | None,
 ) -> ImportBatch:
-    """Write the plan: one upsert of the new and changed results, one insert of their history,
-    each set-wise; every written value points at the batch it came from. Runs in the caller's
-    transaction."""
+    """Write the plan set-wise: the new results straight into the table (`COPY` /
+    `executemany`), the changed ones by one UPDATE … FROM a temporary table, the history of each
+    by one INSERT … SELECT; every written value points at the batch it came from. Runs in the
+    caller's transaction."""
     batch = ImportBatch.objects.create(
         filename=filename,
         source_format=summary.source_format,
@@ -584,20 +585,22 @@ def _apply(
     if plan.is_empty():
         return batch
     written = plan.with_columns(pl.lit(batch.pk, pl.Int64).alias("import_batch_id"))
-    with bulk.staged(written, name="results") as source:
-        bulk.upsert(
-            model=SchoolResult,
-            source=source,
-            key=RESULT_KEY,
-            columns=[*COUNT_FIELDS, "import_batch_id"],
-        )
-        bulk.write_history(
-            model=SchoolResult,
-            source=source,
-            key=RESULT_KEY,
-            user_id=imported_by.pk if imported_by else None,
-            reason=f"Загрузка файла {filename}"[:100],
-        )
+    history = {
+        "user_id": imported_by.pk if imported_by else None,
+        "reason": f"Загрузка файла {filename}"[:100],
+    }
+    new = written.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CREATED)
+    if not new.is_empty():
+        # In the order of the unique index: each insert lands next to the one before. Before the
+        # update below: the batch's rows are only the new ones yet.
+        rows = new.drop(bulk.HISTORY_TYPE).sort(RESULT_KEY)
+        bulk.insert_new(model=SchoolResult, frame=rows, batch="import_batch_id", **history)
+    changed = written.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED)
+    if not changed.is_empty():
+        with bulk.staged(changed, name="results") as source:
+            columns = [*COUNT_FIELDS, "import_batch_id"]
+            bulk.update(model=SchoolResult, source=source, key=RESULT_KEY, columns=columns)
+            bulk.write_history(model=SchoolResult, source=source, key=RESULT_KEY, **history)
     return batch
 
 
