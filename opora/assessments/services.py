@@ -515,6 +515,13 @@ def _existing_results(keys: pl.DataFrame) -> pl.DataFrame:
         **{f"{c}_old": pl.Int64 for c in COUNT_FIELDS},
         "exists": pl.Int64,
     }
+    # A first load of a year's results (the bulk of the rows ever loaded) finds nothing: one
+    # indexed probe spares staging every key.
+    if not SchoolResult.objects.filter(
+        assessment_id__in=keys["assessment_id"].unique().to_list(),
+        year__in=keys["year"].unique().to_list(),
+    ).exists():
+        return pl.DataFrame(schema=schema)
     with bulk.staged(keys, name="result_keys") as source:
         fields = ", ".join(f"r.{c}" for c in [*RESULT_KEY, *COUNT_FIELDS])
         joined = " AND ".join(f"r.{c} = s.{c}" for c in RESULT_KEY)
