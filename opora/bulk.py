@@ -121,15 +121,29 @@ def upsert(
     columns are written for new rows only (the defaults Django would have set)."""
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
-    names = ", ".join(q(c) for c in [*key, *columns, *insert_only])
+    written = [*key, *columns, *insert_only]
+    names = ", ".join(q(c) for c in written)
+    defaulted = _defaults(model, leaving_out=written)
+    targets = ", ".join([names, *(q(f.column) for f in defaulted)])
+    values = ", ".join([names, *(["%s"] * len(defaulted))])
     updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns)
     # SQLite needs a WHERE to tell the upsert's ON from a join's ON.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM {source} "
+            f"INSERT INTO {table} ({targets}) SELECT {values} FROM {source} "
             f"WHERE {where or '1 = 1'} "
-            f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {updates}"
+            f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {updates}",
+            [f.get_db_prep_save(f.get_default(), connection) for f in defaulted],
         )
+
+
+def _defaults(model: type[Model], *, leaving_out: list[str]) -> list:
+    """The fields a new row takes from the model's defaults (`get_default`: the declared
+    default, else "" for text, else NULL), as Django's own insert would: a field added later (a
+    note, a flag) must not break an import that does not know of it."""
+    return [
+        f for f in model._meta.concrete_fields if f.column not in leaving_out and not f.primary_key
+    ]
 
 
 def write_history(

@@ -1,11 +1,13 @@
 """Links people store as evidence: only http(s) links are kept, and only they become links on
-pages. A `javascript:` link would run in the browser of everyone who opens it (stored XSS)."""
+pages. A `javascript:` link would run in the browser of everyone who opens it (stored XSS).
+And the one way back to the page a form was sent from (`next`), only within Opora."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
+from django.utils.http import url_has_allowed_host_and_scheme
 
 WEB_LINK_MESSAGE = "Нужна ссылка, которая начинается с http:// или https://."
 
@@ -51,3 +53,13 @@ def clean_web_links(model: type[models.Model], **values: str) -> None:
             errors[name] = error.messages
     if errors:
         raise ValidationError(errors)
+
+
+def local_next(request, target: str | None) -> str | None:
+    """`target` when it is a path of this site, else None: `next` is never another site (an open
+    redirect) nor a script."""
+    target = target or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe and target.startswith("/") else None

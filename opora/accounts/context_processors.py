@@ -1,4 +1,22 @@
+from functools import cached_property
+
 from opora.accounts.permissions import curates_schools, manages_accounts, visible_regions
+from opora.registry.years import year_in_view, years_in_scope
+
+
+class YearPicker:
+    """The header's academic year select, read only when a page shows the header."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def year(self) -> int:
+        return year_in_view(self.user)
+
+    @cached_property
+    def years(self) -> list[int]:
+        return sorted({*years_in_scope(self.user), self.year}, reverse=True)
 
 
 def user_scope(request):
@@ -22,4 +40,5 @@ def user_scope(request):
         "role_label": user.get_role_display() or ("Администратор" if user.is_superuser else ""),
         "manages_accounts": manages_accounts(user),
         "shows_demo_data": visible_regions(user).filter(is_demo=True).exists(),
+        "year_picker": YearPicker(user),
     }

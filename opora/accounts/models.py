@@ -48,9 +48,12 @@ class User(AbstractUser):
         related_name="curators",
         verbose_name="закреплённые школы",
     )
+    # The academic year the user works in, chosen once in the header (registry/years.py,
+    # year_in_view); empty until chosen: then the latest year with data in the user's scope.
+    academic_year = models.PositiveSmallIntegerField("учебный год в работе", null=True, blank=True)
     # Who changed an account's role, place or state, and when; a password never enters it.
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login"], m2m_fields=[curated_schools]
+        excluded_fields=["password", "last_login", "academic_year"], m2m_fields=[curated_schools]
     )
 
     class Meta:

@@ -408,6 +408,11 @@ def route_review_duty(user: User) -> str | None:
     return {Role.METHODIST: "methodist", Role.SCHOOL: "school"}.get(user.role)
 
 
+def chooses_year_in_view(user: User) -> bool:
+    """Anyone signed in picks the academic year their own pages open on: it is a view, not data."""
+    return user.is_authenticated and user.is_active
+
+
 def manages_accounts(user: User) -> bool:
     """The region's operator and a municipality's coordinator keep the accounts of their
     territory (the page «Пользователи»): invite, switch off and on, send a password link."""

@@ -17,7 +17,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from opora.accounts.models import Role, User
-from opora.accounts.permissions import can_grant_scope, can_manage_account
+from opora.accounts.permissions import (
+    can_grant_scope,
+    can_manage_account,
+    chooses_year_in_view,
+)
+from opora.registry.years import academic_year_label, parse_academic_year, years_in_scope
 
 # The one place each role works in (an observer: a region, a municipality or a school).
 SCOPE_FIELD = {
@@ -169,3 +174,24 @@ def _send_link(account: User, *, site_url: str, kind: str) -> str:
         subject, render_to_string(f"accounts/email/{kind}.txt", context), None, [account.email]
     )
     return f"{context['protocol']}://{context['domain']}{path}"
+
+
+def year_in_view_set(*, user: User, year_text: str) -> int:
+    """Keep the academic year the user's pages open on. Only a year with data in the user's
+    scope is offered in the header, so only such a year is taken."""
+    if not chooses_year_in_view(user):
+        raise PermissionDenied
+    year = parse_academic_year(year_text)
+    if year is None:
+        raise ValidationError(
+            f"Учебный год «{(year_text or '')[:20]}» не распознан: выберите год из списка."
+        )
+    if year not in years_in_scope(user):
+        raise ValidationError(
+            f"За {academic_year_label(year)} учебный год в ваших школах и муниципалитетах данных "
+            "нет: выберите год из списка."
+        )
+    user.academic_year = year
+    # A working preference, not a change of the account: no history row.
+    User.objects.filter(pk=user.pk).update(academic_year=year)
+    return year

@@ -68,6 +68,8 @@ urlpatterns = [
         ),
         name="invitation_accept",
     ),
+    # The academic year the user's pages open on, picked in the header.
+    path("year/", views.year_choose, name="year_choose"),
     # The accounts of the user's territory.
     path("users/", views.user_list, name="user_list"),
     path("users/invite/", views.user_invite, name="user_invite"),

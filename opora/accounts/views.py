@@ -1,13 +1,17 @@
+from urllib.parse import parse_qsl
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.accounts import selectors, services
 from opora.accounts.forms import AccountRoleForm, InviteForm, PasswordChangeForm
 from opora.accounts.permissions import can_manage_account, manageable_accounts, manages_accounts
+from opora.links import local_next
 from opora.paging import paginate
 
 
@@ -125,3 +129,21 @@ def user_password_link(request, pk):
     else:
         messages.success(request, f"Ссылка для входа отправлена на {account.email}.")
     return redirect("accounts:user_list")
+
+
+@login_required
+@require_POST
+def year_choose(request):
+    """The academic year picked in the header; back to the page it was picked on, which then
+    opens on that year (its own `?year=` is dropped: it would show the year picked before)."""
+    try:
+        services.year_in_view_set(user=request.user, year_text=request.POST.get("year", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(_without_year(local_next(request, request.POST.get("next")) or "/"))
+
+
+def _without_year(path: str) -> str:
+    route, _, query = path.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "year"]
+    return f"{route}?{urlencode(kept)}" if kept else route

@@ -13,7 +13,7 @@ from opora.identification.peers import METRICS as FAIR_METRICS
 from opora.identification.selectors import school_fair_change
 from opora.paging import paginate
 from opora.registry.selectors import school_get
-from opora.registry.years import requested_year
+from opora.registry.years import page_year
 from opora.reports import charts
 
 METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()}
@@ -24,7 +24,8 @@ def results_table(request):
     years = selectors.result_years(user=request.user)
     municipalities = visible_municipalities(request.user)
     query = request.GET.copy()
-    query["year"] = requested_year(request, default=years[0] if years else None) or ""
+    shown = page_year(request, years=years)  # also says when `?year=` does not parse
+    query["year"] = shown if years else ""
     form = ResultsFilterForm(query, years=years, municipalities=municipalities)
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or (years[0] if years else None)

@@ -7,6 +7,8 @@ import datetime
 from django.utils import timezone
 
 from opora.accounts.models import Role, User
+from opora.demo.now import demo_day, demo_year
+from opora.meetings.models import Meeting
 from opora.monitoring import services
 from opora.monitoring.models import (
     AnnualReport,
@@ -123,6 +125,13 @@ def _ivanteevka(coordinator: User) -> None:
         AnnualReport.objects.filter(pk=report.pk).update(
             published_at=timezone.make_aware(datetime.datetime(2023, 7, 3, 12, 0))
         )
+    # The report is Приложение 1 to protocol № 1 of 03.07.2023, signed by its chair.
+    AnnualReport.objects.filter(pk=report.pk).update(
+        meeting=Meeting.objects.get(group__municipality=municipality, number=1),
+        appendix_number=1,
+        signer_position="Муниципальный координатор",
+        signer_name="О.В. Астраханцева",
+    )
 
 
 def _diagnostics_indicator(program: Program, school: School) -> Indicator:
@@ -225,27 +234,29 @@ def _measures(municipality, coordinator, diagnostics, indicators) -> None:
 
 
 def _other_campaigns() -> None:
-    """One campaign per municipality, each in another state, with deadlines around today."""
-    today = timezone.localdate()
+    """One campaign per municipality, each in another state, with deadlines around the day the
+    municipality's demo stands at (opora/demo/now.py)."""
     week = 7 * DAY
     states = [
-        # code, title, kind, status, opens, deadline, questions, submitted/returned schools
+        # code, title, kind, status, opens and deadline (from the demo's day), questions
         ("terbuny", "Ежемесячный информационный запрос о реализации мероприятия 21",
-         CampaignKind.REQUEST, CampaignStatus.OPEN, today - week, today + 3 * DAY,
+         CampaignKind.REQUEST, CampaignStatus.OPEN, -week, 3 * DAY,
          ["Какие мероприятия программы проведены за месяц?",
           "Сколько педагогов прошли курсы повышения квалификации за месяц?"]),
         ("svobodny", "Сведения о выполнении дорожной карты за полугодие", CampaignKind.REQUEST,
-         CampaignStatus.OPEN, today - 3 * week, today - 2 * DAY,
+         CampaignStatus.OPEN, -3 * week, -2 * DAY,
          ["Какие мероприятия дорожной карты выполнены?", "Что мешает выполнению?"]),
         ("pirovskoe", "МСОКО: результаты оценочных процедур учебного года", CampaignKind.MSOKO,
-         CampaignStatus.DRAFT, today + 4 * week, today + 6 * week,
+         CampaignStatus.DRAFT, 4 * week, 6 * week,
          ["Подтвердите, что результаты всех процедур загружены, или перечислите недостающие."]),
         ("tyumen", "Сведения о работе с ШНОР за первое полугодие", CampaignKind.REQUEST,
-         CampaignStatus.CLOSED, today - 8 * week, today - 6 * week,
+         CampaignStatus.CLOSED, -8 * week, -6 * week,
          ["Какие меры адресной поддержки реализованы?"]),
     ]  # fmt: skip
     for code, title, kind, status, opens, deadline, questions in states:
         municipality = Municipality.objects.get(code=code)
+        day = demo_day(municipality)
+        opens, deadline = day + opens, day + deadline
         if MonitoringCampaign.objects.filter(municipality=municipality, title=title).exists():
             continue
         coordinator = User.objects.get(role=Role.COORDINATOR, municipality=municipality)
@@ -254,7 +265,7 @@ def _other_campaigns() -> None:
             municipality=municipality,
             title=title,
             kind=kind,
-            year=today.year + (today.month >= 9),
+            year=demo_year(municipality),
             measured_on=opens,
             opens_on=opens,
             deadline=deadline,

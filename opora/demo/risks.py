@@ -50,6 +50,13 @@ def risks_demo_load() -> None:
         _visit(item, users, schools)
     for item in data["partnerships"]:
         _partnership(item, users, schools)
+    # The answers are invented (risks.json «_about»), and so are the school programs made from
+    # them: they say «пример» wherever they are shown.
+    for item in data["profiles"]:
+        RiskProfile.objects.filter(school=schools[item["school"]], year=item["year"]).update(
+            is_example=True
+        )
+    Program.objects.filter(risk_link__profile__is_example=True).update(is_example=True)
 
 
 def _assign(item: dict, users: dict, schools: dict) -> None:

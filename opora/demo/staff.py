@@ -7,12 +7,10 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from django.utils import timezone
-
 from opora.accounts.models import User
 from opora.assessments.models import Subject
+from opora.demo.now import demo_year
 from opora.registry.models import Municipality, School
-from opora.registry.years import current_academic_year
 from opora.staff.models import (
     Course,
     CourseCompletion,
@@ -146,7 +144,7 @@ def _load_school(school, data, subjects, deficits, courses) -> dict:
             mentee=teachers[(school.code, mentee)],
             starts_on=_date(starts),
         )
-    staffing_context_compute(school=school, year=current_academic_year(timezone.localdate()))
+    staffing_context_compute(school=school, year=demo_year(school.municipality))
     return teachers
 
 

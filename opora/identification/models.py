@@ -153,6 +153,15 @@ class IdentificationRun(models.Model):
     def scope_name(self) -> str:
         return self.municipality.name if self.municipality_id else self.region.name
 
+    @property
+    def made_from(self) -> str:
+        """«Список на 2023/24 составлен по результатам 2022/23»: a list for a year is drawn up
+        from the results of the year before it (identification_compute reads Y − 3 … Y − 1)."""
+        return (
+            f"Список на {academic_year_label(self.year)} составлен по результатам "
+            f"{academic_year_label(self.year - 1)}"
+        )
+
 
 class Verdict(models.Model):
     """The outcome of a run for one school, with the reasons in words."""

@@ -33,6 +33,7 @@ from opora.identification.rules import (
     rule_from_params,
 )
 from opora.registry.models import ContextIndicator, ContextValue, Municipality, School
+from opora.registry.years import latest_up_to, year_in_view
 
 
 def context_frame(*, schools: QuerySet[School], before_year: int) -> pl.DataFrame:
@@ -167,12 +168,13 @@ def category_counts(*, user: User, run: IdentificationRun) -> list[tuple[str, in
     )
 
 
-def next_identification_year(*, user: User) -> int | None:
-    """The year a list would be drawn up for next: the one after the latest results in scope."""
-    latest = SchoolResult.objects.filter(school__in=visible_schools(user)).aggregate(y=Max("year"))[
-        "y"
-    ]
-    return latest + 1 if latest else None
+def next_identification_year(*, user: User, year: int) -> int:
+    """The year a list would be drawn up for, working in academic year `year`: the one after the
+    latest results in scope up to `year` (a list for Y is made from the results of Y − 1)."""
+    latest = SchoolResult.objects.filter(
+        school__in=visible_schools(user), year__lte=year
+    ).aggregate(y=Max("year"))["y"]
+    return latest + 1 if latest else year
 
 
 # --- The approved list of a year ---------------------------------------------------------------
@@ -356,6 +358,12 @@ def draft_runs(*, municipality: Municipality, years: list[int]) -> list[Identifi
     ]
 
 
+def list_years(*, user: User) -> list[int]:
+    """The years lists were drawn up for (approved or draft) over the user's territory."""
+    years = run_list(user=user).filter(rule_set__kind__in=LIST_KINDS).values_list("year", flat=True)
+    return list(years.order_by().distinct())
+
+
 def supported_schools(*, municipality: Municipality, year: int) -> QuerySet[School]:
     """The municipality's schools on its approved list in force in `year` (ШНОР and ШНСУ)."""
     return School.objects.filter(
@@ -445,12 +453,13 @@ class FairChange:
 
 
 def school_fair_change(*, user: User, school: School, year: int | None = None) -> FairChange | None:
-    """The school's change from the year before `year` (default: its latest year with results)
-    against comparable schools of its region; None without two years of results. Peers' figures
-    enter only as a group total; their names are shown where the user may see them."""
+    """The school's change from the year before `year` (default: its latest year with results
+    up to the year in view) against comparable schools of its region; None without two years of
+    results. Peers' figures enter only as a group total; their names are shown where the user
+    may see them."""
     years = sorted(set(SchoolResult.objects.filter(school=school).values_list("year", flat=True)))
     if year is None:
-        year = years[-1] if years else None
+        year = latest_up_to(year_in_view(user), years) or (years[-1] if years else None)
     if year is None or year - 1 not in years or year not in years:
         return None
     base_year = year - 1

@@ -24,7 +24,7 @@ from opora.identification.rules import CLUSTERING, KIND_LABELS, thresholds_text
 from opora.programs.selectors import order_list
 from opora.registry.models import ContextIndicator, Municipality, Region, School
 from opora.registry.selectors import school_get
-from opora.registry.years import requested_year
+from opora.registry.years import requested_year, year_in_view
 
 METRIC_LABELS = {metric: label for metric, (_, label, _) in METRICS.items()}
 
@@ -222,7 +222,7 @@ def _run_form(request, data=None):
         rule_sets=selectors.rule_set_list(user=user),
         municipalities=visible_municipalities(user),
         whole_region=whole_region,
-        initial={"year": selectors.next_identification_year(user=user)},
+        initial={"year": selectors.next_identification_year(user=user, year=year_in_view(user))},
     )
 
 

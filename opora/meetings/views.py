@@ -23,6 +23,7 @@ from opora.meetings.forms import (
 )
 from opora.meetings.models import AgendaItem, Decision, Meeting, ProtocolStatus
 from opora.meetings.protocol import officer, place_lines
+from opora.registry.years import deadline_day
 from opora.reports.documents import FORMATS
 
 
@@ -208,7 +209,7 @@ def meeting_create(request, pk):
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     content = meeting_protocol(meeting)
-    today = timezone.localdate()
+    today = deadline_day(request.user)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -417,7 +418,7 @@ def decision_list(request):
     state = request.GET.get("state", "open")
     if state not in ("open", "overdue", "all"):
         state = "open"
-    today = timezone.localdate()
+    today = deadline_day(request.user)
     return render(
         request,
         "meetings/decision_list.html",
@@ -461,6 +462,6 @@ def decision_detail(request, pk):
             "sees_meeting": selectors.sees_group(user=request.user, group_id=meeting.group_id),
             "form": form if may_update else None,
             "changes": selectors.decision_changes(decision=decision),
-            "today": timezone.localdate(),
+            "today": deadline_day(request.user),
         },
     )

@@ -274,6 +274,17 @@ class AnnualReport(models.Model):
     year = models.PositiveSmallIntegerField("учебный год")
     title = models.CharField("заголовок", max_length=500)
     conclusions = models.JSONField("выводы координатора", default=dict, blank=True)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name="приложение к протоколу заседания",
+    )
+    appendix_number = models.PositiveSmallIntegerField("номер приложения", default=1)
+    signer_position = models.CharField("подписывает: должность", max_length=300, blank=True)
+    signer_name = models.CharField("подписывает: инициалы и фамилия", max_length=200, blank=True)
     is_published = models.BooleanField("опубликован", default=False)
     published_at = models.DateTimeField("опубликован", null=True, blank=True)
     updated_by = models.ForeignKey(

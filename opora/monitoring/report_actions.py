@@ -47,7 +47,9 @@ class EffectivenessSection(Section):
             marks = [{"эффективно": "good", "неэффективно": "bad"}.get(r[1], "") for r in rows]
             blocks.append(
                 Table(
-                    f"Мера {number}: правило «{measure.rule.title}», версия {measure.rule.version}",
+                    # The rule's title is a criterion, not a finding: «Достигнута половина
+                    # целевых показателей» over a «неэффективно» must not read as a result.
+                    f"Мера {number}: выводы по школам (критерий: «{measure.rule.title}»)",
                     ["Школа", "Вывод", "Обоснование"],
                     rows,
                     f"Мера {number}",
@@ -139,6 +141,7 @@ class IndicatorsSection(Section):
                     f"Показатели {program.pk}",
                     links,
                     marks,
+                    app_only={len(header) - 1},  # the analyst's note on the source
                 )
             )
         return blocks or [
@@ -190,7 +193,8 @@ class RoadmapSection(Section):
                 Paragraph(
                     f"Мероприятий: {len(in_year)}; выполнено — {counts['done']}, выполняется — "
                     f"{counts['in_progress']}, запланировано — {counts['planned']}, отменено — "
-                    f"{counts['cancelled']}; просрочено — {overdue}."
+                    f"{counts['cancelled']}; просрочено — {overdue}.",
+                    app_only=True,  # statuses counted on today's date
                 )
             )
             rows = [
@@ -217,6 +221,7 @@ class RoadmapSection(Section):
                     f"Дорожная карта {program.pk}",
                     links,
                     marks,
+                    app_only={4},
                 )
             )
         return blocks or [Paragraph("Дорожных карт с мероприятиями нет.")]
@@ -255,7 +260,9 @@ class DecisionsSection(Section):
             for d in decisions
         ]
         return [
-            Paragraph(f"Решений: {len(decisions)}; {summary}; просрочено — {overdue}."),
+            Paragraph(
+                f"Решений: {len(decisions)}; {summary}; просрочено — {overdue}.", app_only=True
+            ),
             Table(
                 "Решения заседаний",
                 ["Протокол", "№", "Решение", "Исполнитель", "Срок", "Состояние", "Что сделано"],
@@ -266,6 +273,7 @@ class DecisionsSection(Section):
                     "good" if d.status == "done" else "bad" if d.is_overdue(end) else ""
                     for d in decisions
                 ],
+                app_only={5},
             ),
         ]
 

@@ -1,6 +1,8 @@
 """The blocks an annual report is made of: headings, paragraphs, lists, tables, charts and the
 coordinator's conclusions. One list of blocks is drawn as the page, the DOCX, the PDF and the
-XLSX of its tables (documents.py), so they never disagree."""
+XLSX of its tables (documents.py), so they never disagree. What only the app shows (how Opora
+computed a figure, a status against today's date) is marked `app_only` and is left out of the
+official document."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ class Heading:
 @dataclass
 class Paragraph:
     text: str
+    app_only: bool = False
     kind: str = "paragraph"
 
 
@@ -39,6 +42,7 @@ class Table:
     sheet: str
     links: list[str | None] = field(default_factory=list)  # per row, for the page only
     marks: list[str] = field(default_factory=list)  # per row: "", "group", "good", "bad"
+    app_only: set[int] = field(default_factory=set)  # columns shown on the page only
     kind: str = "table"
 
     def linked_rows(self):
@@ -65,6 +69,11 @@ class Chart:
 
     def png(self) -> bytes:
         return charts.png(self.draw(), dpi=110)
+
+    def untitled(self) -> Chart:
+        """The chart without its title: a document prints the title as the figure's caption,
+        which wraps and stays with the figure instead of running off the drawing."""
+        return Chart(self.title, self.figure, {**self.data, "title": ""})
 
 
 @dataclass

@@ -28,6 +28,14 @@ class ReportData:
     shnor: set[str]  # codes of the schools in ШНОР by `approved`
     approved: ApprovedList  # the list in force in the year: every section reads this one
     drafts: list[IdentificationRun]  # the year's drafts, named as such and never counted
+    # The list drawn up from this year's results, for the next year (seed 000's report for
+    # 2022/23 presents the clustering of 2022/23 made into the list for 2023/24): named as such.
+    made: ApprovedList
+
+    def made_run(self, run: IdentificationRun | None) -> IdentificationRun | None:
+        """`run` of `made` when it was drawn up from this year's results (for the next year),
+        not carried over from an earlier year."""
+        return run if run is not None and run.year == self.year + 1 else None
 
     @property
     def year_label(self) -> str:
@@ -54,6 +62,7 @@ def report_data(
         shnor={s.code for s in schools if s.pk in approved.shnor_ids},
         approved=approved,
         drafts=draft_runs(municipality=municipality, years=[year]),
+        made=approved_list(municipality=municipality, year=year + 1),
         municipality=municipality,
         year=year,
         report=report,

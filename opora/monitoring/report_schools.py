@@ -63,6 +63,14 @@ def _list_sentence(data: ReportData) -> str:
             f"{run.rule_set.category} на {academic_year_label(run.year)} — список, утверждённый "
             f"приказом {run.order}: {names or 'ни одной школы'}."
         )
+    made = data.made_run(data.made.shnor_run)
+    if made is not None:
+        names = ", ".join(s.short_name for s in data.schools if s.pk in data.made.shnor_ids)
+        text += (
+            f" По результатам {data.year_label} составлен список «{made.rule_set.category}» на "
+            f"{academic_year_label(made.year)}, утверждён приказом {made.order}: "
+            f"{names or 'ни одной школы'}."
+        )
     drafts = [r for r in data.drafts if r.rule_set.kind != "clustering"]
     if drafts:
         text += (
@@ -78,7 +86,9 @@ class ClustersSection(Section):
     title = "Школы по категориям"
 
     def blocks(self, data):
-        found = data.approved
+        # The clustering of this year's results (the list for the next year) when approved,
+        # as the seeds' reports present it; else the one in force in the year.
+        found = data.made if data.made_run(data.made.clustering_run) else data.approved
         names, placed = found.categories()
         drafts = [
             Paragraph(
@@ -114,9 +124,9 @@ class ClustersSection(Section):
         ]
         return [
             Paragraph(
-                f"По правилу «{run.rule_set.title}» (версия {run.rule_set.version}), "
+                f"По правилу «{run.rule_set.title}» "
                 f"список на {academic_year_label(run.year)} утверждён приказом {run.order}. "
-                "Филиалы учтены вместе с головными школами."
+                f"{run.made_from}. Филиалы учтены вместе с головными школами."
             ),
             *drafts,
             Table(
@@ -210,7 +220,20 @@ class RisksSection(Section):
             for row in profiled
             if any(cell.is_priority for cell in row.cells)
         ]
+        invented = [row.school.short_name for row in profiled if row.profile.is_example]
+        example = (
+            [
+                Paragraph(
+                    "ПРИМЕР: ответы анкеты рисковых профилей придуманы для демонстрации Опоры ("
+                    + ", ".join(invented)
+                    + ")."
+                )
+            ]
+            if invented
+            else []
+        )
         return [
+            *example,
             Paragraph(
                 f"Рисковые профили за {data.year_label} заполнены в {len(profiled)} "
                 f"{agree(len(profiled), 'школа', 'loct')} из {len(found.rows)}. "
@@ -229,7 +252,14 @@ class DynamicsSection(Section):
     def blocks(self, data):
         d = data.dynamics
         if not d.assessments:
-            return [Paragraph(f"Результатов оценочных процедур за {data.year_label} нет.")]
+            text = f"Результатов оценочных процедур за {data.year_label} пока нет."
+            run = data.approved.shnor_run or data.approved.clustering_run
+            if run is not None and run.year == data.year:
+                text += (
+                    f" {run.made_from}: эти результаты и этот список — в отчёте за "
+                    f"{academic_year_label(run.year - 1)}."
+                )
+            return [Paragraph(text)]
         addressed = {
             s.code for row in data.measures for v in row.verdicts if v.school for s in [v.school]
         }
@@ -439,9 +469,9 @@ class FairChangeSection(Section):
                 "погрешностью, которая тем шире, чем меньше участников. «Опередила похожие "
                 "школы» — только если разница больше погрешности. Это сравнение, а не оценка "
                 "эффективности: её дают меры по своим правилам (раздел «Оценка эффективности "
-                "принятых мер»), и здесь она повторена. Метод описан в руководстве по методикам "
-                "Опоры."
+                "принятых мер»), и здесь она повторена."
             ),
+            Paragraph("Метод описан в руководстве по методикам Опоры.", app_only=True),
             Table(
                 "Изменения относительно похожих школ",
                 ["Школа", "Относительно похожих школ", "Оценка мер", "Обоснование"],

@@ -25,14 +25,15 @@ class Dynamics:
 
 
 def municipality_dynamics(
-    *, municipality: Municipality, year: int, pooled: bool = True
+    *, municipality: Municipality, year: int, pooled: bool = True, list_year: int | None = None
 ) -> Dynamics:
     """Each school's results of `year` with changes, and the pooled figures of the
     municipality, the region, ШНОР and the other schools of the municipality.
 
     `pooled=False` leaves the groups out and with them reading the whole region's results:
     judging measures needs the schools only, and the region's dashboard judges every
-    municipality's."""
+    municipality's. `list_year`: the year of the approved list that says which schools are
+    ШНОР (default: the list in force in `year`)."""
     own_schools = School.objects.filter(municipality=municipality)
     region_schools = School.objects.filter(municipality__region_id=municipality.region_id)
     results = results_frame(
@@ -44,7 +45,7 @@ def municipality_dynamics(
     schools = _schools_dynamics(results, codes=own, year=year)
     groups = {}
     if pooled:
-        shnor = shnor_codes(municipality=municipality, year=year)
+        shnor = shnor_codes(municipality=municipality, year=list_year or year)
         groups = {
             municipality.name: own,
             municipality.region.name: list(region_schools.values_list("code", flat=True)),
@@ -91,10 +92,6 @@ def latest_result_years(*, municipalities: list[Municipality]) -> dict[int, int]
         .annotate(Max("year"))
     )
     return dict(latest)
-
-
-def latest_result_year(*, municipality: Municipality) -> int | None:
-    return latest_result_years(municipalities=[municipality]).get(municipality.pk)
 
 
 def report_years(*, municipality: Municipality) -> list[int]:

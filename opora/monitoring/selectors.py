@@ -15,6 +15,7 @@ from opora.accounts.permissions import (
     visible_schools,
     works_with_own_schools,
 )
+from opora.meetings.models import Meeting
 from opora.monitoring.models import (
     AnnualReport,
     CampaignKind,
@@ -109,6 +110,13 @@ class DueCampaign:
     days_left: int
 
 
+def campaign_years(*, user: User) -> list[int]:
+    campaigns = MonitoringCampaign.objects.filter(municipality__in=visible_municipalities(user))
+    if works_with_own_schools(user):
+        campaigns = campaigns.filter(schools__in=visible_schools(user))
+    return list(campaigns.order_by().values_list("year", flat=True).distinct())
+
+
 def campaigns_due(*, user: User, today: datetime.date, within_days: int = 7) -> list[DueCampaign]:
     """Open campaigns whose deadline is within `within_days` (or past) and where the user still
     has something to do: a school team its submission, a coordinator the schools not in yet."""
@@ -147,3 +155,10 @@ def report_list(*, user: User) -> QuerySet[AnnualReport]:
 
 def report_get(*, user: User, pk: int) -> AnnualReport:
     return get_object_or_404(report_list(user=user), pk=pk)
+
+
+def report_meetings(*, municipality: Municipality) -> QuerySet[Meeting]:
+    """The working group meetings a report may be an appendix to, the latest first; the caller
+    manages the municipality."""
+    meetings = Meeting.objects.filter(group__municipality=municipality).select_related("group")
+    return meetings.order_by("-date", "-number")

@@ -16,6 +16,7 @@ from opora.accounts.permissions import (
     can_set_effectiveness_rule,
 )
 from opora.links import clean_web_links
+from opora.meetings.models import Meeting
 from opora.monitoring import selectors
 from opora.monitoring.effectiveness import EffectivenessParams
 from opora.monitoring.models import (
@@ -386,6 +387,43 @@ def report_conclusions_save(
     if not can_manage_municipality(user, report.municipality):
         raise PermissionDenied
     report.conclusions = {k: v.strip() for k, v in conclusions.items() if v.strip()}
+    report.updated_by = user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_requisites_save(
+    *,
+    user: User,
+    report: AnnualReport,
+    meeting_id: str,
+    appendix_number: str,
+    signer_position: str,
+    signer_name: str,
+) -> AnnualReport:
+    """What the report's DOCX and PDF carry besides its text: the protocol it is an appendix
+    to («Приложение 1 к протоколу заседания рабочей группы от … № …»), and who signs it."""
+    if not can_manage_municipality(user, report.municipality):
+        raise PermissionDenied
+    errors = {}
+    meeting = None
+    if meeting_id:
+        meeting = Meeting.objects.filter(
+            pk=int(meeting_id) if meeting_id.isdigit() else 0,
+            group__municipality=report.municipality,
+        ).first()
+        if meeting is None:
+            errors["meeting"] = "Такого заседания рабочей группы муниципалитета нет."
+    number = appendix_number.strip() or "1"
+    if not number.isdigit() or not 1 <= int(number) <= 99:
+        errors["appendix_number"] = f"Номер приложения — целое число от 1 до 99, а не «{number}»."
+    if errors:
+        raise ValidationError(errors)
+    report.meeting = meeting
+    report.appendix_number = int(number)
+    report.signer_position = signer_position.strip()[:300]
+    report.signer_name = signer_name.strip()[:200]
     report.updated_by = user
     report.save()
     return report

@@ -51,11 +51,14 @@ def municipality_summary(
     )[0]
 
 
-def region_summaries(*, user: User, today: datetime.date) -> list[Summary]:
-    """The summary of every visible municipality with results, for its latest year with them,
-    in a number of queries that does not grow with the municipalities (issue 10)."""
+def region_summaries(*, user: User, today: datetime.date, year: int | None = None) -> list[Summary]:
+    """The summary of every visible municipality with results, in a number of queries that does
+    not grow with the municipalities (issue 10): of academic year `year` (the list in force in
+    it), else of each one's latest year with results."""
     municipalities = list(visible_municipalities(user).select_related("region"))
     years = latest_result_years(municipalities=municipalities)
+    if year is not None:
+        years = dict.fromkeys(years, year)
     municipalities = [m for m in municipalities if m.pk in years]
     if not municipalities:
         return []

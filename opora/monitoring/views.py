@@ -26,19 +26,14 @@ from opora.monitoring.report import build, conclusion_fields
 from opora.monitoring.report_actions import EffectivenessSection
 from opora.monitoring.report_data import report_data
 from opora.monitoring.report_schools import DynamicsSection, ListExitSection
-from opora.monitoring.results import latest_result_year, municipality_dynamics, report_years
+from opora.monitoring.results import municipality_dynamics, report_years
 from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Indicator
 from opora.registry.models import School
-from opora.registry.years import requested_year
+from opora.registry.years import deadlines_as_of, latest_up_to, page_year, year_in_view
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors as risk_selectors
-
-
-def _year(request, municipality) -> int:
-    latest = latest_result_year(municipality=municipality)
-    return requested_year(request, default=latest or timezone.localdate().year)
 
 
 @login_required
@@ -73,7 +68,9 @@ def campaign_create(request, code):
     indicators = Indicator.objects.filter(
         program__municipality=municipality, program__school__isnull=True
     ).select_related("school")
-    form = CampaignForm(request.POST or None, indicators=indicators)
+    form = CampaignForm(
+        request.POST or None, indicators=indicators, initial={"year": year_in_view(request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -223,11 +220,23 @@ def dashboard(request, code):
     municipality = selectors.municipality_get(user=request.user, code=code)
     if not sees_whole_municipality(request.user, municipality):
         raise Http404
-    year = _year(request, municipality)
-    dynamics = municipality_dynamics(municipality=municipality, year=year)
-    measures = measure_rows(municipality=municipality, year=year, dynamics=dynamics)
+    # The dashboard of a year shows the list in force in it and beside it the year's results,
+    # or, before they are in, the results the list was made from (a list for Y is made from the
+    # results of Y − 1), its schools grouped by that list.
+    year = page_year(request)
+    results_year = latest_up_to(year, report_years(municipality=municipality)) or year
+    dynamics = municipality_dynamics(municipality=municipality, year=results_year, list_year=year)
+    own = (
+        dynamics
+        if results_year == year
+        else municipality_dynamics(municipality=municipality, year=year, pooled=False)
+    )
+    measures = measure_rows(municipality=municipality, year=year, dynamics=own)
     summary = municipality_summary(
-        municipality=municipality, year=year, today=timezone.localdate(), measures=measures
+        municipality=municipality,
+        year=year,
+        today=deadlines_as_of(year, timezone.localdate()),
+        measures=measures,
     )
     return render(
         request,
@@ -235,12 +244,16 @@ def dashboard(request, code):
         {
             "municipality": municipality,
             "year": year,
+            "results_year": results_year,
             "years": report_years(municipality=municipality),
             "summary": summary,
             "listing": list_in_view(municipality=municipality, year=year),
             "chart": _groups_chart(dynamics),
             "manages": can_manage_municipality(request.user, municipality),
-            "report": AnnualReport.objects.filter(municipality=municipality, year=year).first(),
+            # The report of the results beside the list: it presents the list they made.
+            "report": AnnualReport.objects.filter(
+                municipality=municipality, year=results_year
+            ).first(),
             "map": _risk_map(request.user, municipality, year),
         },
     )
@@ -278,11 +291,19 @@ def _groups_chart(dynamics) -> str:
 def region_dashboard(request):
     if not sees_region_summary(request.user):
         raise Http404
-    summaries = region_summaries(user=request.user, today=timezone.localdate())
+    year = page_year(request)
+    summaries = region_summaries(
+        user=request.user, today=deadlines_as_of(year, timezone.localdate()), year=year
+    )
     return render(
         request,
         "monitoring/region_dashboard.html",
-        {"summaries": summaries, "chart": _region_chart(summaries)},
+        {
+            "summaries": summaries,
+            "chart": _region_chart(summaries),
+            "year": year,
+            "results_year": year - 1,
+        },
     )
 
 
@@ -316,7 +337,7 @@ def _blocks_page(request, code, sections):
     municipality = selectors.municipality_get(user=request.user, code=code)
     if not sees_whole_municipality(request.user, municipality):
         raise Http404
-    year = _year(request, municipality)
+    year = page_year(request, years=report_years(municipality=municipality))
     data = report_data(municipality=municipality, year=year)
     blocks = [b for section in sections for b in section.render(data)]
     return municipality, year, data, blocks
@@ -457,6 +478,20 @@ def report_page(request, code, year):
                 if report.is_published
                 else "Отчёт снят с публикации.",
             )
+        elif "requisites" in request.POST:
+            try:
+                services.report_requisites_save(
+                    user=request.user,
+                    report=report,
+                    meeting_id=request.POST.get("meeting", ""),
+                    appendix_number=request.POST.get("appendix_number", ""),
+                    signer_position=request.POST.get("signer_position", ""),
+                    signer_name=request.POST.get("signer_name", ""),
+                )
+                messages.success(request, "Реквизиты отчёта сохранены.")
+            except ValidationError as error:
+                for problem in error.messages:
+                    messages.error(request, problem)
         else:
             services.report_conclusions_save(
                 user=request.user,
@@ -482,6 +517,7 @@ def report_page(request, code, year):
             "municipality": municipality,
             "blocks": build(data),
             "manages": manages,
+            "meetings": selectors.report_meetings(municipality=municipality) if manages else [],
             "history": report.history.order_by("-history_date")[:20] if report.pk else [],
         },
     )

@@ -10,3 +10,7 @@ class ProgramsConfig(AppConfig):
             documents,  # noqa: F401  (registers the program documents)
             order_documents,  # noqa: F401  (registers the orders)
         )
+        from opora.programs.selectors import program_years
+        from opora.registry.years import year_source
+
+        year_source(program_years)

@@ -90,6 +90,20 @@ class ProgramStatus(models.TextChoices):
     COMPLETED = "completed", "завершена"
 
 
+class TableModel(models.TextChoices):
+    """How a program's roadmap is laid out in its documents: the seed documents each keep their
+    own columns (opora/programs/documents.py ROADMAP_LAYOUTS); a program made in Opora without a
+    template gets the generic grid."""
+
+    GENERIC = "generic", "общая таблица Опоры"
+    STAGES = "stages", "по этапам: № | Мероприятие | Сроки | Исполнители | Результат (г. Тюмень)"
+    SECTIONS = "sections", "план с разделами: № | Мероприятие | Сроки | Ответственный (Тербуны)"
+    RISK_FACTORS = "risk_factors", "по факторам риска: задачи, результаты, меры (Пировское)"
+    TASKS = "tasks", "с задачей и адресностью, семь граф (г. Свободный)"
+    REPORT = "report", "перечень мероприятий с графой «Отчет» (Ивантеевка)"
+    INDICATIVE = "indicative", "с индикативными показателями (Ивантеевка)"
+
+
 PASSPORT_FIELDS = {
     "basis": "Основание для разработки",
     "developer": "Разработчик",
@@ -140,6 +154,17 @@ class Program(models.Model):
     start_year = models.PositiveSmallIntegerField("год начала", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("год окончания", null=True, blank=True)
     passport = models.JSONField("паспорт", default=dict, blank=True)
+    table_model = models.CharField(
+        "вид таблицы мероприятий",
+        max_length=15,
+        choices=TableModel.choices,
+        default=TableModel.GENERIC,
+    )
+    is_example = models.BooleanField(
+        "пример (придумана для демонстрации)",
+        default=False,
+        help_text="Программа придумана для демонстрации: страница и документы помечены «пример».",
+    )
     flags = models.JSONField(
         "расхождения в документе",
         default=list,

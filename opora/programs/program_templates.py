@@ -42,6 +42,7 @@ def template_structure(code: str, *, start_year: int) -> dict:
     document = json.loads((DATA_DIR / f"{code}.json").read_text("utf-8"))["programs"][0]
     first, last = document["start_year"], document["end_year"]
     return {
+        "table_model": document.get("table_model", ""),
         "goals": document["goals"],
         "indicators": [_indicator(row) for row in document["indicators"]],
         "activities": [
@@ -50,8 +51,11 @@ def template_structure(code: str, *, start_year: int) -> dict:
                 "period": shift_years(
                     row.get("period", ""), first=first, last=last, by=start_year - first
                 ),
-                # A category («ШНОР») stays; the seed's own schools do not.
-                "addressees": row["addressees"] if isinstance(row["addressees"], str) else "",
+                # Addressees in general words stay; the seed's own schools, by code or named in
+                # words beside their codes, do not.
+                "addressees": ""
+                if isinstance(row["addressees"], list) or row.get("schools")
+                else row["addressees"],
             }
             for row in document["activities"]
         ],

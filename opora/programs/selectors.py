@@ -192,6 +192,12 @@ def my_activities(*, user: User) -> QuerySet[Activity]:
     return open_activities.select_related("program").order_by("ends_on", "program", "position")
 
 
+def program_years(*, user: User) -> list[int]:
+    """The years the user's programs start in (a program's later years are plans, not data)."""
+    starts = visible_programs(user).exclude(start_year=None).values_list("start_year", flat=True)
+    return list(starts.order_by().distinct())
+
+
 def overdue_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:
     return my_activities(user=user).filter(ends_on__lt=today)
 

@@ -40,6 +40,7 @@ from opora.programs.models import (
     ProgramKind,
     ProgramLevel,
     ProgramStatus,
+    TableModel,
     Task,
 )
 from opora.programs.periods import parse_period, shift_date, shift_years
@@ -158,6 +159,8 @@ def program_create_from_document(
         start_year=data.get("start_year"),
         end_year=data.get("end_year"),
         passport={k: v for k, v in data.get("passport", {}).items() if v},
+        table_model=data.get("table_model") or TableModel.GENERIC,
+        is_example=data.get("is_example", False),
         flags=data.get("flags", []),
     )
     tasks = _goals_save(program, data.get("goals", []))
@@ -335,8 +338,10 @@ def _activities_save(program: Program, activities: list[dict], tasks: dict[str, 
             implementation_indicator=data.get("implementation_indicator", ""),
             position=position,
         )
-        if isinstance(addressees, list):
-            activity.schools.set(School.objects.filter(code__in=addressees))
+        # Schools by code: as the addressees themselves, or beside the addressees in words.
+        codes = addressees if isinstance(addressees, list) else data.get("schools")
+        if codes:
+            activity.schools.set(School.objects.filter(code__in=codes))
 
 
 @transaction.atomic
@@ -807,6 +812,8 @@ def program_copy_to_next_period(*, program: Program, user: User, keep_schools: b
         start_year=first + shift,
         end_year=last + shift,
         passport=passport,
+        table_model=program.table_model,
+        is_example=program.is_example,
     )
     tasks = {}
     for goal in program.goals.prefetch_related("tasks"):

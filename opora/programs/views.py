@@ -4,8 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora import locking
@@ -20,6 +18,7 @@ from opora.accounts.permissions import (
     is_school_team,
 )
 from opora.downloads import file_response
+from opora.links import local_next
 from opora.programs import selectors, services
 from opora.programs.achievement import chart_points
 from opora.programs.forms import (
@@ -36,6 +35,7 @@ from opora.programs.forms import (
 )
 from opora.programs.models import Activity, Indicator, IndicatorValue, Order
 from opora.programs.order_documents import issued_orders
+from opora.registry.years import deadline_day
 from opora.reports import charts
 from opora.reports.documents import FORMATS, DocumentError, export_document
 from opora.tabular import ImportRefused
@@ -106,7 +106,7 @@ def program_detail(request, pk):
             "indicators": selectors.indicator_rows(program=program),
             "roadmap": selectors.roadmap(program=program),
             "roadmap_tree": selectors.roadmap_by_risk_factor(program=program),
-            "today": timezone.localdate(),
+            "today": deadline_day(request.user),
             "manages": can_manage_municipality(request.user, program.municipality),
             "copies": can_create_program(request.user, program.municipality, program.school),
             "upload_form": TablesUploadForm(),
@@ -255,7 +255,7 @@ def activity_detail(request, pk):
             "activity": activity,
             "form": form if may_update else None,
             "history": activity.history.order_by("-history_date")[:50],
-            "today": timezone.localdate(),
+            "today": deadline_day(request.user),
         },
     )
 
@@ -270,7 +270,7 @@ def activity_evidence(request, pk):
 
 @login_required
 def my_activities(request):
-    today = timezone.localdate()
+    today = deadline_day(request.user)
     return render(
         request,
         "programs/my_activities.html",
@@ -467,11 +467,7 @@ def order_edit(request, pk=None):
 def _back_to(request) -> str | None:
     """The page that sent the user to add an order (the list to approve), when it is one of
     Opora's own: `next` is taken only as a local path, never another site or a script."""
-    target = request.GET.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if safe and target.startswith("/") else None
+    return local_next(request, request.GET.get("next"))
 
 
 @login_required

@@ -35,6 +35,13 @@ class Municipality(models.Model):
     )
     name = models.CharField("название", max_length=200)
     center = models.CharField("административный центр", max_length=200, blank=True)
+    source_notes = models.JSONField(
+        "заметки об источниках",
+        default=list,
+        blank=True,
+        help_text="Что сказано в документах муниципалитета и где они расходятся; для сотрудников, "
+        "в официальные документы не попадает.",
+    )
 
     class Meta:
         verbose_name = "муниципалитет"
@@ -98,6 +105,11 @@ class School(models.Model):
         "придумана для демонстрации",
         default=False,
         help_text="Школа не названа в документах муниципалитета и добавлена для примера.",
+    )
+    source_note = models.TextField(
+        "заметка об источнике",
+        blank=True,
+        help_text="Откуда взяты сведения о школе; для сотрудников, в документы не попадает.",
     )
     history = HistoricalRecords()
 

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from opora.accounts.permissions import can_edit_school, can_import_files, visible_municipalities
@@ -11,7 +10,7 @@ from opora.paging import paginate
 from opora.registry import selectors, services
 from opora.registry.forms import RegistryUploadForm, SchoolContextForm, SchoolFilterForm, SchoolForm
 from opora.registry.models import ContextIndicator, ContextUnit
-from opora.registry.years import current_academic_year
+from opora.registry.years import year_in_view
 from opora.tabular import ImportRefused
 from opora.uploads import preview_keep, preview_take
 
@@ -30,6 +29,11 @@ def school_list(request):
         sort=data.get("sort") or "name",
     )
     schools = paginate(request, selectors.school_list(user=request.user, filters=filters))
+    # The source notes of the one municipality shown: the user's own, or the one filtered on.
+    shown = visible_municipalities(request.user)
+    if filters.municipality:
+        shown = shown.filter(code=filters.municipality)
+    shown = list(shown[:2])
     return render(
         request,
         "registry/school_list.html",
@@ -39,6 +43,7 @@ def school_list(request):
             "sort": filters.sort,
             "can_import": can_import_files(request.user),
             "several_municipalities": form.fields["municipality"].choices[2:] != [],
+            "noted_municipality": shown[0] if len(shown) == 1 else None,
         },
     )
 
@@ -57,7 +62,7 @@ def school_detail(request, code):
             "years": years,
             "sections": sections,
             "can_edit": can_edit_school(request.user, school),
-            "current_year": current_academic_year(timezone.localdate()),
+            "current_year": year_in_view(request.user),
         },
     )
 

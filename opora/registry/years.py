@@ -2,9 +2,11 @@
 read from addresses by one parser, so a malformed year is a message or a 404, never a 500."""
 
 import datetime
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import messages
+from django.utils import timezone
 
 
 def academic_year_label(year: int) -> str:
@@ -14,6 +16,22 @@ def academic_year_label(year: int) -> str:
 def current_academic_year(today: datetime.date) -> int:
     # The school year starts on 1 September.
     return today.year + 1 if today.month >= 9 else today.year
+
+
+def academic_year_end(year: int) -> datetime.date:
+    return datetime.date(year, 8, 31)
+
+
+def deadlines_as_of(year: int, today: datetime.date) -> datetime.date:
+    """The day deadlines of `year` are counted against: today while the year runs (or is still
+    ahead), its last day once it is over. A coordinator looking back at a past year asks what was
+    left undone when it ended, not what a later calendar says of every plan of that year."""
+    return min(today, academic_year_end(year))
+
+
+def deadline_day(user) -> datetime.date:
+    """The day the user's pages mark deadlines «просрочено» against: of the year in view."""
+    return deadlines_as_of(year_in_view(user), timezone.localdate())
 
 
 # Academic years Opora keeps; the bound keeps a typo (20240) or an attack (20 digits) away from
@@ -36,6 +54,67 @@ class AcademicYearFormField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
+
+
+# --- The year in view ------------------------------------------------------------------------
+# Each app that holds yearly data registers here (in its AppConfig.ready) a function
+# user → the years of its data in the user's scope. The registry sits below those apps, so it
+# asks them this way instead of importing them.
+YearSource = Callable[..., Iterable[int]]
+_YEAR_SOURCES: list[YearSource] = []
+
+
+def year_source(source: YearSource) -> YearSource:
+    """Register `source(*, user)`: the academic years an app has data for in the user's scope."""
+    if source not in _YEAR_SOURCES:
+        _YEAR_SOURCES.append(source)
+    return source
+
+
+def years_in_scope(user) -> list[int]:
+    """The years with results, lists, programs or campaigns in the user's scope, newest first;
+    read once per request (kept on the user object the request carries)."""
+    cached = getattr(user, "_years_in_scope", None)
+    if cached is None:
+        found = {year for source in _YEAR_SOURCES for year in source(user=user) if year}
+        cached = sorted(found, reverse=True)
+        user._years_in_scope = cached
+    return cached
+
+
+def year_in_view(user) -> int:
+    """The academic year every section opens on: the one the user chose in the header, else the
+    latest year with data in the user's scope (a new region opens on its first data, the demo on
+    its own last year, not on an empty calendar year), else the calendar's."""
+    if user.is_authenticated and user.academic_year:
+        return user.academic_year
+    years = years_in_scope(user) if user.is_authenticated else []
+    return years[0] if years else current_academic_year(timezone.localdate())
+
+
+def latest_up_to(year: int, years) -> int | None:
+    """The latest of `years` not after `year`: the year in view, or before its own data are in,
+    the last year that has them (a list for Y is made from the results of Y − 1)."""
+    return max((y for y in years if y <= year), default=None)
+
+
+def page_year(request, *, years: list[int] | None = None) -> int:
+    """The year a page shows: `?year=` when asked, else the year in view. A page whose own data
+    (`years`, e.g. the years with results) lack the year in view shows the latest earlier year
+    that has them, and says so: a list for 2023/24 is made from the results of 2022/23, so those
+    are the results to show beside it, not an empty table."""
+    chosen = year_in_view(request.user)
+    if request.GET.get("year", "").strip():
+        return requested_year(request, default=chosen)
+    if not years or chosen in years:
+        return chosen
+    shown = latest_up_to(chosen, years) or min(years)
+    messages.info(
+        request,
+        f"За {academic_year_label(chosen)} учебный год здесь данных пока нет: "
+        f"показан {academic_year_label(shown)}.",
+    )
+    return shown
 
 
 def requested_year(request, *, default: int | None, data=None) -> int | None:

@@ -39,7 +39,8 @@ def _figure(*, height: float, constrained: bool = True) -> Figure:
 def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], title: str) -> Figure:
     """Horizontal bars: one group per label (a school, an assessment, a municipality), one bar
     per named series (a year, a group of schools), each bar labelled with its value and a
-    missing value written «нет данных». The title names the unit.
+    missing value written «нет данных». The title names the unit; a document leaves it empty
+    and prints it as the figure's caption.
 
     Drawn with margins set from the longest label, the labels as plain texts and no value
     axis (every bar carries its value): constrained layout and matplotlib's tick objects,
@@ -52,7 +53,8 @@ def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], titl
     longest = max((len(label) for label in labels), default=1)
     left = min(0.45, 0.03 + 0.012 * longest)
     bottom = (0.25 + LEGEND) / height
-    axes = figure.add_axes((left, bottom, 0.93 - left, 1 - 0.45 / height - bottom))
+    top = (0.45 if title else 0.15) / height
+    axes = figure.add_axes((left, bottom, 0.93 - left, 1 - top - bottom))
     # All zero (no school has a «2») still needs an axis to draw on; the room on the right of
     # the longest bar is for its value.
     highest = max([v for values in series.values() for v in values if v is not None], default=0)
@@ -92,7 +94,8 @@ def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], titl
     axes.yaxis.set_visible(False)
     axes.spines[["top", "right", "bottom"]].set_visible(False)
     # From the figure's left edge, not the axes': after long labels the axes are too narrow.
-    figure.text(0.02, 1 - 0.35 / height, title, fontsize=10, fontweight="bold")
+    if title:
+        figure.text(0.02, 1 - 0.35 / height, title, fontsize=10, fontweight="bold")
     # Also from the figure's left edge: its strip is under the labels too, and started after
     # long labels the entries ran off the right edge.
     figure.legend(

@@ -228,3 +228,10 @@ class OfficialDocument:
     body_pt: float = BODY_PT
     margins_cm: tuple[float, float, float, float] = (2, 1.5, 2, 3)  # top, right, bottom, left
     draft: bool = False
+
+
+def example_mark(what: str) -> Paragraph:
+    """The first line of a document whose content was invented for the demo (a flag set by the
+    demo loader: Program.is_example, RiskProfile.is_example, Teacher.is_demo), so that no one
+    takes it for a municipality's document."""
+    return Paragraph(f"ПРИМЕР: {what} придуманы для демонстрации Опоры.", bold=True, align=LEFT)

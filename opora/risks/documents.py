@@ -70,7 +70,8 @@ def _context(profile: RiskProfile) -> dict:
 def profile_document(profile: RiskProfile) -> L.OfficialDocument:
     context = _context(profile)
     title = f"Рисковый профиль школы на {context['year_label']} учебный год"
-    blocks: list = [
+    blocks: list = [L.example_mark("ответы анкеты")] if profile.is_example else []
+    blocks += [
         L.Heading(title),
         L.Paragraph(f"{profile.school.name} ({profile.school.municipality})", align=L.CENTER),
     ]

@@ -150,6 +150,11 @@ class RiskProfile(models.Model):
         verbose_name="верифицировал",
     )
     verified_on = models.DateField("дата верификации", null=True, blank=True)
+    is_example = models.BooleanField(
+        "пример (придуман для демонстрации)",
+        default=False,
+        help_text="Ответы анкеты придуманы для демонстрации: профиль помечен «пример».",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -21,7 +21,7 @@ from opora.downloads import file_response
 from opora.programs.models import ProgramStatus
 from opora.programs.school_programs import school_program_save
 from opora.registry.selectors import school_get
-from opora.registry.years import current_academic_year, requested_year
+from opora.registry.years import page_year, requested_year, year_in_view
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import curatorship, profiles, selectors
 from opora.risks.forms import (
@@ -64,8 +64,7 @@ def index(request):
         user=request.user, code=request.GET.get("municipality")
     )
     years = selectors.profile_years(user=request.user, municipality=municipality)
-    default = years[0] if years else current_academic_year(timezone.localdate())
-    year = requested_year(request, default=default)
+    year = page_year(request, years=years)
     return render(
         request,
         "risks/index.html",
@@ -90,7 +89,7 @@ def school(request, code):
         "risks/school.html",
         {
             "page": selectors.school_page(user=request.user, school=school),
-            "current_year": current_academic_year(timezone.localdate()),
+            "current_year": year_in_view(request.user),
             "can_fill": can_fill_risk_profile(request.user, school),
             "can_review": can_review_school(request.user, school),
             "visit_form": VisitForm(initial={"date": timezone.localdate()}),
@@ -102,8 +101,7 @@ def school(request, code):
 @require_POST
 def profile_open(request, code):
     school = school_get(user=request.user, code=code)
-    current = current_academic_year(timezone.localdate())
-    year = requested_year(request, default=current, data=request.POST)
+    year = requested_year(request, default=year_in_view(request.user), data=request.POST)
     profile = profiles.profile_open(school=school, year=year, user=request.user)
     return redirect("risks:profile", code=school.code, year=profile.year)
 

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from opora.accounts.permissions import (
@@ -14,7 +13,7 @@ from opora.accounts.permissions import (
 )
 from opora.downloads import file_response
 from opora.monitoring.forms import ReviewForm
-from opora.registry.years import academic_year_label, current_academic_year, requested_year
+from opora.registry.years import academic_year_label, page_year
 from opora.reports.documents import FORMATS
 from opora.selfassessment import evidence, selectors, services
 from opora.selfassessment.documents import build_spravka, table_xlsx
@@ -24,9 +23,7 @@ from opora.selfassessment.models import Status, Step
 
 def _table_year(request, municipalities) -> int:
     years = selectors.assessment_years(municipalities=municipalities)
-    return requested_year(
-        request, default=years[0] if years else current_academic_year(timezone.localdate())
-    )
+    return page_year(request, years=years)
 
 
 def _number(text: str | None) -> int:

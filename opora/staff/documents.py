@@ -318,7 +318,9 @@ def summary_document(data: Summary) -> L.OfficialDocument:
     """The summary as the document layer draws it: facts, then one numbered table a section,
     the wide ones on landscape pages, the «Всего» row bold."""
     title = f"{TITLE} за {data.year_label} учебный год"
-    blocks: list = [
+    invented = Teacher.objects.filter(school__municipality=data.municipality, is_demo=True)
+    blocks: list = [L.example_mark("педагоги и их данные")] if invented.exists() else []
+    blocks += [
         L.Heading(title),
         L.Paragraph(data.municipality.name, align=L.CENTER),
         L.Paragraph(f"Сформирована {timezone.localdate():%d.%m.%Y}.", space_before_pt=6),

@@ -48,22 +48,22 @@ OVERVIEW_COLUMNS = {
 }
 
 
-def staff_years(*, user: User, today: datetime.date) -> list[int]:
-    """Academic years with any staff data in the user's scope, and the current one; newest first."""
+def staff_data_years(*, user: User) -> list[int]:
+    """Academic years with any staff data in the user's scope, newest first."""
     schools = visible_schools(user)
-    years = {current_academic_year(today)}
-    years |= set(Route.objects.filter(teacher__school__in=schools).values_list("year", flat=True))
+    years = set(Route.objects.filter(teacher__school__in=schools).values_list("year", flat=True))
     years |= set(AtRiskFigure.objects.filter(school__in=schools).values_list("year", flat=True))
     dates = Diagnostic.objects.filter(teacher__school__in=schools).values_list(
         "taken_on", flat=True
     )
-    years |= {current_academic_year(d) for d in dates}
+    years |= {current_academic_year(d) for d in dates.order_by().distinct()}
     return sorted(years, reverse=True)
 
 
-def default_year(*, user: User, today: datetime.date) -> int:
-    """The latest year that has data, so that a page never opens empty when data exist."""
-    return latest_year(schools=visible_schools(user)) or current_academic_year(today)
+def staff_years(*, user: User, today: datetime.date, also: int | None = None) -> list[int]:
+    """The years offered: those with staff data, the current one (to start it) and `also`."""
+    years = {*staff_data_years(user=user), current_academic_year(today)}
+    return sorted(years | ({also} if also else set()), reverse=True)
 
 
 def latest_year(*, schools) -> int | None:

@@ -21,7 +21,7 @@ from opora.accounts.permissions import (
 )
 from opora.downloads import file_response
 from opora.registry.models import Municipality
-from opora.registry.years import current_academic_year, requested_year
+from opora.registry.years import current_academic_year, page_year, year_in_view
 from opora.reports.documents import FORMATS, export_document
 from opora.staff import forms, selectors, services
 from opora.staff.models import (
@@ -37,14 +37,14 @@ from opora.uploads import preview_keep, preview_take
 
 
 def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
-    """The year (latest with data unless chosen) and the municipality of a municipal page."""
-    today = timezone.localdate()
-    default = selectors.default_year(user=request.user, today=today)
+    """The year (the year in view, or the latest earlier one with staff data) and the
+    municipality of a municipal page."""
+    default = page_year(request, years=selectors.staff_data_years(user=request.user))
     data = request.GET.copy()
-    data["year"] = requested_year(request, default=default)
+    data["year"] = default
     form = forms.YearFilterForm(
         data,
-        years=selectors.staff_years(user=request.user, today=today),
+        years=selectors.staff_years(user=request.user, today=timezone.localdate(), also=default),
         municipalities=selectors.municipality_choices(user=request.user),
     )
     form.is_valid()
@@ -57,10 +57,12 @@ def _methodical_municipalities(user) -> QuerySet[Municipality]:
     return Municipality.objects.filter(pk__in=allowed).order_by("name")
 
 
-def _route_years() -> list[int]:
-    """The next year (plans are made ahead), the current one and five before it (late entries)."""
-    year = current_academic_year(timezone.localdate())
-    return list(range(year + 1, year - 6, -1))
+def _route_years(user) -> list[int]:
+    """The next year (plans are made ahead), the year in view and five before it (late
+    entries), and the calendar's current year when it is not among them."""
+    year = year_in_view(user)
+    years = set(range(year + 1, year - 6, -1)) | {current_academic_year(timezone.localdate())}
+    return sorted(years, reverse=True)
 
 
 @login_required
@@ -159,7 +161,7 @@ def school_teachers(request, code):
             services.vacancy_add(user=request.user, school=school, **vacancy_form.cleaned_data)
             messages.success(request, "Вакансия добавлена.")
             return redirect("staff:school_teachers", code=school.code)
-    year = current_academic_year(timezone.localdate())
+    year = page_year(request)
     return render(
         request,
         "staff/school_teachers.html",
@@ -269,9 +271,9 @@ def teacher_detail(request, pk):
     route_form = forms.RouteCreateForm(
         request.POST or None,
         prefix="route",
-        years=_route_years(),
+        years=_route_years(request.user),
         templates=selectors.templates_for(municipality=school.municipality),
-        initial={"year": current_academic_year(timezone.localdate())},
+        initial={"year": year_in_view(request.user)},
     )
     if request.method == "POST":
         if "diag-instrument" in request.POST:
@@ -699,8 +701,8 @@ def school_at_risk(request, code):
     may_edit = edits_staff(request.user, school)
     form = forms.AtRiskForm(
         request.POST or None,
-        years=_route_years(),
-        initial={"year": current_academic_year(timezone.localdate())},
+        years=_route_years(request.user),
+        initial={"year": year_in_view(request.user)},
     )
     if request.method == "POST":
         if not may_edit:

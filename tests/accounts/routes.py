@@ -445,6 +445,8 @@ ROUTES = [
     Route("accounts:logout", get=None, public=True),  # POST only; logs out whoever asks
     Route("accounts:password_change", post=EVERYONE),
     Route("accounts:password_changed"),
+    # The academic year in the header: each role picks its own (POST only).
+    Route("accounts:year_choose", get=None, post=EVERYONE),
     # Django's password reset and the invitation link: public; a spent link shows «не действует».
     Route("accounts:password_reset", public=True),  # POST: anyone may ask for a letter
     Route("accounts:password_reset_done", public=True),

@@ -14,7 +14,7 @@ from opora.identification.models import IdentificationRun, RuleSet, Verdict
 from opora.monitoring import services
 from opora.monitoring.measures import measure_rows
 from opora.monitoring.models import EffectivenessRule, SubmissionStatus
-from opora.monitoring.results import latest_result_year, municipality_dynamics
+from opora.monitoring.results import latest_result_years, municipality_dynamics
 from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import (
     Activity,
@@ -25,6 +25,7 @@ from opora.programs.models import (
     Program,
 )
 from opora.registry.models import Municipality, School, SchoolType
+from opora.registry.years import deadlines_as_of
 from tests.conftest import PASSWORD
 from tests.monitoring.test_report import result
 
@@ -134,7 +135,7 @@ def build_municipality(region, n, rule_sets):
 
 def own_summary(municipality, today=TODAY):
     """The municipality's own dashboard's figures (views.dashboard)."""
-    year = latest_result_year(municipality=municipality)
+    year = latest_result_years(municipalities=[municipality])[municipality.pk]
     dynamics = municipality_dynamics(municipality=municipality, year=year)
     measures = measure_rows(municipality=municipality, year=year, dynamics=dynamics)
     return municipality_summary(
@@ -187,7 +188,9 @@ def test_the_page_shows_the_figures(client, region, region_operator, rule_sets):
     page = client.get(reverse("monitoring:region_dashboard"))
     assert page.status_code == 200
     (summary,) = page.context["summaries"]
-    assert figures(summary) == figures(own_summary(summary.municipality, timezone.localdate()))
+    # Deadlines count as of the year in view (its last day once it is over), as on the home page.
+    today = deadlines_as_of(page.context["year"], timezone.localdate())
+    assert figures(summary) == figures(own_summary(summary.municipality, today))
     assert "Сбор 3</a> — готовится, 1 из 2" in page.content.decode()
 
 

@@ -95,7 +95,7 @@ def test_verdict_and_reasons_in_the_report(data):
     ]
 
 
-def test_the_rule_version_is_what_the_measure_cites(data, coordinator_a):
+def test_the_measure_table_names_the_rule_it_was_judged_by(data, coordinator_a):
     rule = services.rule_save(
         user=None,
         code="twos-fell",
@@ -108,7 +108,7 @@ def test_the_rule_version_is_what_the_measure_cites(data, coordinator_a):
     measure.save()
     tables, _ = tables_by_title(data["report"])
     title = next(t for t in tables if t.startswith("Мера 1"))
-    assert "версия 2" in title
+    assert title == "Мера 1: выводы по школам (критерий: «Доля «2» снизилась»)"
     assert tables[title].rows[0][1] == "эффективно"
 
 

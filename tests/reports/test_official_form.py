@@ -22,9 +22,6 @@ from opora.reports.pdf import render_pdf_document
 pytestmark = pytest.mark.django_db
 
 SYSTEM_TEXT = ["shnor-", "docs/", "версия 1", "seed", "запланировано", "None"]
-# The annual report's text is rewritten by issue 19 item 5 (wt-doccontent): its method notes,
-# rule versions and statuses leave it there. Remove the entry when that lands.
-SYSTEM_TEXT_PENDING = {"annual_report"}
 STAMP = re.compile(r"(приказом|к приказу) (\S+)")
 NOMINATIVE_HEADS = {"Отдел", "Управление", "Министерство", "Департамент", "Комитет"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -127,8 +124,7 @@ def test_every_demo_document_is_in_the_official_form(demo):
     for document in documents:
         found, text = check_docx(export_document(document.id, file_format="docx"))
         found += check_stamp(text)
-        if document.kind not in SYSTEM_TEXT_PENDING:
-            found += check_system_text(text)
+        found += check_system_text(text)
         if found:
             problems[f"{document.id}.docx"] = sorted(set(found))
     for document in documents:
@@ -136,8 +132,7 @@ def test_every_demo_document_is_in_the_official_form(demo):
             continue
         found, text = check_pdf(export_document(document.id, file_format="pdf"))
         found += check_stamp(text)
-        if document.kind not in SYSTEM_TEXT_PENDING:
-            found += check_system_text(text)
+        found += check_system_text(text)
         if found:
             problems[f"{document.id}.pdf"] = sorted(set(found))
     assert problems == {}

@@ -10,11 +10,11 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from opora import bulk
 from opora.assessments.models import ResultImportJob, SchoolResult
 from opora.assessments.services import JOB_FAILED, result_import
 from opora.identification.models import RuleSet, Verdict
 from opora.programs import services as program_services
-from opora.registry import services as registry_services
 from opora.registry.services import school_registry_import
 from tests.conftest import PASSWORD
 from tests.identification.test_runs import RESULTS, run_for
@@ -36,19 +36,6 @@ def everything() -> dict:
     }
 
 
-def fail_on_call(number: int, real):
-    """A stand-in for `real` that works `number - 1` times and then raises."""
-    calls = []
-
-    def wrapper(*args, **kwargs):
-        calls.append(1)
-        if len(calls) >= number:
-            raise Injected
-        return real(*args, **kwargs)
-
-    return wrapper
-
-
 CHANGED_RESULTS = RESULTS.replace(
     "a1,2023,ВПР,math,5,26,9,10,5,2", "a1,2023,ВПР,math,5,26,8,11,5,2"
 )
@@ -58,14 +45,13 @@ CHANGED_RESULTS += "a2,2023,ОГЭ,rus,9,40,1,10,20,9\n"  # a new result and a n
 def test_results_import_failing_after_the_new_rows_changes_nothing(cast):
     result_import(content=RESULTS.encode(), filename="r.csv", imported_by=None)
     before = everything()
+    # The results are upserted by then: only their history is left to write.
     with (
-        mock.patch(
-            "opora.assessments.services.bulk_update_with_history", side_effect=Injected
-        ) as update,
+        mock.patch.object(bulk, "write_history", side_effect=Injected) as history,
         pytest.raises(Injected),
     ):
         result_import(content=CHANGED_RESULTS.encode(), filename="r.csv", imported_by=None)
-    assert update.called  # the new rows were written before the fault
+    assert history.called
     assert everything() == before
 
 
@@ -76,12 +62,15 @@ def test_a_failing_background_import_says_so_and_changes_nothing(
     before = SchoolResult.history.count(), sorted(SchoolResult.objects.values_list())
     client.login(username="region_operator", password=PASSWORD)
     upload = SimpleUploadedFile("r.csv", CHANGED_RESULTS.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:results_import"), {"file": upload})  # the preview
+    job = ResultImportJob.objects.get()
     with (
-        mock.patch("opora.assessments.services.bulk_update_with_history", side_effect=Injected),
+        mock.patch.object(bulk, "write_history", side_effect=Injected),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        client.post(reverse("assessments:results_import"), {"file": upload})
-    job = ResultImportJob.objects.get()
+        client.post(reverse("assessments:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
     assert (job.status, job.problems) == ("refused", [JOB_FAILED])
     assert not job.upload  # the file with pupils' data is deleted in this case too
     page = client.get(reverse("assessments:import_job", args=[job.pk])).content.decode()
@@ -89,14 +78,15 @@ def test_a_failing_background_import_says_so_and_changes_nothing(
     assert (SchoolResult.history.count(), sorted(SchoolResult.objects.values_list())) == before
 
 
-def test_registry_import_failing_at_the_second_school_changes_nothing(cast):
+def test_registry_import_failing_after_the_schools_changes_nothing(cast):
     before = everything()
-    real = registry_services._save_school
+    # Head schools and branches are upserted by then: only their history is left to write.
     with (
-        mock.patch.object(registry_services, "_save_school", fail_on_call(2, real)),
+        mock.patch.object(bulk, "write_history", side_effect=Injected) as history,
         pytest.raises(Injected),
     ):
         school_registry_import(content=GOOD.encode(), filename="s.csv", imported_by=None)
+    assert history.called
     assert everything() == before  # not even the new municipality and region
 
 

@@ -56,10 +56,17 @@ def test_jobs_queued_without_a_worker_run_when_a_worker_starts(
     assert DBTaskResult.objects.filter(status="READY").count() == 2
     assert not SchoolResult.objects.exists()
 
-    worker("--max-tasks", "1")  # a worker runs one job and stops (a restart, a deploy)
-    assert sorted(ResultImportJob.objects.values_list("status", flat=True)) == ["done", "queued"]
+    worker("--max-tasks", "1")  # a worker previews one file and stops (a restart, a deploy)
+    statuses = sorted(ResultImportJob.objects.values_list("status", flat=True))
+    assert statuses == ["preview", "queued"]
 
     worker("--batch")  # the next worker finds the job that waited
+    assert set(ResultImportJob.objects.values_list("status", flat=True)) == {"preview"}
+    for job in ResultImportJob.objects.all():
+        client.post(reverse("assessments:import_confirm", args=[job.pk]))
+    assert not SchoolResult.objects.exists()  # confirmed files wait for a worker too
+
+    worker("--batch")
     assert set(ResultImportJob.objects.values_list("status", flat=True)) == {"done"}
     assert SchoolResult.objects.count() == 2
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
@@ -183,6 +190,11 @@ def test_every_outcome_of_a_job_deletes_the_uploaded_file(
     with patched, contextlib.suppress(SystemExit), django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:results_import"), {"file": upload})
     job = ResultImportJob.objects.get()
+    if job.status == "preview":  # a good file waits for «Загрузить» with its file kept
+        assert imports_on_disk(settings) != []
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("assessments:import_confirm", args=[job.pk]))
+        job.refresh_from_db()
     assert job.status == status and job.finished_at is not None
     assert imports_on_disk(settings) == []
 
