@@ -54,6 +54,12 @@ def staged(frame: pl.DataFrame, *, name: str) -> Iterator[str]:
 
 
 def _load(cursor, table: str, frame: pl.DataFrame) -> None:
+    # The driver's own cursor is used below: its errors are made Django's, as a query's are.
+    with connection.wrap_database_errors:
+        _load_raw(cursor, table, frame)
+
+
+def _load_raw(cursor, table: str, frame: pl.DataFrame) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     if connection.vendor == "postgresql":
         # CSV text made by polars in one call: empty unquoted cells are NULL, strings quoted.

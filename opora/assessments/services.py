@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.backend import DatabaseBackend
@@ -238,14 +238,19 @@ def result_import_table(
     summary.dry_run = dry_run
     summary.skipped += skipped or []
     progress(60, f"сравнение {rows.height} результатов с уже загруженными")
-    with transaction.atomic():
-        plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
-        if expected is not None and not _same_plan(summary, expected):
-            raise table.refused([Problem(None, None, PLAN_CHANGED)])
-        if not dry_run:
-            progress(75, f"запись {summary.created + summary.updated} результатов")
-            _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
-            _store_territories(territories)
+    try:
+        with transaction.atomic():
+            plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
+            if expected is not None and not _same_plan(summary, expected):
+                raise table.refused([Problem(None, None, PLAN_CHANGED)])
+            if not dry_run:
+                progress(75, f"запись {summary.created + summary.updated} результатов")
+                _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
+                _store_territories(territories)
+    except IntegrityError:
+        # The plan's new results are inserted as new: another import that stored one of them
+        # after the plan was read makes the unique key refuse it, and this file changes nothing.
+        raise table.refused([Problem(None, None, PLAN_CHANGED)]) from None
     progress(100, "готово")
     return summary
 
