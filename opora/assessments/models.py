@@ -129,7 +129,9 @@ class SchoolResult(models.Model):
         related_name="results",
         verbose_name="из файла",
     )
-    history = HistoricalRecords()
+    # History is read by result (its id) and date only; an index on its school, assessment or
+    # file would be paid by every import row and read by no query.
+    history = HistoricalRecords(no_db_index=["school", "assessment", "import_batch"])
 
     class Meta:
         verbose_name = "результат школы"
