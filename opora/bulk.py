@@ -85,6 +85,8 @@ def insert_new(
     caller's transaction changes nothing."""
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
+    defaulted = _defaults(model, leaving_out=frame.columns)
+    frame = frame.with_columns(pl.lit(f.get_default()).alias(f.column) for f in defaulted)
     with connection.cursor() as cursor:
         _load(cursor, table, frame)
     _history(
