@@ -54,6 +54,12 @@ def staged(frame: pl.DataFrame, *, name: str) -> Iterator[str]:
 
 
 def _load(cursor, table: str, frame: pl.DataFrame) -> None:
+    # The driver's own cursor is used below: its errors are made Django's, as a query's are.
+    with connection.wrap_database_errors:
+        _load_raw(cursor, table, frame)
+
+
+def _load_raw(cursor, table: str, frame: pl.DataFrame) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     if connection.vendor == "postgresql":
         # CSV text made by polars in one call: empty unquoted cells are NULL, strings quoted.
@@ -67,6 +73,40 @@ def _load(cursor, table: str, frame: pl.DataFrame) -> None:
     raw = cursor.cursor
     for chunk in frame.iter_slices(50_000):
         raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", chunk.iter_rows())
+
+
+def insert_new(
+    *, model: type[Model], frame: pl.DataFrame, batch: str, user_id: int | None, reason: str
+) -> None:
+    """Insert rows the plan knows are new straight into the table (`COPY` / `executemany`: no
+    temporary table, no ON CONFLICT), then their "+" history rows in one INSERT … SELECT of the
+    rows whose column `batch` holds the frame's (single) value — it must name this write only. A
+    row inserted meanwhile under the same natural key fails the unique constraint, and the
+    caller's transaction changes nothing."""
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    defaulted = _defaults(model, leaving_out=frame.columns)
+    frame = frame.with_columns(pl.lit(f.get_default()).alias(f.column) for f in defaulted)
+    with connection.cursor() as cursor:
+        _load(cursor, table, frame)
+    _history(
+        model=model,
+        rows=f"{table} t WHERE t.{q(batch)} = %s",
+        kind=f"'{CREATED}'",
+        params=[frame[batch][0]],
+        user_id=user_id,
+        reason=reason,
+    )
+
+
+def update(*, model: type[Model], source: str, key: list[str], columns: list[str]) -> None:
+    """Set the columns of the rows with the source's natural keys: one UPDATE … FROM."""
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in columns)
+    joined = " AND ".join(f"{table}.{q(c)} = s.{q(c)}" for c in key)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM {source} s WHERE {joined}")
 
 
 def fetch(sql: str, params: list, *, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -121,18 +161,30 @@ def write_history(
     (every field of the row as it now is, history_date, history_type "+" or "~", history_user,
     history_change_reason), copied from the table in one statement."""
     q = connection.ops.quote_name
-    table = q(model._meta.db_table)
+    joined = " AND ".join(f"t.{q(c)} = s.{q(c)}" for c in key)
+    _history(
+        model=model,
+        rows=f"{q(model._meta.db_table)} t JOIN {source} s ON {joined} "
+        f"WHERE s.{HISTORY_TYPE} IN ('{CREATED}', '{CHANGED}')",
+        kind=f"s.{HISTORY_TYPE}",
+        params=[],
+        user_id=user_id,
+        reason=reason,
+    )
+
+
+def _history(
+    *, model: type[Model], rows: str, kind: str, params: list, user_id: int | None, reason: str
+) -> None:
+    q = connection.ops.quote_name
     history = q(model.history.model._meta.db_table)
     fields = [f.column for f in model._meta.concrete_fields]
     names = ", ".join(q(c) for c in fields)
     copied = ", ".join(f"t.{q(c)}" for c in fields)
-    joined = " AND ".join(f"t.{q(c)} = s.{q(c)}" for c in key)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {history} ({names}, history_date, history_type, history_user_id, "
-            f"history_change_reason) SELECT {copied}, %s, s.{HISTORY_TYPE}, %s, %s "
-            f"FROM {table} t JOIN {source} s ON {joined} "
-            f"WHERE s.{HISTORY_TYPE} IN ('{CREATED}', '{CHANGED}')",
-            [now, user_id, reason],
+            f"history_change_reason) SELECT {copied}, %s, {kind}, %s, %s FROM {rows}",
+            [now, user_id, reason, *params],
         )

@@ -93,7 +93,7 @@ class ImportBatch(models.Model):
     def uploader(self) -> str:
         """Who loaded it, in words; no user is the command line on the server."""
         if self.created_by is None:
-            return "администратор (командная строка)"
+            return "администратор системы"
         return str(self.created_by)
 
 
@@ -129,7 +129,9 @@ class SchoolResult(models.Model):
         related_name="results",
         verbose_name="из файла",
     )
-    history = HistoricalRecords()
+    # History is read by result (its id) and date only; an index on its school, assessment or
+    # file would be paid by every import row and read by no query.
+    history = HistoricalRecords(no_db_index=["school", "assessment", "import_batch"])
 
     class Meta:
         verbose_name = "результат школы"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.backend import DatabaseBackend
@@ -231,19 +231,26 @@ def result_import_table(
     if file_format == "student":
         progress(55, "сведение результатов обучающихся по школам")
         rows = aggregate_student_results(rows)
+        if "journal_mark" not in table.frame.columns:  # no journal: keep the stored comparison
+            rows = rows.drop(validation.JOURNAL)
     summary = summary or ResultImportSummary(file_format=file_format, rows_read=table.frame.height)
     summary.source_format = source_format or _detected_format(summary.file_format, table.filename)
     summary.dry_run = dry_run
     summary.skipped += skipped or []
     progress(60, f"сравнение {rows.height} результатов с уже загруженными")
-    with transaction.atomic():
-        plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
-        if expected is not None and not _same_plan(summary, expected):
-            raise table.refused([Problem(None, None, PLAN_CHANGED)])
-        if not dry_run:
-            progress(75, f"запись {summary.created + summary.updated} результатов")
-            _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
-            _store_territories(territories)
+    try:
+        with transaction.atomic():
+            plan = _plan(rows, school_ids=school_ids, summary=summary, create=not dry_run)
+            if expected is not None and not _same_plan(summary, expected):
+                raise table.refused([Problem(None, None, PLAN_CHANGED)])
+            if not dry_run:
+                progress(75, f"запись {summary.created + summary.updated} результатов")
+                _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
+                _store_territories(territories)
+    except IntegrityError:
+        # The plan's new results are inserted as new: another import that stored one of them
+        # after the plan was read makes the unique key refuse it, and this file changes nothing.
+        raise table.refused([Problem(None, None, PLAN_CHANGED)]) from None
     progress(100, "готово")
     return summary
 
@@ -470,11 +477,11 @@ def _plan(
         .join(ids, on="school_code")
         .join(assessments, on=["kind", "subject", "grade"])
         .select(*RESULT_KEY, *(pl.col(c).cast(pl.Int64) for c in counts))
-        .with_columns(pl.lit(None, pl.Int64).alias(c) for c in COUNT_FIELDS if c not in counts)
-        .select(*RESULT_KEY, *COUNT_FIELDS)
     )
     existing = _existing_results(incoming.select(RESULT_KEY))
-    joined = incoming.join(existing, on=RESULT_KEY, how="left", suffix="_old")
+    joined = _keep_absent_journal(
+        incoming.join(existing, on=RESULT_KEY, how="left", suffix="_old"), given=counts
+    )
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in COUNT_FIELDS)
     plan = joined.with_columns(
         pl.when(pl.col("exists").is_null())
@@ -496,12 +503,30 @@ def _plan(
     )
 
 
+def _keep_absent_journal(joined: pl.DataFrame, *, given: list[str]) -> pl.DataFrame:
+    """A file without the journal columns keeps the stored comparison (an empty cell of a present
+    column clears it) while it still fits the participants the file now gives."""
+    if all(c in given for c in validation.JOURNAL):
+        return joined
+    kept = pl.sum_horizontal(f"{c}_old" for c in validation.JOURNAL) <= pl.col("participants")
+    return joined.with_columns(
+        pl.when(kept).then(pl.col(f"{c}_old")).alias(c) for c in validation.JOURNAL
+    ).select(*RESULT_KEY, *COUNT_FIELDS, *(f"{c}_old" for c in COUNT_FIELDS), "exists")
+
+
 def _existing_results(keys: pl.DataFrame) -> pl.DataFrame:
     schema = {
         **{c: pl.Int64 for c in RESULT_KEY},
         **{f"{c}_old": pl.Int64 for c in COUNT_FIELDS},
         "exists": pl.Int64,
     }
+    # A first load of a year's results (the bulk of the rows ever loaded) finds nothing: one
+    # indexed probe spares staging every key.
+    if not SchoolResult.objects.filter(
+        assessment_id__in=keys["assessment_id"].unique().to_list(),
+        year__in=keys["year"].unique().to_list(),
+    ).exists():
+        return pl.DataFrame(schema=schema)
     with bulk.staged(keys, name="result_keys") as source:
         fields = ", ".join(f"r.{c}" for c in [*RESULT_KEY, *COUNT_FIELDS])
         joined = " AND ".join(f"r.{c} = s.{c}" for c in RESULT_KEY)
@@ -557,9 +582,10 @@ def _apply(
     filename: str,
     imported_by: User | None,
 ) -> ImportBatch:
-    """Write the plan: one upsert of the new and changed results, one insert of their history,
-    each set-wise; every written value points at the batch it came from. Runs in the caller's
-    transaction."""
+    """Write the plan set-wise: the new results straight into the table (`COPY` /
+    `executemany`), the changed ones by one UPDATE … FROM a temporary table, the history of each
+    by one INSERT … SELECT; every written value points at the batch it came from. Runs in the
+    caller's transaction."""
     batch = ImportBatch.objects.create(
         filename=filename,
         source_format=summary.source_format,
@@ -571,20 +597,22 @@ def _apply(
     if plan.is_empty():
         return batch
     written = plan.with_columns(pl.lit(batch.pk, pl.Int64).alias("import_batch_id"))
-    with bulk.staged(written, name="results") as source:
-        bulk.upsert(
-            model=SchoolResult,
-            source=source,
-            key=RESULT_KEY,
-            columns=[*COUNT_FIELDS, "import_batch_id"],
-        )
-        bulk.write_history(
-            model=SchoolResult,
-            source=source,
-            key=RESULT_KEY,
-            user_id=imported_by.pk if imported_by else None,
-            reason=f"Загрузка файла {filename}"[:100],
-        )
+    history = {
+        "user_id": imported_by.pk if imported_by else None,
+        "reason": f"Загрузка файла {filename}"[:100],
+    }
+    new = written.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CREATED)
+    if not new.is_empty():
+        # In the order of the unique index: each insert lands next to the one before. Before the
+        # update below: the batch's rows are only the new ones yet.
+        rows = new.drop(bulk.HISTORY_TYPE).sort(RESULT_KEY)
+        bulk.insert_new(model=SchoolResult, frame=rows, batch="import_batch_id", **history)
+    changed = written.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED)
+    if not changed.is_empty():
+        with bulk.staged(changed, name="results") as source:
+            columns = [*COUNT_FIELDS, "import_batch_id"]
+            bulk.update(model=SchoolResult, source=source, key=RESULT_KEY, columns=columns)
+            bulk.write_history(model=SchoolResult, source=source, key=RESULT_KEY, **history)
     return batch
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -110,20 +111,40 @@ def _load_municipality(data: dict) -> None:
     Region.objects.filter(name=data["region"]).update(is_demo=True)
     # The seeds' notes on their sources are kept for the staff (docs/demo-data.md).
     Municipality.objects.filter(code=data["municipality"]["code"]).update(
-        center=data["municipality"]["center"], source_notes=data["notes"]
+        center=data["municipality"]["center"],
+        source_notes=[_named_sources(note) for note in data["notes"]],
     )
     results = DATA_DIR / "results" / f"{data['municipality']['code']}.csv"
     result_import(content=results.read_bytes(), filename=results.name, imported_by=None)
     for school_data in data["schools"]:
         school = School.objects.get(code=school_data["code"])
-        if (school.is_synthetic, school.source_note) != (
-            school_data["synthetic"],
-            school_data["source_note"],
-        ):
+        source_note = _named_sources(school_data["source_note"])
+        if (school.is_synthetic, school.source_note) != (school_data["synthetic"], source_note):
             school.is_synthetic = school_data["synthetic"]
-            school.source_note = school_data["source_note"]
+            school.source_note = source_note
             school.save()
         _load_context(school, school_data)
+
+
+# The data files cite the seeds by number; a coordinator reads them by the document's name.
+SEED_DOCUMENTS = {
+    "000": "протокол и отчёт Ивантеевского района за 2022/23",
+    "001": "муниципальная модель г. Тюмени",
+    "002": "муниципальная программа Тербунского района",
+    "003": "МППКО Пировского округа",
+    "004": "приказ и дорожная карта г. Свободного",
+}
+
+
+def _named_sources(note):
+    """A note with «seed 000» written as the document it means; notes may be nested data."""
+    if isinstance(note, str):
+        return re.sub(r"seed (\d{3})", lambda m: f"«{SEED_DOCUMENTS[m.group(1)]}»", note)
+    if isinstance(note, dict):
+        return {key: _named_sources(value) for key, value in note.items()}
+    if isinstance(note, list):
+        return [_named_sources(value) for value in note]
+    return note
 
 
 def _registry_table(data: dict) -> Table:

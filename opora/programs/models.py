@@ -48,9 +48,10 @@ class Order(models.Model):
         ordering = ["-date", "number"]
 
     def __str__(self) -> str:
-        # Seed 003's approval has a date and a signature but no number.
-        number = f"№ {self.number} " if self.number else ""
-        return f"{number}от {self.date:%d.%m.%Y}"
+        # Date before number, as ГОСТ Р 7.0.97 cites a document; seed 003's approval has a
+        # date and a signature but no number.
+        number = f" № {self.number}" if self.number else ""
+        return f"от {self.date:%d.%m.%Y}{number}"
 
     def save(self, *args, **kwargs):
         if not self.issuer_genitive and self.issuer:

@@ -87,12 +87,11 @@ def order_document(order: Order) -> L.OfficialDocument:
             blocks.append(L.Portrait())
     if isinstance(blocks[-1], L.Portrait):
         blocks.pop()
-    return L.OfficialDocument(title=f"Приказ{number} от {order.date:%d.%m.%Y}", blocks=blocks)
+    return L.OfficialDocument(title=f"Приказ {order}", blocks=blocks)
 
 
 def _title(order: Order) -> str:
-    number = f" № {order.number}" if order.number else ""
-    return f"Приказ{number} от {order.date:%d.%m.%Y}: {order.title or order.issuer}"
+    return f"Приказ {order}: {order.title or order.issuer}"
 
 
 def issued_orders():

@@ -523,6 +523,8 @@ def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
         written = written.with_columns(fisoko_login=pl.lit(""))
         insert_only.append("fisoko_login")
     with bulk.staged(written, name="schools") as source:
+        if "fisoko_login" not in insert_only:
+            _release_fisoko_logins(source)
         # Head schools first, so that branches can point at them, new ones too.
         bulk.upsert(
             model=School,
@@ -552,6 +554,17 @@ def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
             key=["code"],
             user_id=imported_by.pk if imported_by else None,
             reason="Загрузка реестра школ",
+        )
+
+
+def _release_fisoko_logins(source: str) -> None:
+    """Clear the logins the file moves to another school before the upserts write them: a file
+    may swap two schools' logins, and the unique login is checked row by row. In the import's
+    transaction, so nobody sees a school without its login; history records only the result."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_school SET fisoko_login = '' WHERE fisoko_login <> '' AND code IN "
+            f"(SELECT s.code FROM {source} s WHERE s.fisoko_login <> registry_school.fisoko_login)"
         )
 
 

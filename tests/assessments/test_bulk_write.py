@@ -4,12 +4,15 @@ each value came from, and changes nothing when it fails halfway."""
 
 from unittest import mock
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 
 from opora import bulk
+from opora.assessments import services
 from opora.assessments.models import Assessment, ImportBatch, SchoolResult
 from opora.assessments.services import result_import
+from opora.tabular import ImportRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +115,7 @@ def test_each_value_remembers_its_file_format_and_uploader(school_a1, school_a2,
         "Opora CSV по школам",
         None,
     )
-    assert first.uploader == "администратор (командная строка)"
+    assert first.uploader == "администратор системы"
     assert (second.source_format, second.created_by, second.rows_read) == (
         "ФИС ОКО: тест",
         region_operator,
@@ -185,3 +188,20 @@ def test_a_database_error_halfway_is_reported_as_itself_and_changes_nothing(scho
     with failing, pytest.raises(DatabaseError, match="no_such_column"):
         load(SECOND)
     assert stored() == before and SchoolResult.history.count() == history
+
+
+def test_a_result_written_by_someone_else_after_the_plan_refuses_the_file(school_a1, school_a2):
+    result_import(content=FIRST.encode(), filename="first.csv", imported_by=None)
+    before, history = sorted(SchoolResult.objects.values_list()), SchoolResult.history.count()
+    # The plan sees none of the stored results, as if another import stored them meanwhile.
+    nothing = services._existing_results(
+        pl.DataFrame(schema=dict.fromkeys(services.RESULT_KEY, pl.Int64))
+    )
+    with (
+        mock.patch.object(services, "_existing_results", return_value=nothing),
+        pytest.raises(ImportRefused) as caught,
+    ):
+        result_import(content=FIRST.encode(), filename="again.csv", imported_by=None)
+    assert [p.message for p in caught.value.problems] == [services.PLAN_CHANGED]
+    assert sorted(SchoolResult.objects.values_list()) == before
+    assert SchoolResult.history.count() == history

@@ -299,3 +299,37 @@ def test_a_file_of_no_known_format_names_what_is_expected(school_a1):
     assert problems[0].startswith("строка 1: не распознан формат: нужны столбцы результатов")
     assert "отчёт ФИС ОКО «Статистика по отметкам»" in problems[0]
     assert refusal("Школа;Баллы\na1;12\n", filename="r.xlsx") != []
+
+
+def test_a_file_without_journal_columns_keeps_the_stored_comparison(school_a1, school_a2):
+    with_journal = SCHOOL_FILE.replace(
+        SCHOOL_HEADER, f"{SCHOOL_HEADER},journal_lowered,journal_confirmed,journal_raised"
+    )
+    with_journal = with_journal.replace("5,26,9,10,5,2", "5,26,9,10,5,2,6,18,2")
+    with_journal = with_journal.replace("4,2\n", "4,2,,,\n")
+    load(with_journal)
+    # Corrected marks without the journal columns: the comparison stays as it was.
+    summary = load(SCHOOL_FILE.replace("5,26,9,10,5,2", "5,26,8,11,5,2"))
+    assert (summary.updated, summary.unchanged) == (1, 2)
+    result = SchoolResult.objects.get(school=school_a1, assessment__kind="VPR")
+    assert (result.mark_2, result.journal_lowered, result.journal_confirmed) == (8, 6, 18)
+    assert result.journal_raised == 2
+    # The same marks again without the journal: nothing to change.
+    assert load(SCHOOL_FILE.replace("5,26,9,10,5,2", "5,26,8,11,5,2")).unchanged == 3
+    # Fewer participants than the kept comparison counts: it no longer fits and is cleared.
+    load(SCHOOL_FILE.replace("5,26,9,10,5,2", "5,20,3,10,5,2"))
+    result.refresh_from_db()
+    assert (result.participants, result.journal_lowered, result.journal_raised) == (20, None, None)
+
+
+def test_empty_journal_cells_clear_the_stored_comparison(school_a1, school_a2):
+    header = f"{SCHOOL_HEADER},journal_lowered,journal_confirmed,journal_raised"
+    with_journal = SCHOOL_FILE.replace(SCHOOL_HEADER, header)
+    load(with_journal.replace("5,26,9,10,5,2", "5,26,9,10,5,2,6,18,2").replace("4,2\n", "4,2,,,\n"))
+    load(with_journal.replace("4,2\n", "4,2,,,\n").replace("5,26,9,10,5,2", "5,26,9,10,5,2,,,"))
+    result = SchoolResult.objects.get(school=school_a1, assessment__kind="VPR")
+    assert (result.journal_lowered, result.journal_confirmed, result.journal_raised) == (
+        None,
+        None,
+        None,
+    )

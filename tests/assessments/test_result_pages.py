@@ -145,7 +145,7 @@ def test_school_page_says_where_each_value_came_from(client, cast, results):
     assert "Откуда данные" in sources
     assert "<td>r.csv</td><td>Opora CSV по школам</td>" in sources
     assert "<td>rus.csv</td><td>ФИС ОКО: статистика по отметкам</td>" in sources
-    assert "администратор (командная строка)" in sources
+    assert "администратор системы" in sources
     assert "<td>coordinator_a</td>" in sources
 
 

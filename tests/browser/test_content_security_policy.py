@@ -29,5 +29,5 @@ def test_the_year_filter_shows_the_chosen_year_at_once(page, cast):
     page.wait_for_url("**/")
     page.goto("/monitoring/mun-a/?year=2023")
     with page.expect_navigation():
-        page.select_option("select[name=year]", "2024")
+        page.select_option("main select[name=year]", "2024")
     assert page.url.endswith("?year=2024")

@@ -41,14 +41,14 @@ def test_coordinator_runs_identification_and_approves_the_list(page, cast):
         files=[{"name": "prikaz-71.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
     )
     page.click("main button[type=submit]")
-    assert "Приказ № 71 от 01.09.2023 сохранён." in page.inner_text("main")
+    assert "Приказ от 01.09.2023 № 71 сохранён." in page.inner_text("main")
     page.goto(run_url)
-    page.select_option("#id_order", label="№ 71 от 01.09.2023")
+    page.select_option("#id_order", label="от 01.09.2023 № 71")
     page.click("#approve-form button")
     assert "Список утверждён." in page.inner_text("main")
-    assert "утверждён приказом № 71 от 01.09.2023" in page.inner_text("main")
+    assert "утверждён приказом от 01.09.2023 № 71" in page.inner_text("main")
     assert page.locator("#approve-form").count() == 0
-    page.click("text=№ 71 от 01.09.2023")
+    page.click("text=от 01.09.2023 № 71")
     row = page.locator("#orders tbody tr", has_text="Об утверждении списка ШНОР")
     assert "ШНОР на 2023/24 · Район А" in row.inner_text()
     assert row.locator("text=файл приказа").count() == 1

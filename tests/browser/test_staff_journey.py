@@ -86,6 +86,9 @@ def test_the_school_fixes_its_teacher_list_and_loads_it(
     upload.write_text(wrong.replace(";полторы;", ";1;"), encoding="utf-8")
     page.set_input_files("#id_file", str(upload))
     page.click("main button[type=submit]")
+    assert "Будет создано педагогов: 2" in page.inner_text("#import-preview")
+    assert not Teacher.objects.exists()  # nothing written before «Загрузить»
+    page.click("#import-preview >> text=Загрузить")
     page.wait_for_url("**/staff/")
     assert "Создано педагогов: 2" in page.inner_text("main")
     assert page.locator("input.table-filter").count() == 1  # the page's scripts ran

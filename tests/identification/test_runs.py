@@ -158,7 +158,7 @@ def test_approval_page_offers_the_orders_of_the_territory_only(
     run.refresh_from_db()
     assert run.status == "draft"
     page = client.get(reverse("identification:run_detail", args=[run.pk])).content.decode()
-    assert "№ 71 от 01.09.2023" in page and "№ 99" not in page
+    assert "от 01.09.2023 № 71" in page and "№ 99" not in page
     client.post(url, {"order": own.pk})
     run.refresh_from_db()
     assert run.order == own

@@ -113,7 +113,7 @@ def test_only_the_approved_list_reaches_every_page(client, schools, municipality
     shnor, in_year = report_schools(municipality_a, 2024)
     assert shnor == in_year == expected
     general = build(report_data(municipality=municipality_a, year=2024))[2].text
-    assert "приказом № 12 от 01.09.2023: Школа 001, Школа 002." in general
+    assert "приказом от 01.09.2023 № 12: Школа 001, Школа 002." in general
     assert "Черновики" not in general  # a draft beside its year's approved list is a what-if
     assert public_schools(municipality_a, 2024) == expected
     assert population(municipality_a, 2024) == expected

@@ -191,7 +191,7 @@ def test_public_page_shows_only_what_is_approved_and_published(
     services.report_publish(user=coordinator_a, report=data["report"], published=True)
     page = client.get(url).content.decode()
     assert "МОУ «СОШ с. Альфа»" in page and "Гимназия" not in page  # flagged schools only
-    assert "№ 15 от 21.01.2023" in page
+    assert "от 21.01.2023 № 15" in page
     assert "Дорожная карта А" in page and "Черновик программы" not in page
     assert data["report"].title in page
     assert "coordinator_a" not in page and "@" not in page  # nothing personal

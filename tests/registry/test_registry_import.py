@@ -326,3 +326,18 @@ def test_fisoko_login_names_one_school(school_a1):
         "sch640101, а не «школа 1»"
     ]
     assert not School.objects.filter(code__startswith="iv").exists()
+
+
+def test_a_file_may_swap_the_fisoko_logins_of_two_schools():
+    run(russian_file().replace("да;сельская;", "да;сельская;sch640110"))
+    swapped = (
+        russian_file()
+        .replace("(SCH640102)", "sch640110")
+        .replace("да;сельская;", "да;сельская;sch640102")
+    )
+    result = run(swapped)
+    assert result.updated == 2
+    logins = dict(School.objects.filter(code__startswith="iv").values_list("code", "fisoko_login"))
+    assert logins == {"iv-02": "sch640110", "iv-10": "sch640102"}
+    history = School.history.filter(code="iv-02").order_by("-history_id").first()
+    assert history.fisoko_login == "sch640110"
