@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_import_batch_provenance_and_preview'),
+        ('assessments', '0007_result_history_without_unread_indexes'),
         ('registry', '0002_context_indicators'),
     ]
 
