@@ -66,16 +66,23 @@ test-postgres: $(VENV)/.installed-dev
 	scripts/test-postgres.sh start $(PG_PORT)
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n $(TEST_PROCESSES)
 
+# Each benchmark also writes its figures into BENCH_RESULTS; bench/table.py prints issue 21's table
+# from them, every row against its peer of the same run (PostgreSQL rows with DATABASE_URL set).
+BENCH_RESULTS ?= /tmp/opora-bench-results
+
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/identify_db.py
-	$(BIN)/python bench/import_db.py
+	mkdir -p $(BENCH_RESULTS)
+	$(BIN)/python bench/run.py --json $(BENCH_RESULTS)/run.json
+	$(BIN)/python bench/identify_db.py --json $(BENCH_RESULTS)/identify.json
+	$(BIN)/python bench/import_db.py --json $(BENCH_RESULTS)
 	scripts/test-postgres.sh start $(PG_PORT)
-	$(BIN)/python bench/import_db.py --database $(PG_URL)
+	$(BIN)/python bench/import_db.py --database $(PG_URL) --json $(BENCH_RESULTS)
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/early_warning_check.py
-	$(BIN)/python bench/load.py --json /tmp/opora-load/load.json
+	$(BIN)/python bench/load.py --json $(BENCH_RESULTS)/load.json
+	case "$$DATABASE_URL" in postgres*) $(BIN)/python bench/task_queue.py --json $(BENCH_RESULTS)/queue.json;; esac
+	$(BIN)/python bench/table.py --dir $(BENCH_RESULTS)
 
 # The database named by DATABASE_URL (SQLite or PostgreSQL) and MEDIA_ROOT, in one tar.
 backup: $(VENV)/.installed

@@ -35,6 +35,77 @@ def aggregate_student_results_pandas(frame: pd.DataFrame) -> pd.DataFrame:
     return counts.groupby(KEYS, sort=False).sum().reset_index()
 
 
+def aggregate_student_results_duckdb(connection, table: str = "students"):
+    """The same aggregation in DuckDB SQL over a table already in its memory; a polars frame."""
+    keys = ", ".join(KEYS).replace("kind", "assessment AS kind")
+    return connection.sql(
+        f"""SELECT {keys}, count(*) AS participants,
+            count(*) FILTER (WHERE mark = 2) AS mark_2,
+            count(*) FILTER (WHERE mark = 3) AS mark_3,
+            count(*) FILTER (WHERE mark = 4) AS mark_4,
+            count(*) FILTER (WHERE mark = 5) AS mark_5,
+            count(*) FILTER (WHERE mark < journal_mark) AS journal_lowered,
+            count(*) FILTER (WHERE mark = journal_mark) AS journal_confirmed,
+            count(*) FILTER (WHERE mark > journal_mark) AS journal_raised
+        FROM {table} GROUP BY ALL"""
+    ).pl()
+
+
+def _fioco_flags_sql(rule: LowResultsRule, year: int) -> tuple[str, str]:
+    """The selectors as a VALUES list and the years window of the rule, for the SQL peers."""
+    selectors = ", ".join(
+        f"('{s.kind}', {repr(s.subject) if s.subject else 'NULL'}, {s.grade or 'NULL'})"
+        for s in rule.selectors
+    )
+    return selectors, f"{year - rule.years_back} AND {year - 1}"
+
+
+def identify_flags_duckdb(connection, *, rule: LowResultsRule, year: int, table: str = "results"):
+    """Which schools the rule flags, in DuckDB SQL: school_code, flagged. Flags only, without the
+    reasons the engine writes for every school: less work than the engine does."""
+    selectors, years = _fioco_flags_sql(rule, year)
+    two = rule.min_hits_last_year or 10**9
+    chain = rule.consecutive_years or 10**9
+    return connection.sql(
+        f"""WITH chosen(kind, subject, grade) AS (VALUES {selectors}),
+        hits AS (
+            SELECT r.school_code, r.year FROM {table} r JOIN chosen c ON r.kind = c.kind
+                AND (c.subject IS NULL OR r.subject = c.subject)
+                AND (c.grade IS NULL OR r.grade = c.grade)
+            WHERE r.year BETWEEN {years} AND r.participants >= {rule.min_participants}
+                AND r.mark_2 / r.participants >= {rule.threshold})
+        SELECT s.school_code, coalesce(
+            count(h.year) FILTER (WHERE h.year = {year - 1}) >= {two}
+            OR count(DISTINCT h.year) >= {chain}, false) AS flagged
+        FROM (SELECT DISTINCT school_code FROM {table}) s
+        LEFT JOIN hits h USING (school_code) GROUP BY s.school_code"""
+    ).pl()
+
+
+def identify_flags_pandas(frame: pd.DataFrame, *, rule: LowResultsRule, year: int) -> pd.DataFrame:
+    """The same flags with pandas (whatever dtype backend `frame` has): school_code, flagged."""
+    chosen = pd.Series(False, index=frame.index)
+    for selector in rule.selectors:
+        match = frame["kind"] == selector.kind
+        if selector.subject is not None:
+            match &= frame["subject"] == selector.subject
+        if selector.grade is not None:
+            match &= frame["grade"] == selector.grade
+        chosen |= match
+    window = frame["year"].between(year - rule.years_back, year - 1)
+    counted = frame["participants"] >= rule.min_participants
+    hit = chosen & window & counted & (frame["mark_2"] / frame["participants"] >= rule.threshold)
+    hits = frame.loc[hit.fillna(False).astype(bool), ["school_code", "year"]]
+    last = hits[hits["year"] == year - 1].groupby("school_code").size()
+    years = hits.groupby("school_code")["year"].nunique()
+    codes = pd.Index(frame["school_code"].unique(), name="school_code")
+    last, years = last.reindex(codes, fill_value=0), years.reindex(codes, fill_value=0)
+    flagged = (last >= (rule.min_hits_last_year or 10**9)) | (
+        years >= (rule.consecutive_years or 10**9)
+    )
+    return flagged.rename("flagged").reset_index()
+
+
 def identify_low_results_rows(
     rows: Iterable[Mapping],
     *,

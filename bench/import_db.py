@@ -8,6 +8,7 @@ result in ten changed (an upload of corrections).
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -20,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--schools", type=int, default=4_000)
 parser.add_argument("--database", help="a PostgreSQL URL; its tables are emptied first")
+parser.add_argument(
+    "--json", type=Path, help="a folder: the first loads' figures go to import_<database>.json"
+)
 arguments = parser.parse_args()
 folder = Path(tempfile.mkdtemp(prefix="opora-bench-import-"))
 os.environ["DATABASE_URL"] = arguments.database or f"sqlite:///{folder / 'import.sqlite3'}"
@@ -92,6 +96,7 @@ def main() -> None:
     schools = arguments.schools
     print(f"imports on {connection.vendor}: {schools:,} schools, {rows:,} school results")
     seconds = timed("import_schools", str(registry))
+    figures = {"schools": {"seconds": seconds, "rows": schools}}
     print(
         f"  import_schools, new:          {seconds:6.2f} s  {schools / seconds:>9,.0f} rows/s"
         f"  (40,000 at this rate: {40_000 * seconds / schools:.1f} s, goal < {SCHOOLS_GOAL_40K} s)"
@@ -100,10 +105,14 @@ def main() -> None:
     print(f"  import_schools, unchanged:    {seconds:6.2f} s  {schools / seconds:>9,.0f} rows/s")
     for label, path in (("new", first), ("unchanged", first), ("10 % changed", second)):
         seconds = timed("import_results", str(path))
+        figures.setdefault("results", {"seconds": seconds, "rows": rows})
         print(
             f"  import_results, {label + ':':<14}{seconds:6.2f} s  {rows / seconds:>9,.0f} rows/s"
             f"  (goal ≥ {RESULTS_GOAL:,})"
         )
+    if arguments.json:  # bench/table.py prints them in issue 21's table
+        path = arguments.json / f"import_{connection.vendor}.json"
+        path.write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -181,6 +181,7 @@ def _program(municipality, schools) -> None:
     from opora.programs.services import orders_save, program_create_from_document
 
     orders = orders_save(
+        user=None,
         municipality=municipality,
         orders=[
             {
@@ -230,6 +231,7 @@ def _program(municipality, schools) -> None:
         for a in range(1, 25)
     ]
     program_create_from_document(
+        user=None,
         municipality=municipality,
         orders=orders,
         data={

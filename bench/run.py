@@ -67,6 +67,30 @@ def step_aggregate_pandas(directory: Path) -> dict:
     return {"runs": runs, "rows": len(frame), "loaded_mib": loaded}
 
 
+def step_aggregate_pandas_arrow(directory: Path) -> dict:
+    import pandas as pd
+    from baselines import aggregate_student_results_pandas
+
+    frame = pd.read_parquet(directory / "students.parquet", dtype_backend="pyarrow")
+    frame = frame.rename(columns={"assessment": "kind"})
+    loaded = _rss_mib()
+    runs = timed(1, lambda: aggregate_student_results_pandas(frame))
+    return {"runs": runs, "rows": len(frame), "loaded_mib": loaded}
+
+
+def step_aggregate_duckdb(directory: Path) -> dict:
+    import duckdb
+    from baselines import aggregate_student_results_duckdb
+
+    connection = duckdb.connect()
+    path = str(directory / "students.parquet")
+    connection.execute("CREATE TABLE students AS SELECT * FROM read_parquet(?)", [path])
+    rows = connection.sql("SELECT count(*) FROM students").fetchall()[0][0]
+    loaded = _rss_mib()
+    runs = timed(1, lambda: aggregate_student_results_duckdb(connection))
+    return {"runs": runs, "rows": rows, "loaded_mib": loaded}
+
+
 def step_import_polars(directory: Path) -> dict:
     import polars as pl
 
@@ -126,6 +150,56 @@ def step_identify_extended(directory: Path) -> dict:
         lambda: identify_low_results(results, rule=SHNOR_EXTENDED, year=YEAR),
     )
     return {"runs": runs, "rows": results.height, "loaded_mib": loaded}
+
+
+def step_identify_duckdb(directory: Path) -> dict:
+    import duckdb
+    from baselines import identify_flags_duckdb
+
+    from opora.identification.engine import SHNOR_FIOCO
+
+    connection = duckdb.connect()
+    path = str(directory / "school_results.parquet")
+    connection.execute("CREATE TABLE results AS SELECT * FROM read_parquet(?)", [path])
+    loaded = _rss_mib()
+    outcome = {}
+
+    def identify() -> None:
+        outcome["frame"] = identify_flags_duckdb(connection, rule=SHNOR_FIOCO, year=YEAR)
+
+    runs = timed(IDENTIFICATION_REPEAT, identify)
+    frame = outcome["frame"]
+    return {
+        "runs": runs,
+        "rows": connection.sql("SELECT count(*) FROM results").fetchall()[0][0],
+        "schools": frame.height,
+        "flagged": int(frame["flagged"].sum()),
+        "loaded_mib": loaded,
+    }
+
+
+def step_identify_pandas_arrow(directory: Path) -> dict:
+    import pandas as pd
+    from baselines import identify_flags_pandas
+
+    from opora.identification.engine import SHNOR_FIOCO
+
+    frame = pd.read_parquet(directory / "school_results.parquet", dtype_backend="pyarrow")
+    loaded = _rss_mib()
+    outcome = {}
+
+    def identify() -> None:
+        outcome["frame"] = identify_flags_pandas(frame, rule=SHNOR_FIOCO, year=YEAR)
+
+    runs = timed(IDENTIFICATION_REPEAT, identify)
+    flags = outcome["frame"]
+    return {
+        "runs": runs,
+        "rows": len(frame),
+        "schools": len(flags),
+        "flagged": int(flags["flagged"].sum()),
+        "loaded_mib": loaded,
+    }
 
 
 def step_identify_rows(directory: Path) -> dict:
@@ -244,6 +318,7 @@ def step_verify(directory: Path) -> dict:
     plain = aggregate_student_results_pandas(plain_input.rename(columns={"assessment": "kind"}))
     plain = pl.DataFrame({name: plain[name].to_list() for name in fast.columns})
     aggregation_agrees = plain.cast(fast.schema).sort(KEYS).equals(fast)
+    duckdb_agrees = _duckdb_agrees(students, fast)
 
     subset = _subset(pl.read_parquet(directory / "school_results.parquet"), ROW_BY_ROW_SCHOOLS)
     engine = identify_low_results(subset, rule=SHNOR_FIOCO, year=YEAR)
@@ -257,11 +332,48 @@ def step_verify(directory: Path) -> dict:
     )
     return {
         "runs": [],
-        "aggregation_agrees": aggregation_agrees,
+        "aggregation_agrees": aggregation_agrees and duckdb_agrees,
+        "flags_agree": _flags_agree(directory),
         "identification_agrees": identification_agrees,
         "peers_agree": _peers_agree(directory, subset),
         "warning_agrees": _warning_agrees(subset),
     }
+
+
+def _duckdb_agrees(students, fast) -> bool:
+    import duckdb
+    from baselines import aggregate_student_results_duckdb
+
+    from opora.assessments.aggregation import KEYS
+
+    connection = duckdb.connect()
+    connection.register("sample", students.to_arrow())
+    found = aggregate_student_results_duckdb(connection, table="sample")
+    return found.select(fast.columns).cast(fast.schema).sort(KEYS).equals(fast)
+
+
+def _flags_agree(directory: Path) -> bool:
+    """DuckDB's and pandas' flags are the engine's, on the whole country."""
+    import duckdb
+    import pandas as pd
+    import polars as pl
+    from baselines import identify_flags_duckdb, identify_flags_pandas
+
+    from opora.identification.engine import SHNOR_FIOCO, identify_low_results
+
+    results = pl.read_parquet(directory / "school_results.parquet")
+    engine = identify_low_results(results, rule=SHNOR_FIOCO, year=YEAR)
+    expected = set(engine.filter("flagged")["school_code"])
+    connection = duckdb.connect()
+    connection.register("results", results.to_arrow())
+    by_duckdb = identify_flags_duckdb(connection, rule=SHNOR_FIOCO, year=YEAR)
+    frame = pd.read_parquet(directory / "school_results.parquet", dtype_backend="pyarrow")
+    by_pandas = identify_flags_pandas(frame, rule=SHNOR_FIOCO, year=YEAR)
+    return (
+        set(by_duckdb.filter("flagged")["school_code"]) == expected
+        and set(by_pandas.loc[by_pandas["flagged"], "school_code"]) == expected
+        and by_duckdb.height == len(by_pandas) == engine.height
+    )
 
 
 def _peers_agree(directory: Path, subset) -> bool:
@@ -326,10 +438,14 @@ STEPS = {
     "generate": step_generate,
     "aggregate-polars": step_aggregate_polars,
     "aggregate-pandas": step_aggregate_pandas,
+    "aggregate-pandas-arrow": step_aggregate_pandas_arrow,
+    "aggregate-duckdb": step_aggregate_duckdb,
     "import-polars": step_import_polars,
     "import-pandas": step_import_pandas,
     "identify-engine": step_identify_engine,
     "identify-extended": step_identify_extended,
+    "identify-duckdb": step_identify_duckdb,
+    "identify-pandas-arrow": step_identify_pandas_arrow,
     "identify-rows": step_identify_rows,
     "peers-engine": step_peers_engine,
     "peers-rows": step_peers_rows,
@@ -383,9 +499,11 @@ def _merged(before: dict | None, now: dict) -> dict:
 
 
 def machine() -> dict:
+    import duckdb
     import numpy
     import pandas
     import polars
+    import pyarrow
 
     memory_kib = next(
         int(line.split()[1])
@@ -407,6 +525,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "polars": polars.__version__,
         "pandas": pandas.__version__,
+        "duckdb": duckdb.__version__,
+        "pyarrow": pyarrow.__version__,
         "numpy": numpy.__version__,
         "load_average": os.getloadavg(),
     }
@@ -417,6 +537,8 @@ def report(figures: dict, host: dict, rounds: int) -> str:
     rows_timed = figures["identify-rows"]["schools"]
     rows_scaled = figures["identify-rows"]["best"] * scale
     aggregation = figures["aggregate-pandas"]["best"] / figures["aggregate-polars"]["best"]
+    arrow_ratio = figures["aggregate-pandas-arrow"]["best"] / figures["aggregate-polars"]["best"]
+    duckdb_ratio = figures["aggregate-duckdb"]["best"] / figures["aggregate-polars"]["best"]
     imports = figures["import-pandas"]["best"] / figures["import-polars"]["best"]
     identification = rows_scaled / figures["identify-engine"]["best"]
     polars_rate = figures["aggregate-polars"]["rows"] / figures["aggregate-polars"]["best"]
@@ -424,7 +546,8 @@ def report(figures: dict, host: dict, rounds: int) -> str:
     lines = [
         f"Machine: {host['cpus']} CPU ({host['cpu_model']}), {host['ram_gib']} GiB RAM; "
         f"Python {host['python']}, polars {host['polars']}, pandas {host['pandas']}, "
-        f"numpy {host['numpy']}; load average at start / end "
+        f"numpy {host['numpy']}, pyarrow {host['pyarrow']}, DuckDB {host['duckdb']}; "
+        "load average at start / end "
         + " ".join(f"{value:.2f}" for value in host["load_average"])
         + " / "
         + " ".join(f"{value:.2f}" for value in host["load_average_at_end"]),
@@ -446,10 +569,14 @@ def report(figures: dict, host: dict, rounds: int) -> str:
     rows = figures["aggregate-polars"]["rows"]
     line("student rows → school results, polars (in memory)", "aggregate-polars", rows)
     line("student rows → school results, pandas (in memory)", "aggregate-pandas", rows)
+    line("student rows → school results, pandas pyarrow dtypes", "aggregate-pandas-arrow", rows)
+    line("student rows → school results, DuckDB (table in memory)", "aggregate-duckdb", rows)
     line("CSV file → school results, polars (read + aggregate)", "import-polars", rows)
     line("CSV file → school results, pandas (read + aggregate)", "import-pandas", rows)
     line("identify 40,000 schools, engine, ШНОР ФИОКО", "identify-engine")
     line("identify 40,000 schools, engine, ШНОР extended", "identify-extended")
+    line("identify 40,000 schools, DuckDB SQL (flags only, no reasons)", "identify-duckdb")
+    line("identify 40,000 schools, pandas pyarrow (flags only)", "identify-pandas-arrow")
     line(
         f"identify 40,000 schools, row-by-row Python ({rows_timed:,} timed, ×{scale:g})",
         "identify-rows",
@@ -478,6 +605,14 @@ def report(figures: dict, host: dict, rounds: int) -> str:
         "",
         f"aggregation: {polars_rate / 1e6:.2f} M rows/s (goal ≥ 1 M) — {_met(polars_rate >= 1e6)}; "
         f"polars {aggregation:.1f}× pandas (goal ≥ 5×) — {_met(aggregation >= 5)}",
+        f"aggregation against the fast peers: polars {arrow_ratio:.1f}× pandas with pyarrow "
+        f"dtypes (goal ≥ 5×) — {_met(arrow_ratio >= 5)}; {duckdb_ratio:.2f}× DuckDB "
+        f"(goal ≥ 1×, not slower) — {_met(duckdb_ratio >= 1)}",
+        f"identification against the fast peers (they compute flags only): engine "
+        f"{figures['identify-duckdb']['best'] / engine['best']:.2f}× DuckDB, "
+        f"{figures['identify-pandas-arrow']['best'] / engine['best']:.1f}× pandas pyarrow; "
+        f"flagged: engine {engine['flagged']:,}, DuckDB {figures['identify-duckdb']['flagged']:,}, "
+        f"pandas {figures['identify-pandas-arrow']['flagged']:,}",
         f"CSV import end to end: polars {imports:.1f}× pandas",
         f"identification: {engine['best']:.3f} s (goal < 1 s) — {_met(engine['best'] < 1)}; "
         f"engine {identification:.1f}× row-by-row (goal ≥ 20×) — {_met(identification >= 20)}; "
@@ -492,7 +627,8 @@ def report(figures: dict, host: dict, rounds: int) -> str:
         f"{_met(figures['warning-engine']['best'] < 2)}; engine "
         f"{warning_rows / figures['warning-engine']['best']:.1f}× row-by-row; "
         f"{figures['warning-engine']['warned']:,} schools warned",
-        f"answers agree (samples): aggregation {_yes(verified['aggregation_agrees'])}, "
+        f"answers agree (samples): aggregation {_yes(verified['aggregation_agrees'])} "
+        f"(pandas, DuckDB), flags of DuckDB and pandas {_yes(verified['flags_agree'])}, "
         f"identification {_yes(verified['identification_agrees'])}, "
         f"fair change {_yes(verified['peers_agree'])}, "
         f"early warning {_yes(verified['warning_agrees'])}",

@@ -10,8 +10,6 @@ import csv
 import io
 from collections.abc import Iterable
 
-import openpyxl
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
 GUARDED_STARTS = (*FORMULA_STARTS, GUARD)
@@ -38,6 +36,8 @@ def csv_bytes(rows: Iterable[Iterable], *, delimiter: str = ";") -> bytes:
 
 def xlsx_workbook_bytes(sheets: dict[str, Iterable[Iterable]]) -> bytes:
     """Several sheets in one workbook: sheet title -> rows (the first row is the header)."""
+    import openpyxl  # on the first workbook: a command that writes none need not load it
+
     book = openpyxl.Workbook(write_only=True)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title[:31])

@@ -11,7 +11,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 import polars as pl
 
 from opora.exports import GUARD, GUARDED_STARTS
@@ -271,6 +270,8 @@ def xlsx_lines(content: bytes, *, filename: str, sheet: str | None = None) -> li
     """Every row of the first sheet (or the one named `sheet`) as text cells, for the reports
     whose header is not the first row (opora.assessments.reports)."""
     _check_xlsx_archive(content, filename=filename)
+    import openpyxl  # on the first workbook: a command that reads none need not load it
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file

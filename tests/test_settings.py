@@ -69,3 +69,32 @@ def test_debug_is_off_unless_a_developer_turns_it_on():
     code = "from django.conf import settings; print(settings.DEBUG)"
     assert manage("shell", "--no-imports", "-c", code).stdout.strip() == "False"
     assert manage("shell", "--no-imports", "-c", code, DEBUG="1").stdout.strip() == "True"
+
+
+def test_a_replica_url_sends_the_dashboards_reads_to_it_and_nothing_else():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['TEST']['MIRROR'], "
+        "settings.DATABASE_ROUTERS)"
+    )
+    result = manage(
+        "shell", "--no-imports", "-c", code,
+        DATABASE_URL="postgres://u:p@primary.example:5432/opora",
+        DATABASE_REPLICA_URL="postgres://u:p@replica.example:5432/opora",
+    )  # fmt: skip
+    assert result.stdout.split() == [
+        "replica.example", "default", "['opora.replica.ReplicaRouter']"
+    ]  # fmt: skip
+    off = "from django.conf import settings; print(list(settings.DATABASES), settings.DATABASE_ROUTERS)"
+    assert manage("shell", "--no-imports", "-c", off).stdout.strip() == "['default'] []"
+
+
+def test_uploads_stay_in_the_local_folder_unless_shared_storage_is_chosen():
+    code = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    assert manage("shell", "--no-imports", "-c", code).stdout.strip() == (
+        "django.core.files.storage.FileSystemStorage"
+    )
+    shared = manage(
+        "shell", "--no-imports", "-c", code, MEDIA_STORAGE="s3", MEDIA_S3_BUCKET="opora"
+    )
+    assert shared.stdout.strip() == "storages.backends.s3.S3Storage"

@@ -136,6 +136,11 @@ class SchoolResult(models.Model):
     class Meta:
         verbose_name = "результат школы"
         verbose_name_plural = "результаты школ"
+        # Region-wide reads ask for schools' years (latest year per municipality, the results
+        # table's years and columns, a rule's years): the unique key has the year last.
+        indexes = [
+            models.Index(fields=["school", "year", "assessment"], name="result_school_year"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "assessment", "year"], name="result_once_per_year"

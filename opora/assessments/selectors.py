@@ -17,6 +17,7 @@ from opora.assessments.models import (
     Subject,
     TerritoryLevel,
 )
+from opora.columnar import read_frame
 from opora.paging import LazyRows
 from opora.registry.models import School
 from opora.tabular import header_key
@@ -48,28 +49,16 @@ def results_frame(
         results = results.filter(year__in=years)
     if assessments is not None:
         results = results.filter(assessment__in=assessments)
-    # Whole numbers only, read column by column: at a country's two million results, joining
-    # the codes in the database and building the frame row by row took most of a run.
+    # Whole numbers only, columnar: at a country's two million results, joining the codes in
+    # the database or building the frame row by row took most of a run.
     columns = ["school_id", "assessment_id", "year", *counts]
-    rows = list(results.values_list(*columns))
-    frame = pl.DataFrame(
-        dict(zip(columns, zip(*rows, strict=True) if rows else [[]] * len(columns), strict=True)),
-        schema={c: pl.Int64 for c in columns},
+    frame = read_frame(results.values_list(*columns), {c: pl.Int64 for c in columns})
+    codes = read_frame(
+        schools.values_list("pk", "code"), {"school_id": pl.Int64, "school_code": pl.String}
     )
-    codes = pl.DataFrame(
-        list(schools.values_list("pk", "code")),
-        schema={"school_id": pl.Int64, "school_code": pl.String},
-        orient="row",
-    )
-    assessments = pl.DataFrame(
-        list(Assessment.objects.values_list("pk", "kind", "subject__code", "grade")),
-        schema={
-            "assessment_id": pl.Int64,
-            "kind": pl.String,
-            "subject": pl.String,
-            "grade": pl.Int64,
-        },
-        orient="row",
+    assessments = read_frame(
+        Assessment.objects.values_list("pk", "kind", "subject__code", "grade"),
+        {"assessment_id": pl.Int64, "kind": pl.String, "subject": pl.String, "grade": pl.Int64},
     )
     return (
         frame.join(codes, on="school_id")

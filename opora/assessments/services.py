@@ -690,9 +690,13 @@ def result_import_confirm(*, job: ResultImportJob, user: User) -> bool:
     _check_may_import(user)
     if job.created_by_id != user.pk:
         raise PermissionDenied
+    # The preview's task and worker are done with it: kept, the recovery took the confirmed job
+    # for lost (its task finished, or its worker dead since) before a worker took it up again.
     confirmed = ResultImportJob.objects.filter(
         pk=job.pk, status=ImportStatus.PREVIEW, expires_at__gt=timezone.now()
-    ).update(status=ImportStatus.QUEUED, confirmed=True, progress=0, stage="")
+    ).update(
+        status=ImportStatus.QUEUED, confirmed=True, progress=0, stage="", worker="", task_id=""
+    )
     if confirmed:
         job.refresh_from_db()
         transaction.on_commit(lambda: _enqueue(job))

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator
 
 import polars as pl
 
+from opora.columnar import read_frame
 from opora.registry.models import School
 
 COLUMNS = ["school_code", "school_name", "flagged", "rule", "reasons"]
@@ -14,13 +15,20 @@ def verdict_rows(verdicts: pl.DataFrame | None, *, rule_code: str) -> Iterator[l
     yield COLUMNS
     if verdicts is None or verdicts.is_empty():
         return
-    names = dict(
-        School.objects.filter(code__in=verdicts["school_code"].to_list()).values_list(
-            "code", "short_name"
-        )
+    # The names joined as columns: a list of 40,000 codes in the query took longer than reading
+    # every school's name.
+    names = read_frame(
+        School.objects.values_list("code", "short_name"),
+        {"school_code": pl.String, "school_name": pl.String},
     )
-    for code, flagged, reasons in verdicts.select("school_code", "flagged", "reasons").iter_rows():
-        yield [code, names[code], int(flagged), rule_code, "; ".join(reasons)]
+    rows = verdicts.join(names, on="school_code", how="left", maintain_order="left").select(
+        "school_code",
+        "school_name",
+        pl.col("flagged").cast(pl.Int8),
+        pl.col("reasons").list.join("; "),
+    )
+    for code, name, flagged, reasons in rows.iter_rows():
+        yield [code, name, flagged, rule_code, reasons]
 
 
 WARNING_COLUMNS = [

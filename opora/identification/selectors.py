@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, FloatField, Max, Q, QuerySet
+from django.db.models.functions import Cast
 
 from opora.accounts.models import User
 from opora.accounts.permissions import (
@@ -15,6 +16,7 @@ from opora.accounts.permissions import (
 )
 from opora.assessments.models import SchoolResult
 from opora.assessments.selectors import results_frame
+from opora.columnar import read_frame
 from opora.identification import engine, peers
 from opora.identification.models import (
     IdentificationRun,
@@ -38,21 +40,19 @@ from opora.registry.years import latest_up_to, year_in_view
 
 def context_frame(*, schools: QuerySet[School], before_year: int) -> pl.DataFrame:
     """The latest value of each context figure of each school from years before `before_year`."""
-    rows = (
+    schema = {"school_code": pl.String, "indicator": pl.String, "value": pl.Float64}
+    values = read_frame(
         ContextValue.objects.filter(school__in=schools, year__lt=before_year, number__isnull=False)
         .order_by("school__code", "indicator__code", "-year")
-        .values_list("school__code", "indicator__code", "number")
+        .annotate(value=Cast("number", FloatField()))
+        .values_list("school__code", "indicator__code", "value"),
+        schema,
     )
-    values = [(s, i, float(v)) for s, i, v in rows]
     # Registry facts that rules read like context figures (seed 003: «малочисленная школа»).
-    values += [
-        (code, "is_small", float(small)) for code, small in schools.values_list("code", "is_small")
-    ]
-    frame = pl.DataFrame(
-        values,
-        schema={"school_code": pl.String, "indicator": pl.String, "value": pl.Float64},
-        orient="row",
-    )
+    small = read_frame(
+        schools.values_list("code", "is_small"), {"school_code": pl.String, "value": pl.Float64}
+    ).select("school_code", indicator=pl.lit("is_small"), value="value")
+    frame = pl.concat([values, small])
     return frame.unique(subset=["school_code", "indicator"], keep="first", maintain_order=True)
 
 
@@ -393,20 +393,16 @@ def list_rule_sets(*, user: User) -> QuerySet[RuleSet]:
 def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
     """What comparable schools are chosen by: region, type, urban/rural and the social-context
     index of the region's ШНСУ rule from figures known before `year` ends (null without them)."""
-    rows = list(
-        schools.values_list("code", "municipality__region__name", "school_type", "is_rural")
-    )
-    frame = pl.DataFrame(
-        rows,
-        schema={
+    frame = read_frame(
+        schools.values_list("code", "municipality__region__name", "school_type", "is_rural"),
+        {
             "school_code": pl.String,
             "region": pl.String,
             "school_type": pl.String,
             "is_rural": pl.Boolean,
         },
-        orient="row",
     )
-    regions = {region for _, region, _, _ in rows}
+    regions = frame["region"].unique().to_list()
     indices = []
     for region in regions:
         rule_set = (
@@ -422,7 +418,7 @@ def schools_frame(*, schools: QuerySet[School], year: int) -> pl.DataFrame:
             engine.social_index(
                 context_frame(schools=in_region, before_year=year + 1),
                 rule=rule_from_params(SOCIAL_INDEX, rule_set.params),
-                schools=list(in_region.values_list("code", flat=True)),
+                schools=frame.filter(pl.col("region") == region)["school_code"].to_list(),
             ).select("school_code", social_index="index")
         )
     index = (

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from opora.reports import charts
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass

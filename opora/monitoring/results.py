@@ -4,7 +4,7 @@ year (computed by dynamics.py), and the years that have results."""
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from opora.assessments.metrics import MARK_COUNTS
 from opora.assessments.models import SchoolResult
@@ -83,15 +83,24 @@ def schools_dynamics_by_year(
     }
 
 
+def latest_year(schools: str = "pk") -> Max:
+    """The latest year with results of the schools that `schools` names from the outer query
+    (a school's «pk», a municipality's «schools__pk»): each school's year is one step back
+    along the index of results by school and year, not a scan of the region's results."""
+    own = SchoolResult.objects.filter(school=OuterRef(schools)).order_by("-year")
+    return Max(Subquery(own.values("year")[:1]))
+
+
 def latest_result_years(*, municipalities: list[Municipality]) -> dict[int, int]:
     """Municipality id → its latest year with results; one without results is left out."""
     latest = (
-        SchoolResult.objects.filter(school__municipality__in=municipalities)
+        School.objects.filter(municipality__in=municipalities)
         .order_by()
-        .values_list("school__municipality")
-        .annotate(Max("year"))
+        .values("municipality")
+        .annotate(year=latest_year())
+        .values_list("municipality", "year")
     )
-    return dict(latest)
+    return {municipality: year for municipality, year in latest if year is not None}
 
 
 def report_years(*, municipality: Municipality) -> list[int]:

@@ -16,7 +16,7 @@ from opora.monitoring import effectiveness as eff
 from opora.monitoring.measures import MeasureRow, region_measure_rows
 from opora.monitoring.models import MonitoringCampaign, SubmissionStatus
 from opora.monitoring.public import PUBLIC_PROGRAM_STATUSES
-from opora.monitoring.results import latest_result_years
+from opora.monitoring.results import latest_year
 from opora.programs.models import Activity, ActivityStatus, Indicator, Program
 from opora.programs.selectors import indicator_statuses
 from opora.registry.models import Municipality, School
@@ -55,11 +55,13 @@ def region_summaries(*, user: User, today: datetime.date, year: int | None = Non
     """The summary of every visible municipality with results, in a number of queries that does
     not grow with the municipalities (issue 10): of academic year `year` (the list in force in
     it), else of each one's latest year with results."""
-    municipalities = list(visible_municipalities(user).select_related("region"))
-    years = latest_result_years(municipalities=municipalities)
-    if year is not None:
-        years = dict.fromkeys(years, year)
-    municipalities = [m for m in municipalities if m.pk in years]
+    municipalities = list(
+        visible_municipalities(user)
+        .select_related("region")
+        .annotate(latest_year=latest_year("schools__pk"))
+        .filter(latest_year__isnull=False)
+    )
+    years = {m.pk: m.latest_year if year is None else year for m in municipalities}
     if not municipalities:
         return []
     return _summaries(

@@ -31,6 +31,7 @@ from opora.monitoring.summaries import municipality_summary, region_summaries
 from opora.programs.models import Indicator
 from opora.registry.models import School
 from opora.registry.years import deadlines_as_of, latest_up_to, page_year, year_in_view
+from opora.replica import replica_reads
 from opora.reports import charts
 from opora.reports.documents import FORMATS, export_document
 from opora.risks import selectors as risk_selectors
@@ -288,6 +289,7 @@ def _groups_chart(dynamics) -> str:
 
 
 @login_required
+@replica_reads
 def region_dashboard(request):
     if not sees_region_summary(request.user):
         raise Http404

@@ -1,30 +1,47 @@
 """Charts: each is a function from data to a matplotlib figure; pages embed it as SVG and
 documents as PNG, from the same function, so a page and its printed report never disagree."""
 
+from __future__ import annotations
+
+import functools
 import io
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 from django.core.cache import cache
-from matplotlib.figure import Figure
 
 from opora.registry.years import academic_year_label
 from opora.reports.cache import code_version, content_digest
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 PALETTE = ["#9db4d9", "#1f5fbf", "#14213d", "#fca311"]
-matplotlib.rcParams.update(
-    {
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "svg.fonttype": "none",
-        # Every text a chart draws (labels, legends, titles, ticks) is a name or a figure as
-        # written: a school called «СОШ $x^2$» is not math, and «$_$» must not break the page.
-        "text.parse_math": False,
-        "text.usetex": False,
-    }
-)
+
+
+_STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "svg.fonttype": "none",
+    # Every text a chart draws (labels, legends, titles, ticks) is a name or a figure as
+    # written: a school called «СОШ $x^2$» is not math, and «$_$» must not break the page.
+    "text.parse_math": False,
+    "text.usetex": False,
+}
+
+
+@functools.cache
+def load_matplotlib() -> type[Figure]:
+    """matplotlib, imported and set up on the first chart: every process (a command, a worker)
+    starts Django, which registers the documents that draw charts, and the import alone was the
+    largest part of a command's start."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams.update(_STYLE)
+    return Figure
 
 
 LEGEND = 0.3  # inches under a bars chart for its legend
@@ -33,7 +50,7 @@ LEGEND = 0.3  # inches under a bars chart for its legend
 def _figure(*, height: float, constrained: bool = True) -> Figure:
     """A bare Figure, not pyplot's: pyplot keeps every open figure in one global registry,
     which threads of a server must not share, and costs time on each chart."""
-    return Figure(figsize=(7.2, height), layout="constrained" if constrained else None)
+    return load_matplotlib()(figsize=(7.2, height), layout="constrained" if constrained else None)
 
 
 def bars_chart(*, labels: list[str], series: dict[str, list[float | None]], title: str) -> Figure:

@@ -14,6 +14,7 @@ from opora.identification.models import IdentificationRun, RuleSet
 from opora.identification.services import (
     identification_approve,
     identification_compute,
+    identification_compute_many,
     identification_save,
 )
 from opora.programs.models import Order
@@ -273,3 +274,46 @@ def test_a_school_outside_the_list_learns_which_criterion_failed(
         "0 процедур с долей «2» ≥ 30 % в 2022/23 (нужно не менее 2) — не выполнено; "
         "доля «2» ≥ 30 % хотя бы по одной процедуре в 0 из 2 лет (2021/22–2022/23, нужно в каждом) — не выполнено"
     ]
+
+
+def test_many_territories_read_at_once_give_each_its_own_list(results, fioco, cast):
+    region = Region.objects.get()
+    other = Region.objects.create(name="Соседняя область")
+    municipality_a = cast["coordinator_a"].municipality
+    territories = [(region, None), (region, municipality_a), (other, None)]
+    together = identification_compute_many(
+        user=None, rule_set=fioco, year=2024, territories=territories
+    )
+    for outcome, (place_region, place) in zip(together, territories, strict=True):
+        alone = identification_compute(
+            user=None, rule_set=fioco, year=2024, region=place_region, municipality=place
+        )
+        assert outcome.verdicts.sort("school_code").equals(alone.verdicts.sort("school_code"))
+        assert outcome.inputs == alone.inputs
+    assert together[0].verdicts["school_code"].sort().to_list() == ["a1", "a1-f", "a2", "b1"]
+    assert together[1].flagged_codes == {"a1"}
+    assert together[2].verdicts.is_empty()
+
+
+def test_many_territories_need_the_right_for_each(results, fioco, cast, municipality_b):
+    region = Region.objects.get()
+    with pytest.raises(PermissionDenied):
+        identification_compute_many(
+            user=cast["coordinator_a"],
+            rule_set=fioco,
+            year=2024,
+            territories=[(region, cast["coordinator_a"].municipality), (region, municipality_b)],
+        )
+
+
+def test_a_municipality_of_a_region_without_results_gets_every_school_explained(
+    fioco, cast, municipality_a
+):
+    outcome = identification_compute(
+        user=None, rule_set=fioco, year=2024, region=municipality_a.region,
+        municipality=municipality_a,
+    )  # fmt: skip
+    assert outcome.verdicts["school_code"].sort().to_list() == ["a1", "a1-f", "a2"]
+    assert not outcome.flagged_codes
+    assert all("нет результатов" in reasons[0] for reasons in outcome.verdicts["reasons"])
+    assert outcome.inputs["results"] == 0

@@ -237,3 +237,17 @@ def test_an_observer_sees_only_the_municipalities_in_scope(client, region, rule_
     assert [s.municipality for s in page.context["summaries"]] == [first]
     client.login(username="coordinator_m1", password=PASSWORD)
     assert client.get(reverse("monitoring:region_dashboard")).status_code == 404
+
+
+def test_municipalities_and_their_latest_years_are_read_in_one_query(
+    region, region_operator, rule_sets
+):
+    for n in range(1, 3):
+        build_municipality(region, n, rule_sets)
+    with CaptureQueriesContext(connection) as queries:
+        region_summaries(user=region_operator, today=TODAY)
+    sql = [q["sql"] for q in queries]
+    listed = [q for q in sql if q.startswith('SELECT "registry_municipality"."id"')]
+    # Listed once with the latest year of each, not listed and then scanned again for years.
+    assert len(listed) == 1 and "assessments_schoolresult" in listed[0]
+    assert not [q for q in sql if 'MAX("assessments_schoolresult"."year")' in q]

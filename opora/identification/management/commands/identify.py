@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from opora.exports import write_csv
 from opora.identification.exports import verdict_rows
 from opora.identification.models import RuleSet
-from opora.identification.services import identification_compute, identification_save
+from opora.identification.services import identification_compute_many, identification_save
 from opora.registry.models import Municipality, Region
 
 
@@ -15,6 +15,9 @@ class Command(BaseCommand):
         "Выявить школы по правилу за учебный год Y (2024 = 2023/24) и вывести CSV "
         "school_code,school_name,flagged,rule,reasons — по строке на каждую школу."
     )
+    # The system checks import every view and URL of the site: over a second of a run that
+    # reads only data (`manage.py check` and migrate still run them).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -39,14 +42,13 @@ class Command(BaseCommand):
             territories = [(found.region, found)]
         else:
             territories = [(region, None) for region in Region.objects.all()]
-        frames = []
-        for region, place in territories:
-            outcome = identification_compute(
-                user=None, rule_set=rule_set, year=year, region=region, municipality=place
-            )
-            if save:
+        outcomes = identification_compute_many(
+            user=None, rule_set=rule_set, year=year, territories=territories
+        )
+        if save:
+            for outcome in outcomes:
                 identification_save(user=None, outcome=outcome)
-            frames.append(outcome.verdicts)
+        frames = [outcome.verdicts for outcome in outcomes]
         self._write(pl.concat(frames) if frames else None, rule_set, output)
 
     def _write(self, verdicts: pl.DataFrame | None, rule_set: RuleSet, output: Path | None) -> None:
