@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.backend import DatabaseBackend
@@ -134,13 +135,21 @@ def result_import(
     dry_run: bool = False,
     source_format: str | None = None,
     expected: dict | None = None,
+    on_written: Callable[["ResultImportSummary"], None] | None = None,
 ) -> ResultImportSummary:
     """Load a file of school- or student-level results; a file with any error changes nothing.
 
     `imported_by` None is the command line, which may load results of every school. With
     `dry_run` nothing is written: the summary is the preview of what loading would do.
+    `on_written` runs inside the import's transaction once the results are written, so what it
+    records (a job's «загружен») commits together with them or not at all.
     """
-    options = {"dry_run": dry_run, "source_format": source_format, "expected": expected}
+    options = {
+        "dry_run": dry_run,
+        "source_format": source_format,
+        "expected": expected,
+        "on_written": on_written,
+    }
     _check_may_import(imported_by)  # before reading: a refused user's file costs nothing
     progress(5, "чтение файла")
     if Path(filename).suffix.lower() != ".xlsx":
@@ -177,6 +186,7 @@ def result_import_table(
     source_format: str | None = None,
     expected: dict | None = None,
     skipped: list[str] | None = None,
+    on_written: Callable[[ResultImportSummary], None] | None = None,
 ) -> ResultImportSummary:
     """Check and store a table of results. A report of ФИС ОКО comes here as a school-level
     table with its `summary` begun (the rows it skipped) and its `territories` to keep.
@@ -247,6 +257,8 @@ def result_import_table(
                 progress(75, f"запись {summary.created + summary.updated} результатов")
                 _apply(plan, summary=summary, filename=table.filename, imported_by=imported_by)
                 _store_territories(territories)
+                if on_written:
+                    on_written(summary)
     except IntegrityError:
         # The plan's new results are inserted as new: another import that stored one of them
         # after the plan was read makes the unique key refuse it, and this file changes nothing.
@@ -751,6 +763,7 @@ def result_import_job_run(*, job_id: int, task_id: str = "") -> None:
             progress=progress,
             dry_run=not job.confirmed,
             expected=job.counts if job.confirmed else None,
+            on_written=lambda written: _record_loaded(job, written),
         )
     except ImportRefused as refused:
         _refuse(job, [str(p) for p in refused.problems])
@@ -765,14 +778,21 @@ def result_import_job_run(*, job_id: int, task_id: str = "") -> None:
         _finish(job)
         raise
     else:
-        job.summary, job.progress, job.counts = summary.describe(), 100, asdict(summary)
         if not job.confirmed:  # the file waits for its uploader's «Загрузить»
+            job.summary, job.progress, job.counts = summary.describe(), 100, asdict(summary)
             job.status, job.expires_at = ImportStatus.PREVIEW, timezone.now() + PREVIEW_KEEP
             fields = ["status", "summary", "counts", "progress", "expires_at"]
             job.save(update_fields=fields)
             return
-        job.status = ImportStatus.DONE
     _finish(job)
+
+
+def _record_loaded(job: ResultImportJob, summary: ResultImportSummary) -> None:
+    """«Загружен», saved in the import's own transaction: a worker killed right after the commit
+    leaves a job that says what happened (the recovery then only deletes its file)."""
+    job.summary, job.progress, job.counts = summary.describe(), 100, asdict(summary)
+    job.status = ImportStatus.DONE
+    job.save(update_fields=["status", "summary", "counts", "progress"])
 
 
 def _refuse(job: ResultImportJob, problems: list[str]) -> None:
@@ -812,6 +832,9 @@ def result_import_jobs_recover() -> list[ResultImportJob]:
     for job in _unfinished_jobs():
         if not _is_lost(job):
             continue
+        if job.status == ImportStatus.DONE:  # loaded; the worker died before deleting the file
+            _finish(job)
+            continue
         # Only if it has not moved since it was read: a job that finished meanwhile stays done.
         failed = ResultImportJob.objects.filter(
             pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
@@ -841,7 +864,8 @@ def _expire_previews() -> None:
 
 def _unfinished_jobs():
     return ResultImportJob.objects.filter(
-        status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+        Q(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+        | Q(status=ImportStatus.DONE, finished_at__isnull=True)
     ).exclude(worker=_this_worker())  # the job this very process is running is alive
 
 
@@ -851,7 +875,9 @@ def _is_lost(job: ResultImportJob) -> bool:
         return True
     if task is not None and task.is_finished:
         return True
-    claimed = job.status == ImportStatus.RUNNING or (task is not None and task.status == "RUNNING")
+    claimed = job.status in (ImportStatus.RUNNING, ImportStatus.DONE) or (
+        task is not None and task.status == "RUNNING"
+    )
     if not claimed:
         return False  # waiting for a worker, however long
     host, _, pid = job.worker.rpartition(":")

@@ -215,12 +215,6 @@ def running_job(workers: dict):
     return None
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect found by this test: a worker killed after the import's transaction "
-    "committed and before the job recorded «загружен» leaves the rows loaded and the job "
-    "refused as interrupted (the job's outcome is not saved in the import's transaction)",
-)
 def test_jobs_end_exactly_once_when_a_worker_dies_and_no_request_fails(coordinator, tmp_path):
     settings = connection.settings_dict
     database = (

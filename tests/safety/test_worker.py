@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from opora.assessments.models import ResultImportJob, SchoolResult
-from opora.assessments.services import JOB_INTERRUPTED
+from opora.assessments.services import JOB_INTERRUPTED, result_import_job_run
 from opora.assessments.tasks import result_import_task
 from tests.conftest import PASSWORD
 from tests.identification.test_runs import HEADER
@@ -213,3 +213,30 @@ def test_a_job_whose_user_lost_the_right_to_import_is_refused_and_its_file_delet
     assert (job.status, job.problems) == ("refused", ["недостаточно прав для загрузки результатов"])
     assert imports_on_disk(settings) == []
     assert not SchoolResult.objects.exists()
+
+
+def test_a_worker_killed_right_after_the_load_committed_leaves_the_job_loaded(
+    cast, settings, school_a1, dead_worker
+):
+    """The job's «загружен» commits with the results: a worker that dies before it deletes the
+    file leaves a job that says the truth, and the recovery only deletes the file."""
+    job = ResultImportJob.objects.create(
+        created_by=cast["coordinator_a"],
+        filename="r.csv",
+        upload=ContentFile(GOOD.encode(), name="r.csv"),
+        confirmed=True,
+    )
+    with (
+        mock.patch("opora.assessments.services._finish", side_effect=KeyboardInterrupt),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        result_import_job_run(job_id=job.pk)
+    ResultImportJob.objects.filter(pk=job.pk).update(worker=dead_worker)  # the worker is gone
+    assert imports_on_disk(settings) == ["r.csv"]
+
+    call_command("recover_imports", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.status == "done" and "добавлено: 1" in job.summary
+    assert job.finished_at is not None and imports_on_disk(settings) == []
+    assert SchoolResult.objects.count() == 1
