@@ -109,6 +109,20 @@ def update(*, model: type[Model], source: str, key: list[str], columns: list[str
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {source} s WHERE {joined}")
 
 
+def classify(joined: pl.DataFrame, *, fields: list[str]) -> pl.DataFrame:
+    """Each incoming row beside the stored one (joined with `exists` and `<field>_old` columns)
+    marked in HISTORY_TYPE: "+" new, "=" unchanged, "~" changed in any of `fields`."""
+    same = pl.all_horizontal(pl.col(f).eq_missing(pl.col(f"{f}_old")) for f in fields)
+    return joined.with_columns(
+        pl.when(pl.col("exists").is_null())
+        .then(pl.lit(CREATED))
+        .when(same)
+        .then(pl.lit(UNCHANGED))
+        .otherwise(pl.lit(CHANGED))
+        .alias(HISTORY_TYPE)
+    )
+
+
 def fetch(sql: str, params: list, *, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

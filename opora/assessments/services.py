@@ -494,15 +494,7 @@ def _plan(
     joined = _keep_absent_journal(
         incoming.join(existing, on=RESULT_KEY, how="left", suffix="_old"), given=counts
     )
-    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in COUNT_FIELDS)
-    plan = joined.with_columns(
-        pl.when(pl.col("exists").is_null())
-        .then(pl.lit(bulk.CREATED))
-        .when(same)
-        .then(pl.lit(bulk.UNCHANGED))
-        .otherwise(pl.lit(bulk.CHANGED))
-        .alias(bulk.HISTORY_TYPE)
-    )
+    plan = bulk.classify(joined, fields=COUNT_FIELDS)
     tally = plan[bulk.HISTORY_TYPE].value_counts()
     by_type = dict(zip(tally[bulk.HISTORY_TYPE], tally["count"], strict=True))
     summary.created = by_type.get(bulk.CREATED, 0)

@@ -428,15 +428,7 @@ def _store_registry_rows(
     ).select("code", *fields)
     existing = _existing_schools(incoming.select("code"))
     joined = incoming.join(existing, on="code", how="left", suffix="_old")
-    same = pl.all_horizontal(pl.col(f).eq_missing(pl.col(f"{f}_old")) for f in fields)
-    plan = joined.with_columns(
-        pl.when(pl.col("exists").is_null())
-        .then(pl.lit(bulk.CREATED))
-        .when(same)
-        .then(pl.lit(bulk.UNCHANGED))
-        .otherwise(pl.lit(bulk.CHANGED))
-        .alias(bulk.HISTORY_TYPE)
-    )
+    plan = bulk.classify(joined, fields=fields)
     result.created = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CREATED).height
     result.updated = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.CHANGED).height
     result.unchanged = plan.filter(pl.col(bulk.HISTORY_TYPE) == bulk.UNCHANGED).height
