@@ -76,7 +76,7 @@ def test_ivanteevka_report_for_2022_23_presents_the_groups_made_from_its_results
     order № 71 made the list for 2023/24: the report shows it, named as such."""
     data = report_data(municipality=Municipality.objects.get(code="ivanteevka"), year=2023)
     text = " ".join(str(getattr(block, "text", "")) for block in ClustersSection().blocks(data))
-    assert "список на 2023/24 утверждён приказом № 71" in text
+    assert "список на 2023/24 утверждён приказом от 01.04.2022 № 71" in text
     assert "Список на 2023/24 составлен по результатам 2022/23" in text
     table = next(
         b
