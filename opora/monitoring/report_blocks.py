@@ -63,14 +63,8 @@ class Chart:
     data: dict
     kind: str = "chart"
 
-    def draw(self) -> Figure:
-        return self.figure(**self.data)
-
     def svg(self) -> str:
         return charts.cached_svg(self.figure, **self.data)
-
-    def png(self) -> bytes:
-        return charts.png(self.draw(), dpi=110)
 
     def untitled(self) -> Chart:
         """The chart without its title: a document prints the title as the figure's caption,

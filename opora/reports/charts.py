@@ -156,18 +156,6 @@ def cached_svg(chart: Callable[..., Figure], **data) -> str:
     return found
 
 
-MAX_PNG_PIXELS = 1_500_000  # a chart of 50 schools is as tall as a page: enough to read
-
-
-def png(figure: Figure, *, dpi: int = 150) -> bytes:
-    """PNG for documents; a tall chart gets a lower resolution so that writing it stays quick."""
-    width, height = figure.get_size_inches()
-    dpi = min(dpi, int((MAX_PNG_PIXELS / (width * height)) ** 0.5))
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
-
-
 def targets_and_values_chart(
     *, targets: list[tuple[int, float]], measured: list[tuple[float, float]]
 ) -> Figure:

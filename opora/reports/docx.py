@@ -279,7 +279,7 @@ def render_docx(document: L.OfficialDocument) -> bytes:
             picture = word.add_paragraph()
             picture.alignment = 1
             size = min(block.width_cm, width)
-            image = block.png() if block.png else raster(block.svg(), width_cm=size)
+            image = raster(block.svg(), width_cm=size)
             picture.add_run().add_picture(io.BytesIO(image), width=Cm(size))
         elif isinstance(block, L.Signatures):
             _append(word, _signatures_xml(block, body_pt, width))

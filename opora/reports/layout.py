@@ -171,11 +171,9 @@ class Table:
 @dataclass
 class Figure:
     """A chart as SVG, with a caption kept with it; drawn only by the renderer that needs it.
-    The DOCX gets a PNG: `png` when given, else the SVG rasterised by Typst (quicker than
-    matplotlib draws a PNG)."""
+    The DOCX gets the SVG rasterised by Typst (quicker than matplotlib draws a PNG)."""
 
     svg: Callable[[], str]
-    png: Callable[[], bytes] | None = None
     caption: str = ""
     width_cm: float = 16
 
