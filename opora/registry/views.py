@@ -2,17 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from opora.accounts.permissions import can_edit_school, can_import_files, visible_municipalities
+from opora.import_pages import import_page
 from opora.paging import paginate
 from opora.registry import selectors, services
 from opora.registry.forms import RegistryUploadForm, SchoolContextForm, SchoolFilterForm, SchoolForm
 from opora.registry.models import ContextIndicator, ContextUnit
 from opora.registry.years import year_in_view
-from opora.tabular import ImportRefused
-from opora.uploads import preview_keep, preview_take
 
 
 @login_required
@@ -107,48 +105,18 @@ def school_context_edit(request, code, year):
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_import(request):
-    """Upload → preview of what changes (nothing written) → «Загрузить» loads the kept file."""
     if not can_import_files(request.user):
         raise PermissionDenied
-    if request.method == "POST" and "token" in request.POST:
-        content, filename = preview_take(
-            token=request.POST["token"], user=request.user, purpose="registry"
-        )
-        form, upload = RegistryUploadForm(), None
-    else:
-        form = RegistryUploadForm(request.POST or None, request.FILES or None)
-        upload = form.cleaned_data["file"] if request.method == "POST" and form.is_valid() else None
-        content, filename = (upload.read(), upload.name) if upload else (None, None)
-    refused = None
-    if content is not None:
-        try:
-            result = services.school_registry_import(
-                content=content, filename=filename, imported_by=request.user, dry_run=bool(upload)
-            )
-        except ImportRefused as error:
-            refused = error
-        else:
-            if upload is None:
-                messages.success(request, f"Реестр загружен. {result.describe()}")
-                return redirect("registry:school_list")
-            return render(
-                request,
-                "import_preview.html",
-                {
-                    "filename": filename,
-                    "summary": result.describe(),
-                    "lines_title": "Изменения в сведениях о школах",
-                    "lines": result.changes,
-                    "token": preview_keep(upload=upload, user=request.user, purpose="registry"),
-                    "action": reverse("registry:registry_import"),
-                    "back": reverse("registry:registry_import"),
-                },
-            )
-    return render(
+    return import_page(
         request,
-        "registry/registry_import.html",
-        {"form": form, "refused": refused},
-        status=400 if refused else 200,
+        form_class=RegistryUploadForm,
+        service=services.school_registry_import,
+        describe=lambda result: result.describe(),
+        purpose="registry",
+        template="registry/registry_import.html",
+        loaded="Реестр загружен. {summary}",
+        done="registry:school_list",
+        changes_title="Изменения в сведениях о школах",
     )
 
 

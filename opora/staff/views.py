@@ -20,6 +20,7 @@ from opora.accounts.permissions import (
     visible_schools,
 )
 from opora.downloads import file_response
+from opora.import_pages import import_page
 from opora.registry.models import Municipality
 from opora.registry.years import current_academic_year, page_year, year_in_view
 from opora.reports.documents import FORMATS, export_document
@@ -32,8 +33,6 @@ from opora.staff.models import (
     Teacher,
     Vacancy,
 )
-from opora.tabular import ImportRefused
-from opora.uploads import preview_keep, preview_take
 
 
 def _filters(request) -> tuple[forms.YearFilterForm, int, str]:
@@ -193,56 +192,20 @@ def vacancy_delete(request, pk):
     return redirect("staff:school_teachers", code=vacancy.school.code)
 
 
-def _import_page(request, *, service, template, noun, purpose):
-    """Upload → preview of what changes (nothing written) → «Загрузить» loads the kept file."""
-    if request.method == "POST" and "token" in request.POST:
-        content, filename = preview_take(
-            token=request.POST["token"], user=request.user, purpose=purpose
-        )
-        form, upload = forms.UploadForm(), None
-    else:
-        form = forms.UploadForm(request.POST or None, request.FILES or None)
-        upload = form.cleaned_data["file"] if request.method == "POST" and form.is_valid() else None
-        content, filename = (upload.read(), upload.name) if upload else (None, None)
-    refused = None
-    if content is not None:
-        try:
-            result = service(
-                content=content, filename=filename, imported_by=request.user, dry_run=bool(upload)
-            )
-        except ImportRefused as error:
-            refused = error
-        else:
-            if upload is None:
-                messages.success(request, f"Файл {filename} загружен. {result.describe(noun)}")
-                return redirect("staff:overview")
-            return render(
-                request,
-                "import_preview.html",
-                {
-                    "filename": filename,
-                    "summary": result.describe(noun),
-                    "token": preview_keep(upload=upload, user=request.user, purpose=purpose),
-                    "action": request.path,
-                    "back": request.path,
-                },
-            )
-    return render(
-        request, template, {"form": form, "refused": refused}, status=400 if refused else 200
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def teachers_import(request):
     if not edits_staff_somewhere(request.user):
         raise PermissionDenied
-    return _import_page(
+    return import_page(
         request,
+        form_class=forms.UploadForm,
         service=services.teachers_import,
-        template="staff/teachers_import.html",
-        noun="педагогов",
+        describe=lambda result: result.describe("педагогов"),
         purpose="teachers",
+        template="staff/teachers_import.html",
+        loaded="Файл {filename} загружен. {summary}",
+        done="staff:overview",
     )
 
 
@@ -251,12 +214,15 @@ def teachers_import(request):
 def diagnostics_import(request):
     if not records_diagnostics_somewhere(request.user):
         raise PermissionDenied
-    return _import_page(
+    return import_page(
         request,
+        form_class=forms.UploadForm,
         service=services.diagnostics_import,
-        template="staff/diagnostics_import.html",
-        noun="результатов",
+        describe=lambda result: result.describe("результатов"),
         purpose="diagnostics",
+        template="staff/diagnostics_import.html",
+        loaded="Файл {filename} загружен. {summary}",
+        done="staff:overview",
     )
 
 
