@@ -90,11 +90,8 @@ def count(number: int, forms: str) -> str:
 
 
 def order_words(order: Order | None) -> str:
-    """«приказ от 17.02.2023 № 116», date before number as official texts cite an order."""
-    if order is None:
-        return "без приказа"
-    number = f" № {order.number}" if order.number else ""
-    return f"приказ от {order.date:%d.%m.%Y}{number}"
+    """«приказ от 17.02.2023 № 116»: the order as it is cited everywhere (Order.__str__)."""
+    return f"приказ {order}" if order else "без приказа"
 
 
 def _programs(municipality: Municipality, year: int):
