@@ -123,12 +123,6 @@ def classify(joined: pl.DataFrame, *, fields: list[str]) -> pl.DataFrame:
     )
 
 
-def fetch(sql: str, params: list, *, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
-
-
 def upsert(
     *,
     model: type[Model],

@@ -51,10 +51,18 @@ def read_frame(query: QuerySet, schema: dict[str, pl.DataType]) -> pl.DataFrame:
         sql, params = query.query.get_compiler(using=query.db).as_sql()
     except EmptyResultSet:  # a filter no row can pass (`code__in=[]`): Django asks nothing
         return pl.DataFrame(schema=schema)
-    if _sees_everything(connection):
-        frame = _read_adbc(connection, sql, params)
-    else:
-        frame = _read_django(connection, sql, params, len(schema))
+    if not _sees_everything(connection):
+        return read_sql(sql, params, schema, using=query.db)
+    return _typed(_read_adbc(connection, sql, params), schema)
+
+
+def read_sql(sql: str, params, schema: dict[str, pl.DataType], *, using="default") -> pl.DataFrame:
+    """The rows of SQL run on Django's own connection, which sees the open transaction and its
+    temporary tables (an import's staged keys), as a frame with these column names and types."""
+    return _typed(_read_django(connections[using], sql, params, len(schema)), schema)
+
+
+def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     frame.columns = list(schema)
     # PostgreSQL's numeric arrives from ADBC as an opaque extension over its text.
     opaque = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Extension)]
@@ -114,4 +122,7 @@ def _read_django(connection, sql: str, params, width: int) -> pl.DataFrame:
         rows = cursor.fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
     # Column by column: Python's objects become Arrow arrays once, not a frame row by row.
-    return pl.DataFrame([pl.Series(f"c{i}", values) for i, values in enumerate(columns)])
+    # Not strict: a decimal column holds both whole and fractional numbers (40 and 40.5).
+    return pl.DataFrame(
+        [pl.Series(f"c{i}", values, strict=False) for i, values in enumerate(columns)]
+    )

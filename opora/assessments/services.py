@@ -34,6 +34,7 @@ from opora.assessments.models import (
 )
 from opora.assessments.selectors import subject_lookup
 from opora.assessments.tasks import result_import_task
+from opora.columnar import read_sql
 from opora.registry.models import School
 from opora.registry.years import academic_year_label
 from opora.tabular import (
@@ -534,7 +535,7 @@ def _existing_results(keys: pl.DataFrame) -> pl.DataFrame:
     with bulk.staged(keys, name="result_keys") as source:
         fields = ", ".join(f"r.{c}" for c in [*RESULT_KEY, *COUNT_FIELDS])
         joined = " AND ".join(f"r.{c} = s.{c}" for c in RESULT_KEY)
-        return bulk.fetch(
+        return read_sql(
             f"SELECT {fields}, 1 FROM {SchoolResult._meta.db_table} r JOIN {source} s ON {joined}",
             [],
             schema=schema,

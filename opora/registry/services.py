@@ -20,6 +20,7 @@ from opora.accounts.permissions import (
     can_manage_municipality,
     opens_regions,
 )
+from opora.columnar import read_sql
 from opora.registry.models import (
     FISOKO_LOGIN,
     FISOKO_LOGIN_WRONG,
@@ -294,7 +295,7 @@ def _school_municipalities(codes: list[str]) -> dict[str, str]:
     (a country's 40,000 codes exceed the parameters one query may have)."""
     with bulk.staged(pl.DataFrame({"code": codes}, schema={"code": pl.String}), name="codes") as c:
         return dict(
-            bulk.fetch(
+            read_sql(
                 "SELECT s.code, m.code FROM registry_school s "
                 f"JOIN {c} c ON c.code = s.code "
                 "JOIN registry_municipality m ON m.id = s.municipality_id",
@@ -466,7 +467,7 @@ def _municipalities(rows: list[RegistryRow], *, result: ImportResult, create: bo
 
 def _existing_schools(codes: pl.DataFrame) -> pl.DataFrame:
     with bulk.staged(codes, name="school_codes") as source:
-        return bulk.fetch(
+        return read_sql(
             "SELECT s.code, s.municipality_id, s.name, s.short_name, s.school_type, "
             "COALESCE(p.code, ''), s.settlement, s.address, s.is_rural, s.distance_km, "
             "s.is_small, s.fisoko_login, 1 "
