@@ -129,15 +129,14 @@ def upsert(
     source: str,
     key: list[str],
     columns: list[str],
-    insert_only: tuple[str, ...] = (),
     where: str = "",
 ) -> None:
     """Insert the source's rows, or update the row with the same natural key (a unique constraint
-    of `key`): one INSERT … SELECT … ON CONFLICT DO UPDATE on both databases. `insert_only`
-    columns are written for new rows only (the defaults Django would have set)."""
+    of `key`): one INSERT … SELECT … ON CONFLICT DO UPDATE on both databases. A new row takes
+    the model's defaults for the fields the source does not carry; an updated row keeps them."""
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
-    written = [*key, *columns, *insert_only]
+    written = [*key, *columns]
     names = ", ".join(q(c) for c in written)
     defaulted = _defaults(model, leaving_out=written)
     targets = ", ".join([names, *(q(f.column) for f in defaulted)])

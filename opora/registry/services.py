@@ -441,7 +441,7 @@ def _store_registry_rows(
             "code", *fields, bulk.HISTORY_TYPE
         )
         _write_schools(
-            written.with_columns(parent_id=pl.lit(None, pl.Int64), is_synthetic=pl.lit(False)),
+            written.with_columns(parent_id=pl.lit(None, pl.Int64)),
             imported_by,
         )
     return result
@@ -511,12 +511,10 @@ def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
         return
     columns = [c for c in written.columns if c in FIELD_LABELS and c != "parent_code"]
     columns.append("parent_id")
-    insert_only = ["is_synthetic"]
-    if "fisoko_login" not in written.columns:  # a new school without a login has it empty
-        written = written.with_columns(fisoko_login=pl.lit(""))
-        insert_only.append("fisoko_login")
+    # A file without logins leaves stored ones alone; a new school takes the model's defaults
+    # (no login, not invented) from the upsert.
     with bulk.staged(written, name="schools") as source:
-        if "fisoko_login" not in insert_only:
+        if "fisoko_login" in written.columns:
             _release_fisoko_logins(source)
         # Head schools first, so that branches can point at them, new ones too.
         bulk.upsert(
@@ -524,7 +522,6 @@ def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
             source=source,
             key=["code"],
             columns=columns,
-            insert_only=tuple(insert_only),
             where="parent_code = ''",
         )
         with connection.cursor() as cursor:
@@ -538,7 +535,6 @@ def _write_schools(written: pl.DataFrame, imported_by: User | None) -> None:
             source=source,
             key=["code"],
             columns=columns,
-            insert_only=tuple(insert_only),
             where="parent_code <> ''",
         )
         bulk.write_history(
