@@ -96,15 +96,6 @@ def meeting_get(*, user: User, pk: int) -> Meeting:
     )
 
 
-def item_get(*, user: User, pk: int) -> AgendaItem:
-    return get_object_or_404(
-        AgendaItem.objects.filter(meeting__group__in=visible_working_groups(user)).select_related(
-            "meeting__group"
-        ),
-        pk=pk,
-    )
-
-
 def decision_get(*, user: User, pk: int) -> Decision:
     return get_object_or_404(
         visible_decisions(user).select_related(

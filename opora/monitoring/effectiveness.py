@@ -3,7 +3,7 @@ for a measure at a school, by a rule's parameters, always with its reasons in wo
 «Заключение об эффективности принятых мер»); and whether a school has left the list.
 Pure Python and polars, no Django: the page, the report and the tests call the same functions."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -343,8 +343,3 @@ def list_status(
         f"не отобрана на {years}; для выхода из списка нужно {years_to_leave} года подряд",
         history,
     )
-
-
-def share_of(items: Iterable[str], value: str) -> float | None:
-    items = list(items)
-    return 100 * items.count(value) / len(items) if items else None

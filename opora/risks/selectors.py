@@ -42,13 +42,6 @@ def profile_get(*, user: User, school_code: str, year: int) -> RiskProfile:
     )
 
 
-def profile_by_pk(*, user: User, pk: int) -> RiskProfile:
-    return get_object_or_404(
-        RiskProfile.objects.filter(school__in=visible_schools(user)).select_related("school"),
-        pk=pk,
-    )
-
-
 @dataclass
 class QuestionRow:
     question: Question
