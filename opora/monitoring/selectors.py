@@ -85,7 +85,7 @@ def campaign_indicators(*, campaign: MonitoringCampaign, school: School) -> list
     return list(
         campaign.indicators.filter(
             Q(scope=IndicatorScope.EACH_SCHOOL) | Q(scope=IndicatorScope.SCHOOL, school=school)
-        ).order_by("program", "position")
+        ).order_by("program", "position", "pk")
     )
 
 

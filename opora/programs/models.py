@@ -202,7 +202,7 @@ class Goal(models.Model):
     class Meta:
         verbose_name = "цель"
         verbose_name_plural = "цели"
-        ordering = ["program", "position"]
+        ordering = ["program", "position", "pk"]
 
     def __str__(self) -> str:
         return self.text
@@ -219,7 +219,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = "задача"
         verbose_name_plural = "задачи"
-        ordering = ["goal", "position"]
+        ordering = ["goal", "position", "pk"]
 
     def __str__(self) -> str:
         return self.text
@@ -273,7 +273,7 @@ class Activity(models.Model):
     class Meta:
         verbose_name = "мероприятие"
         verbose_name_plural = "мероприятия"
-        ordering = ["program", "position"]
+        ordering = ["program", "position", "pk"]
 
     def __str__(self) -> str:
         return f"{self.number} {self.text[:60]}"
@@ -366,7 +366,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = "целевой показатель"
         verbose_name_plural = "целевые показатели"
-        ordering = ["program", "position"]
+        ordering = ["program", "position", "pk"]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name[:80]}"

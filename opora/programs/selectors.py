@@ -189,7 +189,9 @@ def my_activities(*, user: User) -> QuerySet[Activity]:
     )
     if works_with_own_schools(user):
         open_activities = open_activities.filter(schools__in=visible_schools(user)).distinct()
-    return open_activities.select_related("program").order_by("ends_on", "program", "position")
+    return open_activities.select_related("program").order_by(
+        "ends_on", "program", "position", "pk"
+    )
 
 
 def program_years(*, user: User) -> list[int]:

@@ -112,7 +112,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = "вопрос анкеты"
         verbose_name_plural = "вопросы анкеты"
-        ordering = ["factor__position", "position"]
+        ordering = ["factor__position", "position", "pk"]
 
     def __str__(self) -> str:
         return self.text

@@ -195,7 +195,7 @@ def program_work(request, pk):
         program.status == ProgramStatus.DRAFT
     )
     goal = program.goals.first()
-    activities = list(program.activities.order_by("position"))
+    activities = list(program.activities.order_by("position", "pk"))
     form = ProgramForm(
         request.POST or None,
         initial={

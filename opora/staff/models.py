@@ -115,7 +115,7 @@ class Vacancy(models.Model):
     class Meta:
         verbose_name = "вакансия"
         verbose_name_plural = "вакансии"
-        ordering = ["school", "position"]
+        ordering = ["school", "position", "pk"]
         constraints = [
             models.CheckConstraint(name="vacancy_rates_positive", condition=Q(rates__gt=0)),
         ]
