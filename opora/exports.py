@@ -8,7 +8,10 @@ removes exactly the added one (`unguard`).
 
 import csv
 import io
+import re
 from collections.abc import Iterable
+
+import polars as pl
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
@@ -21,16 +24,36 @@ def safe_cell(value):
     return value
 
 
-def write_csv(rows: Iterable[Iterable], stream, *, delimiter: str = ";") -> None:
-    """Semicolons by default: Russian Excel opens such a file in columns."""
+def write_csv(table: Iterable[Iterable] | pl.DataFrame, stream, *, delimiter: str = ";") -> None:
+    """Rows (the first is the header) or a frame (its columns are the header). Semicolons by
+    default: Russian Excel opens such a file in columns."""
+    if isinstance(table, pl.DataFrame):
+        stream.write(_guarded(table).write_csv(separator=delimiter, line_terminator="\r\n"))
+        return
     writer = csv.writer(stream, delimiter=delimiter)
-    for row in rows:
+    for row in table:
         writer.writerow([safe_cell(v) for v in row])
 
 
-def csv_bytes(rows: Iterable[Iterable], *, delimiter: str = ";") -> bytes:
+def _guarded(frame: pl.DataFrame) -> pl.DataFrame:
+    """safe_cell over a frame's text columns at once: a country's list is 40,000 rows. Empty
+    texts become nulls, which polars writes as the module csv writes an empty text."""
+    guarded = f"^[{re.escape(''.join(GUARDED_STARTS))}]"
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name) == "")
+        .then(None)
+        .when(pl.col(name).str.contains(guarded))
+        .then(GUARD + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in texts
+    )
+
+
+def csv_bytes(table: Iterable[Iterable] | pl.DataFrame, *, delimiter: str = ";") -> bytes:
     stream = io.StringIO()
-    write_csv(rows, stream, delimiter=delimiter)
+    write_csv(table, stream, delimiter=delimiter)
     return ("\ufeff" + stream.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8
 
 

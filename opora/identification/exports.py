@@ -10,25 +10,23 @@ from opora.registry.models import School
 COLUMNS = ["school_code", "school_name", "flagged", "rule", "reasons"]
 
 
-def verdict_rows(verdicts: pl.DataFrame | None, *, rule_code: str) -> Iterator[list]:
-    """Header, then school_code, school_name, flagged (1/0), rule, reasons joined by «; »."""
-    yield COLUMNS
+def verdict_table(verdicts: pl.DataFrame | None, *, rule_code: str) -> pl.DataFrame:
+    """school_code, school_name, flagged (1/0), rule, reasons joined by «; »."""
     if verdicts is None or verdicts.is_empty():
-        return
+        return pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
     # The names joined as columns: a list of 40,000 codes in the query took longer than reading
     # every school's name.
     names = read_frame(
         School.objects.values_list("code", "short_name"),
         {"school_code": pl.String, "school_name": pl.String},
     )
-    rows = verdicts.join(names, on="school_code", how="left", maintain_order="left").select(
+    return verdicts.join(names, on="school_code", how="left", maintain_order="left").select(
         "school_code",
         "school_name",
         pl.col("flagged").cast(pl.Int8),
-        pl.col("reasons").list.join("; "),
+        rule=pl.lit(rule_code),
+        reasons=pl.col("reasons").list.join("; "),
     )
-    for code, name, flagged, reasons in rows.iter_rows():
-        yield [code, name, flagged, rule_code, reasons]
 
 
 WARNING_COLUMNS = [

@@ -1,12 +1,13 @@
 """Identification: apply a rule set to the data of a territory, keep the run, approve the list."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from opora.accounts.models import User
@@ -16,9 +17,11 @@ from opora.accounts.permissions import (
     can_save_rule_variant,
     can_see_rule_set,
 )
+from opora.assessments.models import Assessment
 from opora.assessments.selectors import results_frame, subject_labels
 from opora.columnar import read_frame
 from opora.identification import early_warning, selectors
+from opora.identification.engine import AssessmentSelector
 from opora.identification.models import (
     IdentificationRun,
     RuleSet,
@@ -32,6 +35,7 @@ from opora.identification.rules import (
     LOW_RESULTS,
     apply_rule,
     result_counts,
+    results_read,
     rule_from_params,
     variant_title,
 )
@@ -104,52 +108,60 @@ def identification_compute_many(
             "parent_code": pl.String,
         },
     )
-    counts = result_counts(rule_set.kind, params)
-    years = [year - 3, year - 2, year - 1]
-    results = results_frame(schools=schools, years=years, counts=counts)
+    years, counted = results_read(rule_set.kind, params, year=year)
+    results = results_frame(
+        schools=schools,
+        years=years,
+        counts=result_counts(rule_set.kind, params),
+        assessments=None if counted is None else _assessments(counted),
+    )
     context = selectors.context_frame(schools=schools, before_year=year)
-    labels = subject_labels()
-    indicators = selectors.indicator_labels()
-    # Each territory's rows from its region's part: 85 filters of a country's results took
-    # longer than reading them.
+    # Every rule judges a school by its own results (a branch by its head school's): one
+    # application to all the territories' schools gives each territory its list. A country's
+    # 85 regions applied one by one took longer than reading their data.
     where = places.select("school_code", "region_id", "municipality_id")
-    placed_results = results.join(where, on="school_code")
-    placed_context = context.join(where, on="school_code")
-    results_by_region = _by_region(placed_results)
-    context_by_region = _by_region(placed_context)
+    verdicts = apply_rule(
+        rule_set.kind,
+        params,
+        year=year,
+        schools=places["school_code"].to_list(),
+        results=results,
+        context=context,
+        subject_labels=subject_labels(),
+        indicator_labels=selectors.indicator_labels(),
+        parents=dict(places.drop_nulls("parent_code").select("school_code", "parent_code").rows()),
+    ).join(where, on="school_code", how="left", maintain_order="left")
+    territory = ["region_id", "municipality_id"]
+    results_per_territory = results.join(where, on="school_code").group_by(*territory, "year").len()
+    context_per_territory = context.join(where, on="school_code").group_by(territory).len()
     outcomes = []
     for region, municipality in territories:
-        own_results = results_by_region.get(region.pk, placed_results.clear())
-        own_context = context_by_region.get(region.pk, placed_context.clear())
-        own = places.filter(pl.col("region_id") == region.pk)
+        own = pl.col("region_id") == region.pk
         if municipality is not None:
-            own = own.filter(pl.col("municipality_id") == municipality.pk)
-            own_results = own_results.filter(pl.col("municipality_id") == municipality.pk)
-            own_context = own_context.filter(pl.col("municipality_id") == municipality.pk)
-        codes = own["school_code"].to_list()
-        verdicts = apply_rule(
-            rule_set.kind,
-            params,
-            year=year,
-            schools=codes,
-            results=own_results.select(results.columns),
-            context=own_context.select(context.columns),
-            subject_labels=labels,
-            indicator_labels=indicators,
-            parents=dict(own.drop_nulls("parent_code").select("school_code", "parent_code").rows()),
-        )
+            own &= pl.col("municipality_id") == municipality.pk
+        own_results = results_per_territory.filter(own)
         inputs = {
-            "schools": len(codes),
-            "results": own_results.height,
+            "schools": places.filter(own).height,
+            "results": int(own_results["len"].sum()),
             "result_years": [academic_year_label(y) for y in sorted(own_results["year"].unique())],
-            "context_values": own_context.height,
+            "context_values": int(context_per_territory.filter(own)["len"].sum()),
         }
-        outcomes.append(Outcome(rule_set, params, year, region, municipality, verdicts, inputs))
+        own_verdicts = verdicts.filter(own).drop(territory)
+        outcomes.append(Outcome(rule_set, params, year, region, municipality, own_verdicts, inputs))
     return outcomes
 
 
-def _by_region(frame: pl.DataFrame) -> dict[int, pl.DataFrame]:
-    return {key[0]: part for key, part in frame.partition_by("region_id", as_dict=True).items()}
+def _assessments(selectors: Iterable[AssessmentSelector]) -> QuerySet[Assessment]:
+    """The assessments a rule's selectors name (a selector without subject or grade names all)."""
+    named = Q(pk__in=[])
+    for selector in selectors:
+        one = Q(kind=selector.kind)
+        if selector.subject is not None:
+            one &= Q(subject__code=selector.subject)
+        if selector.grade is not None:
+            one &= Q(grade=selector.grade)
+        named |= one
+    return Assessment.objects.filter(named)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from opora.accounts.permissions import (
 from opora.downloads import file_response
 from opora.exports import csv_bytes, xlsx_workbook_bytes
 from opora.identification import selectors, services
-from opora.identification.exports import verdict_rows, warning_rows
+from opora.identification.exports import verdict_table, warning_rows
 from opora.identification.forms import ApproveForm, ParamsForm, RunForm
 from opora.identification.models import IdentificationRun, RunStatus, WarningRun
 from opora.identification.peers import METRICS
@@ -129,7 +129,7 @@ def run_export(request, pk):
         schema={"school_code": pl.String, "flagged": pl.Boolean, "reasons": pl.List(pl.String)},
     )
     return file_response(
-        csv_bytes(verdict_rows(frame, rule_code=run.rule_set.code)),
+        csv_bytes(verdict_table(frame, rule_code=run.rule_set.code)),
         filename=f"identification-{run.pk}.csv",
         content_type="text/csv",
     )

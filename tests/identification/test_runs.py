@@ -73,6 +73,23 @@ def test_run_flags_by_the_rule_and_explains_every_school(results, cast, fioco, m
     assert run.inputs["results"] == 3
 
 
+def test_a_run_reads_only_the_assessments_and_years_its_rule_counts(
+    results, cast, fioco, municipality_a
+):
+    """ВПР 7 кл. is not among ФИОКО's assessments, and 2020/21 is before its two years; the
+    extended rule counts ВПР 7 кл., so its run reads that result too."""
+    extra = f"{HEADER}\na1,2023,ВПР,math,7,20,10,5,3,2\na1,2021,ВПР,math,5,20,10,5,3,2\n"
+    result_import(content=extra.encode(), filename="extra.csv", imported_by=None)
+    run = run_for(cast["coordinator_a"], fioco, municipality_a)
+    assert (run.inputs["results"], run.inputs["result_years"]) == (3, ["2022/23"])
+    extended = RuleSet.objects.get(code="shnor-extended", version=1)
+    run = run_for(cast["coordinator_a"], extended, municipality_a)
+    assert (run.inputs["results"], run.inputs["result_years"]) == (4, ["2022/23"])
+    assert "ВПР математика 7 кл., 2022/23: 50,0 % «2» (10 из 20) ≥ 30 %" in (
+        run.verdicts.get(school__code="a1").reasons
+    )
+
+
 def test_other_parameters_make_a_variant_and_keep_the_rule(results, cast, fioco, municipality_a):
     params = {**fioco.params, "threshold": 0.29, "min_hits_last_year": 1}
     run = run_for(cast["coordinator_a"], fioco, municipality_a, params=params)

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import openpyxl
+import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -40,6 +41,16 @@ def test_every_formula_start_is_written_as_text():
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_workbook_bytes({"Лист": [INJECTIONS]}))).active
     cells = next(sheet.iter_rows())
     assert all(c.data_type == "s" and c.value.startswith("'") for c in cells)
+
+
+def test_a_frame_is_written_as_its_rows_would_be():
+    """A country's list is written by polars at once; the text must be the same as row by row:
+    the same guard, quoting and line ends, and an empty text empty, not \"\"."""
+    texts = [*INJECTIONS, "'уже с апострофом", "", "СОШ; № 1", '«Школа» "Радуга"', "два\nряда"]
+    rows = [["text", "number"], *([text, number] for number, text in enumerate(texts))]
+    frame = pl.DataFrame({"text": texts, "number": range(len(texts))})
+    assert csv_bytes(frame) == csv_bytes(rows)
+    assert csv_bytes(frame, delimiter=",") == csv_bytes(rows, delimiter=",")
 
 
 # --- every export that exists -------------------------------------------------------------------

@@ -4,7 +4,7 @@ import polars as pl
 from django.core.management.base import BaseCommand, CommandError
 
 from opora.exports import write_csv
-from opora.identification.exports import verdict_rows
+from opora.identification.exports import verdict_table
 from opora.identification.models import RuleSet
 from opora.identification.services import identification_compute_many, identification_save
 from opora.registry.models import Municipality, Region
@@ -52,9 +52,9 @@ class Command(BaseCommand):
         self._write(pl.concat(frames) if frames else None, rule_set, output)
 
     def _write(self, verdicts: pl.DataFrame | None, rule_set: RuleSet, output: Path | None) -> None:
-        rows = verdict_rows(verdicts, rule_code=rule_set.code)
+        table = verdict_table(verdicts, rule_code=rule_set.code)
         if output is None:
-            write_csv(rows, self.stdout, delimiter=",")
+            write_csv(table, self.stdout, delimiter=",")
             return
         with output.open("w", encoding="utf-8", newline="") as stream:
-            write_csv(rows, stream, delimiter=",")
+            write_csv(table, stream, delimiter=",")
