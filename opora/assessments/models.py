@@ -104,8 +104,14 @@ class SchoolResult(models.Model):
     comparison with journal marks, present when the results came from a student-level file.
     """
 
+    # No index of its own: the unique key and result_school_year both begin with the school,
+    # and a third index on it cost every imported row.
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="results", verbose_name="школа"
+        School,
+        on_delete=models.CASCADE,
+        related_name="results",
+        verbose_name="школа",
+        db_index=False,
     )
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="results", verbose_name="процедура"
