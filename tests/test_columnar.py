@@ -1,15 +1,15 @@
-"""Frames read column by column (opora/columnar.py): through an ADBC driver when every row is
-committed, through Django's own connection inside a transaction, with the same answer."""
+"""Frames read column by column (opora/columnar.py): on SQLite through an ADBC driver when every
+row is committed and through Django's own connection inside a transaction; on PostgreSQL as CSV
+from COPY on Django's connection. The same answer each way."""
 
 import polars as pl
 import pytest
 from django.db import connection, transaction
-from django.db.utils import ConnectionHandler
 
 from opora import columnar
 from opora.assessments.selectors import results_frame
 from opora.assessments.services import result_import
-from opora.columnar import database_uri, read_frame
+from opora.columnar import read_frame
 from opora.registry.models import School
 from tests.safety.test_worker import subjects  # noqa: F401  (a fixture)
 from tests.threads import database_file
@@ -67,28 +67,6 @@ def test_committed_rows_are_read_through_adbc(
         assert empty.is_empty() and empty.columns == frame.columns
 
 
-def test_uri_of_postgresql_settings_quotes_the_password_and_keeps_libpq_options():
-    handler = ConnectionHandler(
-        {
-            "default": {
-                "ENGINE": "django.db.backends.postgresql",
-                "NAME": "opora",
-                "USER": "opora",
-                "PASSWORD": "p@ss/w:rd",
-                "HOST": "db.internal",
-                "PORT": "5433",
-                "OPTIONS": {"sslmode": "require", "isolation_level": 1},
-            },
-            "file": {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/opora/db.sqlite3"},
-        }
-    )
-    assert (
-        database_uri(handler["default"])
-        == "postgresql://opora:p%40ss%2Fw%3Ard@db.internal:5433/opora?sslmode=require"
-    )
-    assert database_uri(handler["file"]) == "/srv/opora/db.sqlite3"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_column_empty_in_its_first_thousands_of_rows_keeps_its_type(
     tmp_path, school_a1, branch_a1
@@ -112,3 +90,18 @@ def test_a_filter_no_row_can_pass_reads_an_empty_frame_of_the_schema(school_a1):
     schema = {"code": pl.String, "is_small": pl.Boolean}
     frame = read_frame(School.objects.filter(code__in=[]).values_list("code", "is_small"), schema)
     assert frame.is_empty() and frame.schema == pl.Schema(schema)
+
+
+def test_an_empty_text_a_missing_value_and_a_boolean_read_as_a_number_keep_their_meaning(
+    school_a1, branch_a1
+):
+    """COPY's text on PostgreSQL: "" is an empty text, an unquoted empty field is NULL, and
+    booleans are t and f, which a numeric column takes as 1 and 0."""
+    School.objects.filter(code="a1").update(settlement="")
+    frame = read_frame(
+        School.objects.order_by("code").values_list(
+            "code", "settlement", "parent__code", "is_small"
+        ),
+        {"code": pl.String, "settlement": pl.String, "parent": pl.String, "small": pl.Float64},
+    )
+    assert frame.rows() == [("a1", "", None, 0.0), ("a1-f", branch_a1.settlement, "a1", 1.0)]
