@@ -105,3 +105,13 @@ def test_an_empty_text_a_missing_value_and_a_boolean_read_as_a_number_keep_their
         {"code": pl.String, "settlement": pl.String, "parent": pl.String, "small": pl.Float64},
     )
     assert frame.rows() == [("a1", "", None, 0.0), ("a1-f", branch_a1.settlement, "a1", 1.0)]
+
+
+def test_texts_with_quotes_separators_and_line_breaks_come_back_whole(school_a1):
+    hostile = 'СОШ "Радуга", корпус 2\n<script>alert(1)</script> $x$ ;\r\n\\N'
+    School.objects.filter(code="a1").update(short_name=hostile)
+    frame = read_frame(
+        School.objects.filter(code="a1").values_list("code", "short_name"),
+        {"code": pl.String, "name": pl.String},
+    )
+    assert frame.rows() == [("a1", hostile)]
