@@ -28,7 +28,7 @@ def home(request):
     today = deadlines_as_of(year, timezone.localdate())
     # The conditions asked for are those of the results beside the year's list: of the year
     # itself once its results are in, before that of the year the list was made from.
-    conditions_year = latest_up_to(year, assessments.result_years(user=request.user)) or year
+    conditions_year = latest_up_to(year, list(assessments.result_years(user=request.user))) or year
     return render(
         request,
         "home.html",

@@ -102,11 +102,12 @@ class MatrixRow:
     cells: list[MetricCell | None]
 
 
-def result_years(*, user: User) -> list[int]:
+def result_years(*, user: User) -> QuerySet:
+    """The years with results in the user's scope, newest first."""
     years = SchoolResult.objects.filter(school__in=visible_schools(user)).values_list(
         "year", flat=True
     )
-    return list(years.distinct().order_by("-year"))
+    return years.distinct().order_by("-year")
 
 
 def assessment_label(kind: str, subject: str, grade: int, labels: dict[str, str]) -> str:

@@ -21,7 +21,7 @@ METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()
 
 @login_required
 def results_table(request):
-    years = selectors.result_years(user=request.user)
+    years = list(selectors.result_years(user=request.user))
     municipalities = visible_municipalities(request.user)
     query = request.GET.copy()
     shown = page_year(request, years=years)  # also says when `?year=` does not parse

@@ -358,10 +358,10 @@ def draft_runs(*, municipality: Municipality, years: list[int]) -> list[Identifi
     ]
 
 
-def list_years(*, user: User) -> list[int]:
+def list_years(*, user: User) -> QuerySet:
     """The years lists were drawn up for (approved or draft) over the user's territory."""
     years = run_list(user=user).filter(rule_set__kind__in=LIST_KINDS).values_list("year", flat=True)
-    return list(years.order_by().distinct())
+    return years.order_by().distinct()
 
 
 def supported_schools(*, municipality: Municipality, year: int) -> QuerySet[School]:

@@ -110,11 +110,11 @@ class DueCampaign:
     days_left: int
 
 
-def campaign_years(*, user: User) -> list[int]:
+def campaign_years(*, user: User) -> QuerySet:
     campaigns = MonitoringCampaign.objects.filter(municipality__in=visible_municipalities(user))
     if works_with_own_schools(user):
         campaigns = campaigns.filter(schools__in=visible_schools(user))
-    return list(campaigns.order_by().values_list("year", flat=True).distinct())
+    return campaigns.order_by().values_list("year", flat=True).distinct()
 
 
 def campaigns_due(*, user: User, today: datetime.date, within_days: int = 7) -> list[DueCampaign]:

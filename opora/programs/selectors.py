@@ -194,10 +194,10 @@ def my_activities(*, user: User) -> QuerySet[Activity]:
     )
 
 
-def program_years(*, user: User) -> list[int]:
+def program_years(*, user: User) -> QuerySet:
     """The years the user's programs start in (a program's later years are plans, not data)."""
     starts = visible_programs(user).exclude(start_year=None).values_list("start_year", flat=True)
-    return list(starts.order_by().distinct())
+    return starts.order_by().distinct()
 
 
 def overdue_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:

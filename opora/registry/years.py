@@ -2,10 +2,11 @@
 read from addresses by one parser, so a malformed year is a message or a 404, never a 500."""
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.utils import timezone
 
 
@@ -58,14 +59,16 @@ class AcademicYearFormField(forms.IntegerField):
 
 # --- The year in view ------------------------------------------------------------------------
 # Each app that holds yearly data registers here (in its AppConfig.ready) a function
-# user → the years of its data in the user's scope. The registry sits below those apps, so it
-# asks them this way instead of importing them.
-YearSource = Callable[..., Iterable[int]]
+# user → a query of the years of its data in the user's scope (one column). The registry sits
+# below those apps, so it asks them this way instead of importing them; it reads all of them
+# in one UNION, since every page's header asks.
+YearSource = Callable[..., QuerySet]
 _YEAR_SOURCES: list[YearSource] = []
 
 
 def year_source(source: YearSource) -> YearSource:
-    """Register `source(*, user)`: the academic years an app has data for in the user's scope."""
+    """Register `source(*, user)`: a values_list query of the academic years an app has data for
+    in the user's scope."""
     if source not in _YEAR_SOURCES:
         _YEAR_SOURCES.append(source)
     return source
@@ -76,8 +79,8 @@ def years_in_scope(user) -> list[int]:
     read once per request (kept on the user object the request carries)."""
     cached = getattr(user, "_years_in_scope", None)
     if cached is None:
-        found = {year for source in _YEAR_SOURCES for year in source(user=user) if year}
-        cached = sorted(found, reverse=True)
+        first, *others = (source(user=user).order_by() for source in _YEAR_SOURCES)
+        cached = sorted((year for year in first.union(*others) if year), reverse=True)
         user._years_in_scope = cached
     return cached
 

@@ -4,9 +4,14 @@ section opens on it; `?year=` shows another year on one page without changing th
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
+from opora.monitoring.models import MonitoringCampaign
+from opora.programs.models import Program
+from opora.registry.years import years_in_scope
 from opora.risks.models import RiskProfile
 from opora.staff.models import Route, RouteStatus, Teacher
 from tests.conftest import PASSWORD
@@ -148,6 +153,24 @@ def test_a_section_without_data_of_the_year_shows_the_latest_earlier_one_and_say
     assert "За 2022/23 учебный год здесь данных пока нет: показан 2021/22." in [
         str(m) for m in response.context["messages"]
     ]
+
+
+def test_the_years_of_every_section_are_read_in_one_query(
+    three_years, coordinator_a, municipality_a
+):
+    Program.objects.create(
+        municipality=municipality_a, level="municipal", kind="mppko", name="Программа А",
+        start_year=2025,
+    )  # fmt: skip
+    MonitoringCampaign.objects.create(
+        municipality=municipality_a, title="Мониторинг", kind="indicators", year=2019,
+        measured_on=datetime.date(2019, 1, 1), opens_on=datetime.date(2019, 1, 9),
+        deadline=datetime.date(2019, 1, 31),
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        years = years_in_scope(coordinator_a)
+    assert years == [2025, 2023, 2022, 2021, 2019]  # programs, results, campaigns; not B's 2024
+    assert len(queries) == 1
 
 
 def test_anonymous_is_sent_to_log_in(client):
