@@ -189,3 +189,30 @@ def test_aggregation_agrees_with_counting_by_hand_on_random_rows():
             assert row[column] == counted[key, column], (key, column)
         assert row["participants"] == sum(row[f"mark_{mark}"] for mark in (2, 3, 4, 5))
     assert frame.height == len({key for key, _ in counted})
+
+
+def test_school_codes_read_as_numbers_come_back_as_text():
+    frame = students(("101", "VPR", "rus", 5, 4, 4), ("7", "VPR", "rus", 5, 2, None))
+    numeric = frame.with_columns(pl.col("school_code").cast(pl.Int64))
+
+    assert aggregated(numeric)["school_code"].to_list() == ["101", "7"]
+    assert aggregated(numeric).drop("school_code").equals(aggregated(frame).drop("school_code"))
+
+
+def test_each_call_numbers_its_own_values():
+    # Codes are given per call: a school first met in one file must not take another's number.
+    first = aggregated(students(("A1", "VPR", "rus", 5, 2, None), ("B7", "VPR", "rus", 5, 5, None)))
+    second = aggregated(students(("B7", "OGE", "math", 9, 3, None), ("C3", "VPR", "rus", 6, 4, 4)))
+
+    assert first.select("school_code", "mark_2", "mark_5").rows() == [("A1", 1, 0), ("B7", 0, 1)]
+    assert second.select("school_code", "kind", "grade", "mark_3", "mark_4").rows() == [
+        ("B7", "OGE", 9, 1, 0),
+        ("C3", "VPR", 6, 0, 1),
+    ]
+
+
+def test_a_missing_key_value_is_refused_not_merged_into_another_group():
+    frame = students(("A1", "VPR", "rus", 5, 4, 4), ("A2", "VPR", "rus", 5, 4, 4))
+
+    with pytest.raises(ValueError, match="пустые значения в столбцах: subject"):
+        aggregate_student_results(frame.with_columns(subject=pl.lit(None, pl.String)))
