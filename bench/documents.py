@@ -1,7 +1,8 @@
 """Official documents of the demo, each as DOCX and PDF (issue 19: DOCX < 1 s, PDF < 3 s for
 the largest): the largest program (most roadmap rows), the protocol, the orders with appendices
-and the annual report. Loads the demo into a throwaway SQLite file unless DATABASE_URL names a
-database that has it.
+and the annual report. Loads the demo into a throwaway SQLite file, whatever DATABASE_URL says:
+make bench runs it after import_db.py has emptied the PostgreSQL database, and the figures are of
+the documents, not of the database.
 
 Run from the repository root: `python bench/documents.py`. Prints the median of three builds."""
 
@@ -14,9 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-if "DATABASE_URL" not in os.environ:
-    database = Path(tempfile.mkdtemp(prefix="opora-bench-")) / "documents.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+database = Path(tempfile.mkdtemp(prefix="opora-bench-")) / "documents.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{database}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opora.settings")
 
 import django  # noqa: E402
@@ -32,9 +32,8 @@ def main() -> None:
     from opora.programs.models import Program
     from opora.reports.documents import document_list, export_document
 
-    if not Program.objects.exists():
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
     largest = max(Program.objects.all(), key=lambda p: p.activities.count() + p.indicators.count())
     chosen = [f"program-{largest.pk}"] + [
         d.id for d in document_list() if d.kind in {"protocol", "order", "annual_report"}
