@@ -56,9 +56,12 @@ def aggregate_student_results(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFram
         .agg(pl.len().alias("participants"), *_paired_counts(has_journal=has_journal))
         .collect()
     )
-    key = grouped.get_column("key")
+    numbers = grouped.get_column("key")
     return grouped.select(
-        *(k.decode(key // stride % k.size) for k, stride in zip(keys, strides, strict=True)),
+        *(
+            key.decode(numbers // stride % key.size)
+            for key, stride in zip(keys, strides, strict=True)
+        ),
         "participants",
         *_unpaired_counts(has_journal=has_journal),
     ).cast(OUTPUT_SCHEMA)
