@@ -231,8 +231,9 @@ def _key_problems(
 
 def _duplicates(typed: pl.DataFrame) -> list[Problem]:
     keys = ["school_code", "year", "kind", "subject", "grade"]
-    first = typed.group_by(keys).agg(pl.col(ROW).min().alias("first_row"))
-    repeated = typed.join(first, on=keys, nulls_equal=False).filter(
+    # A row whose key did not parse is refused for that already, not as a repeat of another.
+    complete = typed.filter(pl.all_horizontal(pl.col(keys).is_not_null()))
+    repeated = complete.with_columns(first_row=pl.col(ROW).min().over(keys)).filter(
         pl.col(ROW) != pl.col("first_row")
     )
     return [

@@ -333,3 +333,9 @@ def test_empty_journal_cells_clear_the_stored_comparison(school_a1, school_a2):
         None,
         None,
     )
+
+
+def test_rows_whose_key_does_not_parse_are_not_called_repeats(school_a1, school_a2):
+    problems = refusal(SCHOOL_FILE + "a1,20x3,VPR,math,5,26,9,10,5,2\n" * 2)
+    assert len(problems) == 2 and all("20x3" in p for p in problems), problems
+    assert not any("повторяет" in p for p in problems)
