@@ -15,7 +15,13 @@ from opora.monitoring import selectors as monitoring
 from opora.paging import paginate
 from opora.programs import selectors as programs
 from opora.registry import selectors as registry
-from opora.registry.years import academic_year_end, deadlines_as_of, latest_up_to, year_in_view
+from opora.registry.years import (
+    academic_year_end,
+    deadlines_as_of,
+    latest_up_to,
+    year_in_view,
+    years_of,
+)
 from opora.risks import selectors as risks
 from opora.staff import selectors as staff
 
@@ -28,7 +34,7 @@ def home(request):
     today = deadlines_as_of(year, timezone.localdate())
     # The conditions asked for are those of the results beside the year's list: of the year
     # itself once its results are in, before that of the year the list was made from.
-    conditions_year = latest_up_to(year, list(assessments.result_years(user=request.user))) or year
+    conditions_year = latest_up_to(year, years_of(assessments.result_years, request.user)) or year
     return render(
         request,
         "home.html",

@@ -13,7 +13,7 @@ from opora.identification.peers import METRICS as FAIR_METRICS
 from opora.identification.selectors import school_fair_change
 from opora.paging import paginate
 from opora.registry.selectors import school_get
-from opora.registry.years import page_year
+from opora.registry.years import page_year, years_of
 from opora.reports import charts
 
 METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()}
@@ -21,7 +21,7 @@ METRIC_LABELS = {metric: label for metric, (_, label, _) in FAIR_METRICS.items()
 
 @login_required
 def results_table(request):
-    years = list(selectors.result_years(user=request.user))
+    years = years_of(selectors.result_years, request.user)
     municipalities = visible_municipalities(request.user)
     query = request.GET.copy()
     shown = page_year(request, years=years)  # also says when `?year=` does not parse

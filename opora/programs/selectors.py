@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from opora.accounts.models import User
@@ -196,8 +196,8 @@ def my_activities(*, user: User) -> QuerySet[Activity]:
 
 def program_years(*, user: User) -> QuerySet:
     """The years the user's programs start in (a program's later years are plans, not data)."""
-    starts = visible_programs(user).exclude(start_year=None).values_list("start_year", flat=True)
-    return starts.order_by().distinct()
+    starts = visible_programs(user).exclude(start_year=None).annotate(year=F("start_year"))
+    return starts.values_list("year", flat=True).order_by().distinct()
 
 
 def overdue_activities(*, user: User, today: datetime.date) -> QuerySet[Activity]:

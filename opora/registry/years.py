@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.utils import timezone
 
 
@@ -59,29 +59,48 @@ class AcademicYearFormField(forms.IntegerField):
 
 # --- The year in view ------------------------------------------------------------------------
 # Each app that holds yearly data registers here (in its AppConfig.ready) a function
-# user → a query of the years of its data in the user's scope (one column). The registry sits
+# user → a query of the years of its data in the user's scope (a column `year`). The registry sits
 # below those apps, so it asks them this way instead of importing them; it reads all of them
-# in one UNION, since every page's header asks.
+# in one UNION, since every page's header asks, and a page that needs one app's years (the
+# results table, the home page) takes them from the same read.
 YearSource = Callable[..., QuerySet]
 _YEAR_SOURCES: list[YearSource] = []
 
 
 def year_source(source: YearSource) -> YearSource:
-    """Register `source(*, user)`: a values_list query of the academic years an app has data for
-    in the user's scope."""
+    """Register `source(*, user)`: a query of the academic years an app has data for in the
+    user's scope, in a column named `year`."""
     if source not in _YEAR_SOURCES:
         _YEAR_SOURCES.append(source)
     return source
 
 
 def years_in_scope(user) -> list[int]:
-    """The years with results, lists, programs or campaigns in the user's scope, newest first;
-    read once per request (kept on the user object the request carries)."""
-    cached = getattr(user, "_years_in_scope", None)
+    """The years with results, lists, programs or campaigns in the user's scope, newest first."""
+    every = {year for years in _years_by_source(user).values() for year in years}
+    return sorted(every, reverse=True)
+
+
+def years_of(source: YearSource, user) -> list[int]:
+    """The years of one registered source in the user's scope, newest first, from the same read
+    as the header's."""
+    return _years_by_source(user)[source]
+
+
+def _years_by_source(user) -> dict[YearSource, list[int]]:
+    """Each source's years, read once per request (kept on the user object the request carries):
+    one UNION whose rows say which source they come from."""
+    cached = getattr(user, "_years_by_source", None)
     if cached is None:
-        first, *others = (source(user=user).order_by() for source in _YEAR_SOURCES)
-        cached = sorted((year for year in first.union(*others) if year), reverse=True)
-        user._years_in_scope = cached
+        first, *others = (
+            source(user=user).order_by().values_list("year", Value(index))
+            for index, source in enumerate(_YEAR_SOURCES)
+        )
+        cached = {source: [] for source in _YEAR_SOURCES}
+        for year, index in sorted(first.union(*others), key=lambda row: row[0] or 0, reverse=True):
+            if year:
+                cached[_YEAR_SOURCES[index]].append(year)
+        user._years_by_source = cached
     return cached
 
 

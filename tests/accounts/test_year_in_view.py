@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opora.assessments.models import Assessment, SchoolResult, Subject
+from opora.assessments.selectors import result_years
 from opora.monitoring.models import MonitoringCampaign
 from opora.programs.models import Program
-from opora.registry.years import years_in_scope
+from opora.registry.years import years_in_scope, years_of
 from opora.risks.models import RiskProfile
 from opora.staff.models import Route, RouteStatus, Teacher
 from tests.conftest import PASSWORD
@@ -171,6 +172,32 @@ def test_the_years_of_every_section_are_read_in_one_query(
         years = years_in_scope(coordinator_a)
     assert years == [2025, 2023, 2022, 2021, 2019]  # programs, results, campaigns; not B's 2024
     assert len(queries) == 1
+
+
+def test_a_section_takes_its_own_years_from_the_same_read(
+    three_years, coordinator_a, municipality_a
+):
+    Program.objects.create(
+        municipality=municipality_a, level="municipal", kind="mppko", name="Программа А",
+        start_year=2025,
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        every = years_in_scope(coordinator_a)
+        with_results = years_of(result_years, coordinator_a)
+    assert every == [2025, 2023, 2022, 2021]
+    assert with_results == [2023, 2022, 2021]  # not the program's 2025, not B's 2024
+    assert with_results == list(result_years(user=coordinator_a))
+    assert len(queries) == 1
+
+
+def test_the_results_table_reads_the_years_once(client, three_years):
+    login(client, "coordinator_a")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("assessments:results_table"))
+    assert response.context["year"] == 2023
+    # The header's UNION holds the results' years; the page used to ask them again.
+    result_years_read = 'SELECT DISTINCT "assessments_schoolresult"."year"'
+    assert sum(result_years_read in q["sql"] for q in queries) == 1
 
 
 def test_anonymous_is_sent_to_log_in(client):
