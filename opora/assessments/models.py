@@ -136,8 +136,13 @@ class SchoolResult(models.Model):
         verbose_name="из файла",
     )
     # History is read by result (its id) and date only; an index on its school, assessment or
-    # file would be paid by every import row and read by no query.
-    history = HistoricalRecords(no_db_index=["school", "assessment", "import_batch"])
+    # file would be paid by every import row and read by no query. A country's results file adds
+    # 1.9 M history rows at a time: a 32-bit numbering (simple_history's default) would run out
+    # after about a thousand such loads.
+    history = HistoricalRecords(
+        no_db_index=["school", "assessment", "import_batch"],
+        history_id_field=models.BigAutoField(primary_key=True, serialize=False),
+    )
 
     class Meta:
         verbose_name = "результат школы"

@@ -7,6 +7,8 @@ from unittest import mock
 import polars as pl
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
 
 from opora import bulk
 from opora.assessments import services
@@ -104,6 +106,23 @@ def test_history_rows_are_complete_after_a_bulk_import(school_a1, school_a2, reg
     oge = SchoolResult.objects.get(assessment__kind="OGE")
     assert [h.history_type for h in oge.history.all()] == ["+"]
     assert SchoolResult.history.count() == 3 + 3  # 3 created, then 2 changed and 1 new
+
+
+def test_history_is_numbered_past_32_bits(school_a1, school_a2):
+    """A country's file adds 1.9 M history rows a load: numbering must not stop at 2³¹."""
+    history = SchoolResult.history.model
+    past_32_bits = 2**31
+    load(FIRST)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'history_id'), %s)",
+                [history._meta.db_table, past_32_bits],
+            )
+    else:  # SQLite numbers after the largest id ever used
+        history.objects.update(history_id=F("history_id") + past_32_bits)
+    load(SECOND)
+    assert history.objects.filter(history_id__gt=past_32_bits, history_type="~").count() == 2
 
 
 def test_each_value_remembers_its_file_format_and_uploader(school_a1, school_a2, region_operator):
