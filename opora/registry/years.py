@@ -83,8 +83,8 @@ def years_in_scope(user) -> list[int]:
 
 def years_of(source: YearSource, user) -> list[int]:
     """The years of one registered source in the user's scope, newest first, from the same read
-    as the header's."""
-    return _years_by_source(user)[source]
+    as the header's (a copy: the page may change its list, the next reader must not see it)."""
+    return list(_years_by_source(user)[source])
 
 
 def _years_by_source(user) -> dict[YearSource, list[int]]:
