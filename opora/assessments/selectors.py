@@ -103,11 +103,12 @@ class MatrixRow:
 
 
 def result_years(*, user: User) -> QuerySet:
-    """The years with results in the user's scope, newest first."""
+    """The years with results in the user's scope: a year source (registry/years.py), which
+    pages read through `years_of`, newest first."""
     years = SchoolResult.objects.filter(school__in=visible_schools(user)).values_list(
         "year", flat=True
     )
-    return years.distinct().order_by("-year")
+    return years.order_by().distinct()
 
 
 def assessment_label(kind: str, subject: str, grade: int, labels: dict[str, str]) -> str:
